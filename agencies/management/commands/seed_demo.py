@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from agencies import demo
+
+
+class Command(BaseCommand):
+    help = "Create realistic DKI Jakarta demo data (idempotent). Refuses under production settings."
+
+    def handle(self, *args, **options):
+        if getattr(settings, "TERPADU_ENV", "") == "production":
+            raise CommandError("seed_demo menolak berjalan dengan pengaturan produksi "
+                               "(refuses to run under production settings).")
+        users = demo.seed()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(users)} users."))
+        self.stdout.write(f"Password for every demo user: {demo.DEMO_PASSWORD}")
+        for du in demo.USERS:
+            roles = ", ".join(str(r.label) for _, r in du.memberships)
+            totp = f"  TOTP secret {demo.demo_totp_secret(du.username)}" if demo.needs_totp(du) else ""
+            self.stdout.write(f"  {du.username:<18} {roles}{totp}")

@@ -1,0 +1,244 @@
+"""Agencies, the service catalogue, users and their dated memberships (SPEC §1, §5)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class AgencyKind(models.TextChoices):
+    MINISTRY = "ministry", _("Kementerian/Lembaga")
+    UPTD_PPA = "uptd_ppa", _("UPTD PPA")
+    POLICE_UNIT = "police_unit", _("Unit PPA Kepolisian")
+    HOSPITAL = "hospital", _("Rumah Sakit")
+    PUSKESMAS = "puskesmas", _("Puskesmas")
+    SOCIAL_SERVICE = "social_service", _("Dinas Sosial")
+    LEGAL_AID = "legal_aid", _("Bantuan Hukum (Posbakum/LBH)")
+    LPSK = "lpsk", _("LPSK")
+    KOMDIGI = "komdigi", _("Komdigi")
+    COMMUNITY = "community", _("Lembaga Layanan Berbasis Masyarakat")
+
+    @classmethod
+    def receiving(cls) -> set[str]:
+        """Kinds that receive complaints ("lembaga penerima", SKB E.1)."""
+        return {cls.UPTD_PPA, cls.POLICE_UNIT, cls.HOSPITAL, cls.PUSKESMAS}
+
+
+class Institution(models.TextChoices):
+    """The seven institutions of the SKB, the provincial government and community providers."""
+
+    KEMENPPPA = "kemenpppa", _("Kementerian PPPA")
+    KEMENSOS = "kemensos", _("Kementerian Sosial")
+    KEMENKUM = "kemenkum", _("Kementerian Hukum")
+    KEMENKES = "kemenkes", _("Kementerian Kesehatan")
+    KOMDIGI = "komdigi", _("Kementerian Komunikasi dan Digital")
+    POLRI = "polri", _("Kepolisian Negara Republik Indonesia")
+    LPSK = "lpsk", _("Lembaga Perlindungan Saksi dan Korban")
+    PEMPROV_DKI = "pemprov_dki", _("Pemerintah Provinsi DKI Jakarta")
+    COMMUNITY = "community", _("Masyarakat")
+
+
+class Region(models.TextChoices):
+    """Kota/kabupaten administrasi of DKI Jakarta (BPS codes)."""
+
+    JAKARTA_PUSAT = "3171", _("Kota Jakarta Pusat")
+    JAKARTA_UTARA = "3172", _("Kota Jakarta Utara")
+    JAKARTA_BARAT = "3173", _("Kota Jakarta Barat")
+    JAKARTA_SELATAN = "3174", _("Kota Jakarta Selatan")
+    JAKARTA_TIMUR = "3175", _("Kota Jakarta Timur")
+    KEPULAUAN_SERIBU = "3101", _("Kabupaten Kepulauan Seribu")
+    PROVINCE = "31", _("Provinsi DKI Jakarta (seluruh wilayah)")
+    NATIONAL = "00", _("Nasional")
+
+
+class ServiceCategory(models.TextChoices):
+    HEALTH = "health", _("Kesehatan")
+    LEGAL = "legal", _("Bantuan hukum")
+    SOCIAL = "social", _("Rehabilitasi sosial")
+    PSYCHOLOGICAL = "psychological", _("Dukungan psikologis")
+    SECURITY = "security", _("Perlindungan keamanan")
+    OTHER = "other", _("Pemulihan lainnya")
+
+
+class Service(models.Model):
+    """An entry of the service catalogue (SPEC §5)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(_("nama layanan"), max_length=120)
+    category = models.CharField(_("kategori"), max_length=20, choices=ServiceCategory.choices)
+    description = models.TextField(_("keterangan"), blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["category", "name"]
+        verbose_name = _("layanan")
+        verbose_name_plural = _("katalog layanan")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agency(models.Model):
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(_("nama lembaga"), max_length=200, unique=True)
+    kind = models.CharField(_("jenis"), max_length=20, choices=AgencyKind.choices)
+    institution = models.CharField(_("institusi induk"), max_length=20, choices=Institution.choices)
+    region = models.CharField(_("wilayah"), max_length=4, choices=Region.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("lembaga induk"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    services = models.ManyToManyField(Service, verbose_name=_("layanan yang diberikan"), blank=True,
+                                      related_name="agencies")
+    # Object permissions on cases are granted to this group (django-guardian), one per agency.
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency", editable=False)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    history = HistoricalRecords(m2m_fields=[services])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("lembaga")
+        verbose_name_plural = _("lembaga")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_receiving(self) -> bool:
+        return self.kind in AgencyKind.receiving()
+
+
+class Role(models.TextChoices):
+    # UPTD PPA staff (Perbup SOP actors)
+    ADMIN_OFFICER = "admin_officer", _("Petugas administrasi")
+    PENDAMPING = "pendamping", _("Pendamping korban")
+    KONSELOR = "konselor", _("Konselor")
+    MEDIATOR = "mediator", _("Mediator")
+    RELAWAN = "relawan", _("Relawan SATGAS")
+    HEAD = "head", _("Kepala unit")
+    # Officers of other receiving/serving agencies
+    INVESTIGATOR = "investigator", _("Penyidik PPA")
+    HEALTH_WORKER = "health_worker", _("Tenaga kesehatan")
+    SOCIAL_WORKER = "social_worker", _("Pekerja sosial")
+    LEGAL_AID = "legal_aid", _("Pemberi bantuan hukum")
+    LPSK_OFFICER = "lpsk_officer", _("Petugas LPSK")
+    KOMDIGI_OFFICER = "komdigi_officer", _("Petugas Komdigi")
+    # Tim Percepatan positions
+    TP_PENGARAH = "tp_pengarah", _("Pengarah Tim Percepatan")
+    TP_KETUA = "tp_ketua", _("Ketua Tim Percepatan")
+    TP_WAKIL_KETUA = "tp_wakil_ketua", _("Wakil Ketua Tim Percepatan")
+    TP_PENDAMPING_TEKNIS = "tp_pendamping_teknis", _("Tim Pendamping Teknis")
+    TP_ANGGOTA = "tp_anggota", _("Anggota Tim Percepatan")
+    TP_SEKRETARIS = "tp_sekretaris", _("Sekretaris rapat")
+    # Others
+    MINISTRY_VIEWER = "ministry_viewer", _("Pemantau kementerian")
+    SYSTEM_ADMIN = "system_admin", _("Administrator sistem")
+
+
+#: Roles that work cases inside an agency (they receive access through their agency).
+CASE_WORK_ROLES = frozenset({
+    Role.ADMIN_OFFICER, Role.PENDAMPING, Role.KONSELOR, Role.MEDIATOR, Role.RELAWAN, Role.HEAD,
+    Role.INVESTIGATOR, Role.HEALTH_WORKER, Role.SOCIAL_WORKER, Role.LEGAL_AID, Role.LPSK_OFFICER,
+    Role.KOMDIGI_OFFICER,
+})
+TEAM_ROLES = frozenset({
+    Role.TP_PENGARAH, Role.TP_KETUA, Role.TP_WAKIL_KETUA, Role.TP_PENDAMPING_TEKNIS,
+    Role.TP_ANGGOTA, Role.TP_SEKRETARIS,
+})
+#: Roles that must pass a TOTP second factor at every login (Foundation II).
+TOTP_REQUIRED_ROLES = frozenset({Role.HEAD, Role.TP_KETUA, Role.TP_WAKIL_KETUA, Role.SYSTEM_ADMIN})
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may do comes from their dated memberships."""
+
+    full_name = models.CharField(_("nama lengkap"), max_length=200, blank=True)
+    position_title = models.CharField(_("jabatan"), max_length=200, blank=True)
+    phone = models.CharField(_("telepon kantor"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self, at=None):
+        at = at or timezone.localdate()
+        return self.filter(
+            Q(valid_from__lte=at), Q(valid_until__isnull=True) | Q(valid_until__gte=at),
+            agency__is_active=True,
+        )
+
+
+class Membership(models.Model):
+    """A user's role in an agency for a period (officers rotate; a user may hold several)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("peran"), max_length=30, choices=Role.choices)
+    valid_from = models.DateField(_("berlaku mulai"), default=timezone.localdate)
+    valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "-valid_from"]
+        verbose_name = _("keanggotaan")
+        verbose_name_plural = _("keanggotaan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="membership_period_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "valid_from", "valid_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.agency}"
+
+    def is_active_on(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)
+
+
+class SigningDelegation(models.Model):
+    """Signing power delegated to a designated official (pejabat yang ditunjuk) for a period."""
+
+    official = models.ForeignKey(User, on_delete=models.PROTECT, related_name="signing_delegations")
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    valid_from = models.DateField(_("berlaku mulai"))
+    valid_until = models.DateField(_("berlaku sampai"))
+    reason = models.CharField(_("dasar penunjukan"), max_length=300)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("penunjukan pejabat penandatangan")
+        verbose_name_plural = _("penunjukan pejabat penandatangan")
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")),
+                                   name="delegation_period_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.official} ({self.valid_from} – {self.valid_until})"
+
+    def covers(self, day) -> bool:
+        return self.revoked_at is None and self.valid_from <= day <= self.valid_until

@@ -1,0 +1,127 @@
+"""Reads about users, agencies and roles. ``user_context`` is computed once per user object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from agencies.models import (
+    CASE_WORK_ROLES,
+    TEAM_ROLES,
+    TOTP_REQUIRED_ROLES,
+    Agency,
+    Membership,
+    Role,
+    SigningDelegation,
+)
+
+
+@dataclass(frozen=True)
+class UserContext:
+    """What a signed-in user is, today: their active memberships and what follows from them."""
+
+    memberships: tuple[Membership, ...] = ()
+    roles: frozenset[str] = frozenset()
+    #: agency id -> roles held there, only for case-work roles (the agencies whose cases they work)
+    work_roles_by_agency: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def is_active_member(self) -> bool:
+        return bool(self.memberships)
+
+    @property
+    def work_agency_ids(self) -> frozenset[int]:
+        return frozenset(self.work_roles_by_agency)
+
+    @property
+    def team_roles(self) -> frozenset[str]:
+        return self.roles & TEAM_ROLES
+
+    @property
+    def is_team_member(self) -> bool:
+        return bool(self.team_roles)
+
+    @property
+    def is_ministry_viewer(self) -> bool:
+        return Role.MINISTRY_VIEWER in self.roles
+
+    @property
+    def is_system_admin(self) -> bool:
+        return Role.SYSTEM_ADMIN in self.roles
+
+    @property
+    def needs_totp(self) -> bool:
+        return bool(self.roles & TOTP_REQUIRED_ROLES)
+
+    @property
+    def primary_agency(self) -> Agency | None:
+        for m in self.memberships:
+            if m.role in CASE_WORK_ROLES:
+                return m.agency
+        return self.memberships[0].agency if self.memberships else None
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    def roles_in(self, agency_id: int) -> frozenset[str]:
+        return self.work_roles_by_agency.get(agency_id, frozenset())
+
+
+_CACHE_ATTR = "_terpadu_user_context"
+
+
+def user_context(user) -> UserContext:
+    """The user's active memberships (one query, then cached on the user object)."""
+    if user is None or not user.is_authenticated:
+        return UserContext()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    memberships = tuple(
+        Membership.objects.active().filter(user=user).select_related("agency").order_by("id")
+    )
+    by_agency: dict[int, set[str]] = {}
+    for m in memberships:
+        if m.role in CASE_WORK_ROLES:
+            by_agency.setdefault(m.agency_id, set()).add(m.role)
+    ctx = UserContext(
+        memberships=memberships,
+        roles=frozenset(m.role for m in memberships),
+        work_roles_by_agency={k: frozenset(v) for k, v in by_agency.items()},
+    )
+    setattr(user, _CACHE_ATTR, ctx)
+    return ctx
+
+
+def clear_user_context(user) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def agency_list(*, receiving_only: bool = False) -> QuerySet[Agency]:
+    qs = Agency.objects.filter(is_active=True).select_related("parent").prefetch_related("services")
+    if receiving_only:
+        from agencies.models import AgencyKind
+
+        qs = qs.filter(kind__in=AgencyKind.receiving())
+    return qs
+
+
+def active_delegation_for(user, *, day=None) -> SigningDelegation | None:
+    day = day or timezone.localdate()
+    return (
+        SigningDelegation.objects.filter(
+            official=user, revoked_at__isnull=True, valid_from__lte=day, valid_until__gte=day
+        ).first()
+    )
+
+
+def users_with_role(*, roles, agency=None) -> QuerySet:
+    from agencies.models import User
+
+    qs = Membership.objects.active().filter(role__in=list(roles))
+    if agency is not None:
+        qs = qs.filter(agency=agency)
+    return User.objects.filter(is_active=True, pk__in=qs.values("user_id")).distinct()

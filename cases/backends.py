@@ -1,0 +1,31 @@
+"""Keeps Django's ``has_perm`` consistent with cases.policies.
+
+guardian's ObjectPermissionBackend is installed (grants are stored in its direct-FK model), but it
+knows nothing of grant level, expiry or revocation. This backend runs first and answers every
+object-permission question about a Case from the policies: True when allowed, otherwise
+PermissionDenied, which stops Django from asking guardian.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from cases.models import AccessLevel, Case
+
+_PERM_LEVELS = {
+    "cases.access_case": AccessLevel.SUMMARY,
+    "cases.view_case": AccessLevel.SUMMARY,
+}
+
+
+class CasePolicyBackend:
+    def authenticate(self, request, **credentials):
+        return None
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if not isinstance(obj, Case):
+            return False
+        from cases.policies import case_access_level
+
+        needed = _PERM_LEVELS.get(perm)
+        if needed is not None and user_obj.is_active and case_access_level(user_obj, obj) >= needed:
+            return True
+        raise PermissionDenied

@@ -1,0 +1,218 @@
+"""The case — the unit every agency's access hangs on — its grants, assignments and timeline."""
+
+from __future__ import annotations
+
+from enum import unique
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from common.fields import EncryptedTextField
+
+
+class AccessLevel(models.IntegerChoices):
+    """Ordered: a higher level includes everything below it."""
+
+    NONE = 0, _("Tidak ada")
+    SUMMARY = 10, _("Ringkasan")
+    SERVICE = 20, _("Layanan")
+    FULL = 30, _("Lengkap (identitas)")
+
+
+class CaseStatus(models.TextChoices):
+    REGISTERED = "registered", _("Terdaftar")
+    TRIAGED = "triaged", _("Terverifikasi")
+    AWAITING_DECISION = "awaiting_decision", _("Menunggu penetapan rapat")
+    SELECTED = "selected", _("Ditetapkan (program terpadu)")
+    HANDLED_BY_AGENCY = "handled_by_agency", _("Ditangani lembaga penerima")
+    TERMINATED = "terminated", _("Terminasi")
+    CLOSED = "closed", _("Ditutup")
+    VOIDED = "voided", _("Dibatalkan")
+
+
+class ViolenceType(models.TextChoices):
+    TPKS = "tpks", _("TPKS (kekerasan seksual)")
+    KBE = "kbe", _("KBE (kekerasan berbasis elektronik)")
+    KDRT = "kdrt", _("KDRT")
+    TPPO = "tppo", _("TPPO (perdagangan orang)")
+
+
+class CaseNumberCounter(models.Model):
+    """One row per year; locked while a number is taken so numbers never repeat."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Case(models.Model):
+    number = models.CharField(_("nomor kasus"), max_length=20, unique=True, editable=False)
+    receiving_agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("lembaga penerima"), on_delete=models.PROTECT,
+        related_name="received_cases",
+    )
+    status = models.CharField(_("status"), max_length=30, choices=CaseStatus.choices,
+                              default=CaseStatus.REGISTERED, db_index=True)
+    #: Initials of the (first) victim: what users below `full` access see.
+    initials = models.CharField(_("inisial korban"), max_length=10, blank=True)
+    violence_types = ArrayField(
+        models.CharField(max_length=10, choices=ViolenceType.choices), default=list, blank=True,
+        verbose_name=_("jenis kekerasan"),
+    )
+    is_emergency = models.BooleanField(_("darurat"), default=False)
+    awaiting_formal_decision = models.BooleanField(_("menunggu penetapan formal"), default=False)
+    opened_at = models.DateTimeField(_("dibuka"), default=timezone.now)
+    closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("kasus")
+        verbose_name_plural = _("kasus")
+        permissions = [("access_case", "Can access the case at the level of the grant")]
+        indexes = [models.Index(fields=["receiving_agency", "status"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cases:detail", args=[self.pk])
+
+
+class CaseAssignment(models.Model):
+    """Staff of the receiving agency assigned to the case; they hold `full` access."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="case_assignments")
+    role = models.CharField(_("peran"), max_length=30)
+    assigned_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("penugasan kasus")
+        verbose_name_plural = _("penugasan kasus")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], condition=Q(ended_at__isnull=True),
+                                    name="one_open_assignment_per_user"),
+        ]
+
+
+class GrantSource(models.TextChoices):
+    MANUAL = "manual", _("Diberikan kepala unit")
+    EMERGENCY_REFERRAL = "emergency_referral", _("Rujukan darurat (action first)")
+    REFERRAL = "referral", _("Rujukan")
+    SIGNED_DECISION = "signed_decision", _("Keputusan rapat yang ditandatangani")
+
+
+class CaseGrant(GroupObjectPermissionBase):
+    """Access to one case for one agency (granted to the agency's group; django-guardian
+    direct foreign-key model). One row per agency and case: re-granting updates it, revoking sets
+    ``revoked_at``; simple-history keeps every state."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="grants")
+    level = models.PositiveSmallIntegerField(_("tingkat akses"), choices=AccessLevel.choices)
+    source = models.CharField(_("sumber"), max_length=30, choices=GrantSource.choices)
+    source_ref = models.CharField(_("rujukan sumber"), max_length=100, blank=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", null=True, blank=True)
+    granted_at = models.DateTimeField(_("diberikan"), default=timezone.now)
+    expires_at = models.DateTimeField(_("berakhir"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", null=True, blank=True)
+    revoke_reason = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("hak akses kasus")
+        verbose_name_plural = _("hak akses kasus")
+        indexes = [models.Index(fields=["group", "content_object"])]
+
+    @property
+    def case(self) -> Case:
+        return self.content_object
+
+    def is_active_at(self, when) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > when)
+
+
+@unique
+class EventType(models.IntegerChoices):
+    """Timeline events. Numbered ranges per app: cases 100–199, triage 200–299, meetings 300–399,
+    terminations 400–499, reports 500–599. Never renumber: KPIs are computed from these rows."""
+
+    CASE_OPENED = 100, _("Kasus dibuka")
+    CASE_ASSIGNED = 101, _("Petugas ditugaskan")
+    CASE_ASSIGNMENT_ENDED = 102, _("Penugasan berakhir")
+    ACCESS_GRANTED = 110, _("Akses diberikan")
+    ACCESS_REVOKED = 111, _("Akses dicabut")
+    IDENTITY_REVEALED = 120, _("Identitas dibuka (break-the-glass)")
+    STATUS_CHANGED = 130, _("Status berubah")
+
+
+class CaseEvent(models.Model):
+    """One row per business action on a case, written in the action's transaction.
+    ``payload`` is small and never carries identity."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    event_type = models.PositiveSmallIntegerField(choices=EventType.choices, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("peristiwa kasus")
+        verbose_name_plural = _("linimasa kasus")
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_event_type_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class VictimCategory(models.TextChoices):
+    ADULT_WOMAN = "adult_woman", _("Perempuan dewasa")
+    CHILD = "child", _("Anak")
+    DISABILITY = "disability", _("Penyandang disabilitas")
+    FAMILY = "family", _("Anggota keluarga")
+    WITNESS = "witness", _("Saksi")
+
+
+class Victim(models.Model):
+    """A victim in a case. Identity columns are encrypted at rest (common.fields)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="victims")
+    category = models.CharField(_("kategori"), max_length=20, choices=VictimCategory.choices)
+    initials = models.CharField(_("inisial"), max_length=10)
+    full_name = EncryptedTextField(_("nama lengkap"))
+    nik = EncryptedTextField(_("NIK"), blank=True)
+    phone = EncryptedTextField(_("telepon"), blank=True)
+    address = EncryptedTextField(_("alamat"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("korban")
+        verbose_name_plural = _("korban")
+
+    def __str__(self) -> str:
+        # Never the name: __str__ ends up in logs, admin breadcrumbs and error pages.
+        return f"{self.case_id}/{self.initials}"

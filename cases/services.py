@@ -1,0 +1,165 @@
+"""Writes on cases: open, assign, grant and revoke access, reveal identity (break-the-glass)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+from guardian.shortcuts import get_perms_for_model
+
+from agencies.models import Agency, User
+from agencies.selectors import user_context
+from cases.events import case_event_record
+from cases.models import (
+    AccessLevel,
+    Case,
+    CaseAssignment,
+    CaseGrant,
+    CaseNumberCounter,
+    CaseStatus,
+    EventType,
+    GrantSource,
+)
+from cases.policies import can_manage_grants, can_reveal_identity, case_access_level
+from common.audit import access_log_record, save_with_history
+from common.errors import ApplicationError, PermissionDenied
+from common.models import AccessAction
+
+GRANT_OWN_AGENCY = "Lembaga penerima sudah memiliki akses penuh ke kasusnya sendiri."
+GRANT_LEVEL_INVALID = "Tingkat akses tidak valid."
+GRANT_EXPIRY_PAST = "Waktu berakhir harus di masa depan."
+GRANT_NOT_ALLOWED = "Anda tidak berwenang mengatur akses kasus ini."
+GRANT_ALREADY_REVOKED = "Akses ini sudah dicabut."
+REVEAL_REASON_REQUIRED = "Alasan wajib diisi untuk membuka identitas korban."
+REVEAL_NOT_ALLOWED = "Peran Anda tidak berwenang membuka identitas korban."
+ASSIGNEE_NOT_STAFF = "Petugas yang ditugaskan harus staf aktif lembaga penerima."
+
+
+def _next_case_number(year: int) -> str:
+    # INSERT … ON CONFLICT then lock the row: concurrent registrations queue here and never
+    # share a number (the unique constraint on Case.number is the last line of defence).
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {CaseNumberCounter._meta.db_table} (year, last) VALUES (%s, 0) "  # noqa: S608
+            "ON CONFLICT (year) DO NOTHING",
+            [year],
+        )
+    counter = CaseNumberCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"PPA-{year}-{counter.last:06d}"
+
+
+@transaction.atomic
+def case_open(*, actor: User, receiving_agency: Agency, initials: str = "",
+              violence_types: list[str] | None = None, opened_at: datetime | None = None,
+              status: str = CaseStatus.REGISTERED) -> Case:
+    opened_at = opened_at or timezone.now()
+    case = Case(
+        number=_next_case_number(timezone.localtime(opened_at).year),
+        receiving_agency=receiving_agency, initials=initials,
+        violence_types=violence_types or [], opened_at=opened_at, status=status,
+    )
+    case.full_clean()
+    save_with_history(case, actor=actor)
+    case_event_record(case=case, actor=actor, agency=receiving_agency,
+                      event_type=EventType.CASE_OPENED,
+                      payload={"receiving_agency": receiving_agency.code})
+    return case
+
+
+@transaction.atomic
+def case_assign(*, actor: User, case: Case, user: User, role: str) -> CaseAssignment:
+    if case.receiving_agency_id not in user_context(user).work_agency_ids:
+        raise ApplicationError(ASSIGNEE_NOT_STAFF)
+    assignment, created = CaseAssignment.objects.get_or_create(
+        case=case, user=user, ended_at__isnull=True, defaults={"role": role},
+    )
+    if created:
+        case_event_record(case=case, actor=actor, event_type=EventType.CASE_ASSIGNED,
+                          payload={"user_id": user.pk, "role": role})
+    return assignment
+
+
+def _access_permission():
+    return next(p for p in get_perms_for_model(Case) if p.codename == "access_case")
+
+
+@transaction.atomic
+def case_grant_access(*, actor: User | None, case: Case, agency: Agency, level: int,
+                      source: str = GrantSource.MANUAL, source_ref: str = "",
+                      expires_at: datetime | None = None, check_actor: bool = True) -> CaseGrant:
+    """Give ``agency`` access to ``case``. Re-granting updates the single row (history keeps the
+    earlier state). ``check_actor=False`` is for system sources (signed decisions, emergency
+    referrals) whose own service has already checked the actor."""
+    if check_actor and (actor is None or not can_manage_grants(actor, case)):
+        raise PermissionDenied(GRANT_NOT_ALLOWED)
+    if agency.pk == case.receiving_agency_id:
+        raise ApplicationError(GRANT_OWN_AGENCY)
+    if int(level) not in (AccessLevel.SUMMARY, AccessLevel.SERVICE, AccessLevel.FULL):
+        raise ApplicationError(GRANT_LEVEL_INVALID)
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ApplicationError(GRANT_EXPIRY_PAST)
+    grant = (
+        CaseGrant.objects.select_for_update()
+        .filter(content_object=case, group=agency.group).first()
+    )
+    if grant is None:
+        grant = CaseGrant(content_object=case, group=agency.group, permission=_access_permission())
+    grant.level = int(level)
+    grant.source = source
+    grant.source_ref = source_ref
+    grant.granted_by = actor
+    grant.granted_at = timezone.now()
+    grant.expires_at = expires_at
+    grant.revoked_at = None
+    grant.revoked_by = None
+    grant.revoke_reason = ""
+    save_with_history(grant, actor=actor)
+    case_event_record(case=case, actor=actor, event_type=EventType.ACCESS_GRANTED, payload={
+        "agency": agency.code, "level": AccessLevel(int(level)).label.__str__(),
+        "level_value": int(level), "source": source,
+        "expires_at": expires_at.isoformat() if expires_at else None,
+    })
+    return grant
+
+
+@transaction.atomic
+def case_revoke_access(*, actor: User | None, grant: CaseGrant, reason: str,
+                       check_actor: bool = True) -> CaseGrant:
+    grant = CaseGrant.objects.select_for_update().select_related("group__agency").get(pk=grant.pk)
+    case = grant.content_object
+    if check_actor and (actor is None or not can_manage_grants(actor, case)):
+        raise PermissionDenied(GRANT_NOT_ALLOWED)
+    if grant.revoked_at is not None:
+        raise ApplicationError(GRANT_ALREADY_REVOKED)
+    grant.revoked_at = timezone.now()
+    grant.revoked_by = actor
+    grant.revoke_reason = reason[:300]
+    save_with_history(grant, actor=actor,
+                      update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    case_event_record(case=case, actor=actor, event_type=EventType.ACCESS_REVOKED,
+                      payload={"agency": grant.group.agency.code})
+    return grant
+
+
+@transaction.atomic
+def identity_reveal(*, actor: User, case: Case, reason: str = "", request=None):
+    """Return the case's victims with identity, after checking the rule and logging the view.
+
+    FULL access: allowed, logged. Below FULL: only break-the-glass roles, with a reason, logged and
+    written to the timeline. Anything else: refused (and nothing logged as a reveal)."""
+    level = case_access_level(actor, case)
+    allowed, reason_required = can_reveal_identity(actor, level)
+    if not allowed:
+        raise PermissionDenied(REVEAL_NOT_ALLOWED)
+    reason = (reason or "").strip()
+    if reason_required and len(reason) < 10:
+        raise ApplicationError(REVEAL_REASON_REQUIRED)
+    access_log_record(request=request, user=actor, action=AccessAction.REVEAL_IDENTITY, obj=case,
+                      case=case, level=AccessLevel(level).name.lower(), reason=reason)
+    if reason_required:
+        case_event_record(case=case, actor=actor, event_type=EventType.IDENTITY_REVEALED,
+                          payload={"level": AccessLevel(level).name.lower()})
+    return list(case.victims.order_by("id"))

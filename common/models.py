@@ -1,0 +1,39 @@
+"""The access log: every view of a protected record, identity reveal, download and export."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("Melihat detail")
+    REVEAL_IDENTITY = "reveal_identity", _("Membuka identitas")
+    DOWNLOAD = "download", _("Mengunduh dokumen")
+    EXPORT = "export", _("Mengekspor data")
+
+
+class AccessLog(models.Model):
+    """Append-only. Rows name the object by type and id, never by identity."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    action = models.CharField(max_length=20, choices=AccessAction.choices)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="access_logs")
+    level = models.CharField(max_length=10, blank=True)
+    reason = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("log akses")
+        verbose_name_plural = _("log akses")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.object_type}#{self.object_id}"

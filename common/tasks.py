@@ -1,0 +1,11 @@
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+
+@shared_task(name="common.tasks.heartbeat")
+def heartbeat() -> str:
+    """Beat liveness: the health page reads when the scheduler last ticked."""
+    now = timezone.now().isoformat()
+    cache.set("terpadu:beat:last", now, timeout=None)
+    return now

@@ -1,0 +1,14 @@
+"""Tests: the real PostgreSQL and Redis, fast hashing, a separate database and Redis DB."""
+
+from .base import *  # noqa: F401,F403
+from .base import env
+
+TERPADU_ENV = "test"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
+CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
+CELERY_BROKER_URL = REDIS_URL
+AXES_FAILURE_LIMIT = 5

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from agencies import views as agency_views
+
+urlpatterns = [
+    path("", agency_views.home, name="home"),
+    path("akun/", include("agencies.urls")),
+    path("kasus/", include("cases.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", agency_views.healthz, name="healthz"),
+    path("api/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "agencies.views.not_found"
