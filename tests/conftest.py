@@ -1,0 +1,54 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Each test starts with an empty cache (Redis DB of the test settings)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def uptd(db):
+    from tests.factories import AgencyFactory
+
+    return AgencyFactory(code="uptd-uji", name="UPTD PPA Uji", kind="uptd_ppa")
+
+
+@pytest.fixture
+def polres(db):
+    from tests.factories import AgencyFactory
+
+    return AgencyFactory(code="polres-uji", name="Unit PPA Polres Uji", kind="police_unit",
+                         institution="polri")
+
+
+@pytest.fixture
+def rsud(db):
+    from tests.factories import AgencyFactory
+
+    return AgencyFactory(code="rsud-uji", name="RSUD Uji", kind="hospital")
+
+
+@pytest.fixture
+def open_case():
+    """open_case(agency, actor=None, **kw) -> Case through the service, with one victim."""
+    from agencies.models import Role
+    from cases.services import case_open
+    from tests.factories import VictimFactory, member
+
+    def _open(agency, actor=None, victim=True, **kw):
+        actor = actor or member(agency, Role.ADMIN_OFFICER)
+        case = case_open(actor=actor, receiving_agency=agency, initials=kw.pop("initials", "XY"), **kw)
+        if victim:
+            VictimFactory(case=case)
+        return case
+
+    return _open
