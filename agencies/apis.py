@@ -7,13 +7,13 @@ from agencies.selectors import agency_list, user_context
 
 
 class MeApi(APIView):
-    class OutputSerializer(serializers.Serializer):
+    class MeOutputSerializer(serializers.Serializer):
         username = serializers.CharField()
         full_name = serializers.CharField()
         roles = serializers.ListField(child=serializers.CharField())
         agencies = serializers.ListField(child=serializers.CharField())
 
-    @extend_schema(responses=OutputSerializer, summary="The signed-in user and their active roles")
+    @extend_schema(responses=MeOutputSerializer, summary="The signed-in user and their active roles")
     def get(self, request):
         ctx = user_context(request.user)
         data = {
@@ -22,18 +22,21 @@ class MeApi(APIView):
             "roles": sorted(ctx.roles),
             "agencies": sorted({m.agency.code for m in ctx.memberships}),
         }
-        return Response(self.OutputSerializer(data).data)
+        return Response(self.MeOutputSerializer(data).data)
 
 
 class AgencyListApi(APIView):
-    class OutputSerializer(serializers.Serializer):
+    class AgencyOutputSerializer(serializers.Serializer):
         code = serializers.CharField()
         name = serializers.CharField()
         kind = serializers.CharField()
         institution = serializers.CharField()
         region = serializers.CharField()
-        services = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+        services = serializers.SerializerMethodField()
 
-    @extend_schema(responses=OutputSerializer(many=True), summary="Agencies and the services they offer")
+        def get_services(self, obj) -> list[str]:
+            return [s.code for s in obj.services.all()]
+
+    @extend_schema(responses=AgencyOutputSerializer(many=True), summary="Agencies and the services they offer")
     def get(self, request):
-        return Response(self.OutputSerializer(agency_list(), many=True).data)
+        return Response(self.AgencyOutputSerializer(agency_list(), many=True).data)

@@ -48,10 +48,10 @@ class CaseDetailApi(APIView):
 
 
 class CaseRevealApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class RevealInputSerializer(serializers.Serializer):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
-    class VictimSerializer(serializers.Serializer):
+    class VictimIdentitySerializer(serializers.Serializer):
         id = serializers.IntegerField()
         category = serializers.CharField()
         initials = serializers.CharField()
@@ -60,13 +60,13 @@ class CaseRevealApi(APIView):
         phone = serializers.CharField()
         address = serializers.CharField()
 
-    @extend_schema(request=InputSerializer, responses=VictimSerializer(many=True),
+    @extend_schema(request=RevealInputSerializer, responses=VictimIdentitySerializer(many=True),
                    summary="Reveal victim identity (logged; a reason is required below full access)")
     def post(self, request, pk: int):
         case = selectors.case_get_for_user(user=request.user, id=pk)
-        data = self.InputSerializer(data=request.data)
+        data = self.RevealInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         victims = services.identity_reveal(actor=request.user, case=case,
                                            reason=data.validated_data.get("reason", ""),
                                            request=request)
-        return Response(self.VictimSerializer(victims, many=True).data)
+        return Response(self.VictimIdentitySerializer(victims, many=True).data)

@@ -128,7 +128,8 @@ def case_grant_access(*, actor: User | None, case: Case, agency: Agency, level: 
 @transaction.atomic
 def case_revoke_access(*, actor: User | None, grant: CaseGrant, reason: str,
                        check_actor: bool = True) -> CaseGrant:
-    grant = CaseGrant.objects.select_for_update().select_related("group__agency").get(pk=grant.pk)
+    grant = CaseGrant.objects.select_for_update(of=("self",)).select_related(
+        "group__agency", "content_object").get(pk=grant.pk)
     case = grant.content_object
     if check_actor and (actor is None or not can_manage_grants(actor, case)):
         raise PermissionDenied(GRANT_NOT_ALLOWED)

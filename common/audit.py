@@ -6,7 +6,7 @@ lands in history; ``update_with_history`` is the single sanctioned way to change
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
 
 from common.models import AccessAction, AccessLog
 
@@ -46,6 +46,7 @@ def save_with_history(instance: models.Model, *, actor, update_fields=None) -> N
         instance.save()
 
 
+@transaction.atomic
 def update_with_history(queryset: models.QuerySet, *, actor, **changes) -> int:
     """Row-by-row update so each change is written to history (never ``QuerySet.update``)."""
     count = 0

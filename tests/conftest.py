@@ -52,3 +52,20 @@ def open_case():
         return case
 
     return _open
+
+
+@pytest.fixture
+def login_verified():
+    """Log ``user`` in on ``client`` as having passed TOTP (for roles that require it)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def _login(client, user):
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="uji", defaults={"confirmed": True})
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return device
+
+    return _login
