@@ -17,7 +17,9 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "full_name", "email", "is_active", "last_login")
     search_fields = ("username", "full_name", "email")
-    fieldsets = DjangoUserAdmin.fieldsets + (("Terpadu", {"fields": ("full_name", "position_title", "phone")}),)
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        ("Terpadu", {"fields": ("full_name", "position_title", "phone")}),
+    )
     inlines = [MembershipInline]
 
 

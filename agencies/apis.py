@@ -37,6 +37,7 @@ class AgencyListApi(APIView):
         def get_services(self, obj) -> list[str]:
             return [s.code for s in obj.services.all()]
 
-    @extend_schema(responses=AgencyOutputSerializer(many=True), summary="Agencies and the services they offer")
+    @extend_schema(responses=AgencyOutputSerializer(many=True),
+                   summary="Agencies and the services they offer")
     def get(self, request):
         return Response(self.AgencyOutputSerializer(agency_list(), many=True).data)

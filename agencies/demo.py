@@ -183,37 +183,52 @@ def _users(agencies: dict[str, Agency]) -> dict[str, User]:
     return out
 
 
-DEMO_VICTIMS = [
-    # receiving agency, initials, name, nik, phone, address, violence types, category
-    ("uptd-ppa-dki", "SN", "Sari Nurhaliza", "3174054101900001", "081234567801",
-     "Jl. Tebet Barat Dalam No. 7, Jakarta Selatan", ["kdrt"], "adult_woman"),
-    ("uptd-ppa-dki", "AP", "Aulia Putri", "3171066505120002", "081234567802",
-     "Jl. Kramat Raya No. 12, Jakarta Pusat", ["tpks", "kbe"], "child"),
-    ("polres-jaksel", "MR", "Melati Rahayu", "3174026708950003", "081234567803",
-     "Jl. Pejaten Raya No. 3, Jakarta Selatan", ["tppo"], "adult_woman"),
+DEMO_COMPLAINTS = [
+    # receiving agency, registering user, hours ago received, channel, victims, violence types
+    ("uptd-ppa-dki", "uptd.admin", 2, "walk_in",
+     [("Sari Nurhaliza", "adult_woman", "3174054101900001", "081234567801",
+       "Jl. Tebet Barat Dalam No. 7, Jakarta Selatan")], ["kdrt"]),
+    ("uptd-ppa-dki", "uptd.admin", 20, "hotline",
+     [("Aulia Putri", "child", "3171066505120002", "081234567802",
+       "Jl. Kramat Raya No. 12, Jakarta Pusat"),
+      ("Bagas Pratama", "child", "3171060907140003", "",
+       "Jl. Kramat Raya No. 12, Jakarta Pusat")], ["tpks", "kbe"]),
+    ("polres-jaksel", "polres.admin", 30, "walk_in",
+     [("Melati Rahayu", "adult_woman", "3174026708950003", "081234567803",
+       "Jl. Pejaten Raya No. 3, Jakarta Selatan")], ["tppo"]),
 ]
 
 
 def _cases(agencies: dict[str, Agency], users: dict[str, User]):
-    from cases.models import AccessLevel, Case, GrantSource, Victim
-    from cases.services import case_assign, case_grant_access, case_open
+    from cases.intake import ComplaintInput, PerpetratorInput, VictimInput, complaint_register
+    from cases.models import AccessLevel, Complaint, GrantSource
+    from cases.services import case_grant_access
 
-    if Case.objects.filter(victims__isnull=False).exists():
+    if Complaint.objects.exists():
         return
-    actors = {"uptd-ppa-dki": users["uptd.admin"], "polres-jaksel": users["polres.admin"]}
-    cases = []
-    for code, initials, name, nik, phone, address, vtypes, cat in DEMO_VICTIMS:
-        case = case_open(actor=actors[code], receiving_agency=agencies[code], initials=initials,
-                         violence_types=vtypes)
-        Victim.objects.create(case=case, category=cat, initials=initials, full_name=name, nik=nik,
-                              phone=phone, address=address)
-        cases.append(case)
-    case_assign(actor=users["uptd.kepala"], case=cases[0], user=users["uptd.pendamping"],
-                role=Role.PENDAMPING)
+    now = timezone.now()
+    complaints = []
+    for code, username, hours, channel, victims, vtypes in DEMO_COMPLAINTS:
+        has_child = any(cat == "child" for _, cat, *_ in victims)
+        data = ComplaintInput(
+            channel=channel, violence_types=vtypes,
+            received_at=now - timedelta(hours=hours),
+            received_at_reason="" if hours < 1 else "Dicatat setelah pendampingan awal (demo)",
+            victims=[VictimInput(full_name=n, category=cat, nik=nik, phone=ph, address=addr,
+                                 region="3174" if "Selatan" in addr else "3171",
+                                 estimated_age=9 if cat == "child" else 29)
+                     for n, cat, nik, ph, addr in victims],
+            perpetrators=[PerpetratorInput(relation="spouse" if "kdrt" in vtypes else "acquaintance",
+                                           power_relation=True)],
+            chronology="Kronologi demo: korban datang didampingi keluarga dan menceritakan kejadian.",
+            consent_to_share=True, consent_by="guardian" if has_child else "victim",
+        )
+        complaints.append(complaint_register(actor=users[username], receiving_agency=agencies[code],
+                                             data=data))
     # A third agency sees one UPTD case at `service` level through a grant.
-    case_grant_access(actor=users["uptd.kepala"], case=cases[1], agency=agencies["rsud-tarakan"],
-                      level=AccessLevel.SERVICE, source=GrantSource.MANUAL,
-                      source_ref="demo: rujukan visum")
+    case_grant_access(actor=users["uptd.kepala"], case=complaints[1].case,
+                      agency=agencies["rsud-tarakan"], level=AccessLevel.SERVICE,
+                      source=GrantSource.MANUAL, source_ref="demo: rujukan visum")
 
 
 @transaction.atomic

@@ -37,3 +37,28 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.object_type}#{self.object_id}"
+
+
+class Notification(models.Model):
+    """In-app inbox entry; e-mailed once. Title and body carry the case number and a link only,
+    never identity. ``dedupe_key`` makes a repeated send (a task running twice) a no-op."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notifications")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    url = models.CharField(max_length=300, blank=True)
+    dedupe_key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notifikasi")
+        verbose_name_plural = _("notifikasi")
+        constraints = [models.UniqueConstraint(fields=["user", "dedupe_key"],
+                                               name="one_notification_per_key")]
+        indexes = [models.Index(fields=["user", "read_at"])]

@@ -9,3 +9,10 @@ def heartbeat() -> str:
     now = timezone.now().isoformat()
     cache.set("terpadu:beat:last", now, timeout=None)
     return now
+
+
+@shared_task(name="common.tasks.send_notification_email", acks_late=True)
+def send_notification_email(notification_id: int) -> bool:
+    from common.notifications import notification_send_email
+
+    return notification_send_email(notification_id=notification_id)

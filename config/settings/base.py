@@ -166,8 +166,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))}},
+    # Private storage: attachments are never served as static or public media.
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -248,6 +251,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # One static schedule, in code. Each app adds its sweeps here.
 CELERY_BEAT_SCHEDULE = {
     "common-heartbeat": {"task": "common.tasks.heartbeat", "schedule": crontab(minute="*/5")},
+    "cases-sla-sweep": {"task": "cases.tasks.sla_sweep", "schedule": crontab(minute="*/2")},
 }
 
 # --- logging: never identity; request paths carry ids only ------------------------------------------

@@ -13,8 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from common.fields import EncryptedTextField
-
 
 class AccessLevel(models.IntegerChoices):
     """Ordered: a higher level includes everything below it."""
@@ -161,6 +159,23 @@ class EventType(models.IntegerChoices):
     ACCESS_REVOKED = 111, _("Akses dicabut")
     IDENTITY_REVEALED = 120, _("Identitas dibuka (break-the-glass)")
     STATUS_CHANGED = 130, _("Status berubah")
+    COMPLAINT_REGISTERED = 140, _("Pengaduan dicatat")
+    COMPLAINT_JOINED = 141, _("Pengaduan digabungkan ke kasus")
+    COMPLAINT_VOIDED = 142, _("Pengaduan dibatalkan")
+    COMPLAINT_OUTCOME = 143, _("Hasil akhir pengaduan")
+    COMPLAINT_ASSIGNED = 144, _("Petugas pengaduan ditetapkan")
+    ATTACHMENT_ADDED = 145, _("Lampiran ditambahkan")
+    RECEIVED_AT_BACKDATED = 146, _("Waktu terima diisi mundur")
+    INITIAL_RESPONSE = 150, _("Respons awal")
+    CONTACT_ATTEMPT_FAILED = 151, _("Upaya kontak gagal")
+    SLA_WARNED = 160, _("Peringatan batas 24 jam")
+    SLA_BREACHED = 161, _("Batas 24 jam terlampaui")
+    TRIAGE_RECORDED = 200, _("Verifikasi dan triase")
+    RISK_OVERRIDDEN = 201, _("Tingkat risiko diubah kepala unit")
+    EMERGENCY_DECLARED = 210, _("Kasus darurat (action first)")
+    EMERGENCY_REFERRAL = 211, _("Rujukan darurat")
+    CRISIS_STEP = 212, _("Langkah intervensi krisis")
+    SOP_STEP = 220, _("Langkah SOP")
 
 
 class CaseEvent(models.Model):
@@ -184,35 +199,3 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_event_type_display()} {self.at:%Y-%m-%d %H:%M}"
-
-
-class VictimCategory(models.TextChoices):
-    ADULT_WOMAN = "adult_woman", _("Perempuan dewasa")
-    CHILD = "child", _("Anak")
-    DISABILITY = "disability", _("Penyandang disabilitas")
-    FAMILY = "family", _("Anggota keluarga")
-    WITNESS = "witness", _("Saksi")
-
-
-class Victim(models.Model):
-    """A victim in a case. Identity columns are encrypted at rest (common.fields)."""
-
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="victims")
-    category = models.CharField(_("kategori"), max_length=20, choices=VictimCategory.choices)
-    initials = models.CharField(_("inisial"), max_length=10)
-    full_name = EncryptedTextField(_("nama lengkap"))
-    nik = EncryptedTextField(_("NIK"), blank=True)
-    phone = EncryptedTextField(_("telepon"), blank=True)
-    address = EncryptedTextField(_("alamat"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name = _("korban")
-        verbose_name_plural = _("korban")
-
-    def __str__(self) -> str:
-        # Never the name: __str__ ends up in logs, admin breadcrumbs and error pages.
-        return f"{self.case_id}/{self.initials}"

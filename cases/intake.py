@@ -1,0 +1,377 @@
+"""Complaint intake services (SPEC §4, SKB E.1–E.2, Perbup SOP I–V registration steps).
+
+``complaint_register`` validates everything first and then writes the case, the complaint, its
+people and the timeline in one transaction: a refusal leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from agencies.models import Agency, AgencyKind, Region, User
+from agencies.selectors import user_context
+from cases.events import case_event_record
+from cases.models import (
+    RESPONSE_SLA,
+    AccessLevel,
+    Case,
+    CaseStatus,
+    Complaint,
+    ComplaintOutcome,
+    ConsentBy,
+    EventType,
+    InitialResponse,
+    Perpetrator,
+    Reporter,
+    Victim,
+    VictimCategory,
+    ViolenceForm,
+    ViolenceType,
+)
+from cases.models.intake import AgeBand
+from cases.policies import case_access_level
+from cases.services import case_assign, case_open
+from common import crypto
+from common.audit import save_with_history
+from common.errors import ApplicationError, PermissionDenied
+
+# Messages shared by pages, API and tests.
+RECEIVED_IN_FUTURE = "Waktu terima tidak boleh di masa depan."
+RECEIVED_EARLIER_NEEDS_REASON = "Waktu terima lebih awal dari sekarang: isi alasannya."
+NIK_INVALID = "NIK harus 16 digit angka."
+NO_VICTIM = "Minimal satu korban harus diisi."
+REGION_UNKNOWN = "Wilayah tidak dikenal (pilih kota/kabupaten administrasi DKI Jakarta)."
+CHILD_CONSENT_REQUIRED = ("Korban anak: persetujuan berbagi data harus dari orang tua/wali "
+                          "(kecuali orang tua/wali adalah terlapor).")
+VIOLENCE_TYPE_REQUIRED = "Pilih minimal satu jenis kekerasan."
+VIOLENCE_TYPE_UNKNOWN = "Jenis kekerasan tidak dikenal."
+NOT_RECEIVING_STAFF = "Anda bukan petugas aktif lembaga penerima ini."
+ASSIGNEE_INVALID = "Petugas penanggung jawab harus staf aktif lembaga penerima."
+JOIN_CASE_INVALID = "Kasus yang dipilih tidak dapat digabungkan."
+VOID_REASON_REQUIRED = "Alasan pembatalan wajib diisi."
+ALREADY_ENDED = "Pengaduan ini sudah memiliki hasil akhir."
+RESPONSE_IN_FUTURE = "Waktu respons tidak boleh di masa depan."
+RESPONSE_BEFORE_RECEIVED = "Waktu respons tidak boleh sebelum pengaduan diterima."
+CHRONOLOGY_REQUIRED = "Kronologi singkat wajib diisi."
+NAME_REQUIRED = "Nama korban wajib diisi."
+
+BACKDATE_TOLERANCE = timedelta(minutes=15)
+DKI_REGIONS = {r.value for r in Region if r.value not in (Region.PROVINCE, Region.NATIONAL)}
+OPEN_CASE_STATUSES = [CaseStatus.REGISTERED, CaseStatus.TRIAGED, CaseStatus.AWAITING_DECISION,
+                      CaseStatus.SELECTED, CaseStatus.HANDLED_BY_AGENCY]
+
+
+@dataclass
+class VictimInput:
+    full_name: str
+    category: str
+    sex: str = "f"
+    nik: str = ""
+    phone: str = ""
+    address: str = ""
+    date_of_birth: date | None = None
+    estimated_age: int | None = None
+    disability: str = ""
+    region: str = ""
+    kecamatan: str = ""
+
+
+@dataclass
+class ReporterInput:
+    is_victim: bool = True
+    full_name: str = ""
+    phone: str = ""
+    address: str = ""
+    relation: str = ""
+
+
+@dataclass
+class PerpetratorInput:
+    relation: str
+    full_name: str = ""
+    power_relation: bool = False
+    public_official: bool = False
+    is_guardian: bool = False
+
+
+@dataclass
+class ComplaintInput:
+    channel: str
+    victims: list[VictimInput]
+    violence_types: list[str]
+    chronology: str
+    reporter: ReporterInput = field(default_factory=ReporterInput)
+    perpetrators: list[PerpetratorInput] = field(default_factory=list)
+    received_at: datetime | None = None
+    received_at_reason: str = ""
+    violence_forms: list[str] = field(default_factory=list)
+    incident_date: date | None = None
+    incident_place: str = ""
+    incident_region: str = ""
+    stated_needs: list[str] = field(default_factory=list)
+    stated_needs_note: str = ""
+    consent_to_share: bool = False
+    consent_by: str = ConsentBy.NONE
+    safe_to_contact: bool = True
+    safe_contact: str = ""
+
+
+def initials_of(name: str) -> str:
+    parts = [p for p in re.split(r"\s+", (name or "").strip()) if p and p[0].isalpha()]
+    return "".join(p[0].upper() for p in parts[:3]) or "?"
+
+
+def age_at(dob: date | None, estimated: int | None, on: date) -> int | None:
+    if dob:
+        return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+    return estimated
+
+
+def _validate(data: ComplaintInput, *, now: datetime) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def err(key, msg):
+        errors.setdefault(key, []).append(msg)
+
+    received = data.received_at or now
+    if received > now + timedelta(minutes=1):
+        err("received_at", RECEIVED_IN_FUTURE)
+    elif now - received > BACKDATE_TOLERANCE and not data.received_at_reason.strip():
+        err("received_at_reason", RECEIVED_EARLIER_NEEDS_REASON)
+    if not data.violence_types:
+        err("violence_types", VIOLENCE_TYPE_REQUIRED)
+    elif set(data.violence_types) - set(ViolenceType.values):
+        err("violence_types", VIOLENCE_TYPE_UNKNOWN)
+    if set(data.violence_forms) - set(ViolenceForm.values):
+        err("violence_forms", VIOLENCE_TYPE_UNKNOWN)
+    if not data.chronology.strip():
+        err("chronology", CHRONOLOGY_REQUIRED)
+    if data.incident_region and data.incident_region not in DKI_REGIONS:
+        err("incident_region", REGION_UNKNOWN)
+    if not data.victims:
+        err("victims", NO_VICTIM)
+    for i, v in enumerate(data.victims):
+        if not v.full_name.strip():
+            err(f"victims-{i}-full_name", NAME_REQUIRED)
+        if v.nik and not re.fullmatch(r"\d{16}", re.sub(r"[\s.-]", "", v.nik)):
+            err(f"victims-{i}-nik", NIK_INVALID)
+        if v.region and v.region not in DKI_REGIONS:
+            err(f"victims-{i}-region", REGION_UNKNOWN)
+        if v.category not in VictimCategory.values:
+            err(f"victims-{i}-category", "Kategori korban tidak dikenal.")
+    has_child = any(v.category == VictimCategory.CHILD for v in data.victims)
+    guardian_accused = any(p.is_guardian for p in data.perpetrators)
+    if has_child:
+        allowed = {ConsentBy.GUARDIAN} | ({ConsentBy.VICTIM} if guardian_accused else set())
+        if data.consent_by not in allowed:
+            err("consent_by", CHILD_CONSENT_REQUIRED)
+    return errors
+
+
+def _is_receiving_staff(user: User, agency: Agency) -> bool:
+    return agency.kind in AgencyKind.receiving() and agency.pk in user_context(user).work_agency_ids
+
+
+def _victim_indexes(v: VictimInput) -> dict:
+    nik = crypto.normalise_nik(v.nik)
+    phone = crypto.normalise_phone(v.phone)
+    return {
+        "nik_index": crypto.blind_index("nik", nik) if nik else "",
+        "phone_index": crypto.blind_index("phone", phone) if phone else "",
+        "name_index": [crypto.blind_index("name", t) for t in crypto.name_tokens(v.full_name)],
+    }
+
+
+@transaction.atomic
+def complaint_register(*, actor: User, receiving_agency: Agency, data: ComplaintInput,
+                       assignee: User | None = None, join_case: Case | None = None) -> Complaint:
+    now = timezone.now()
+    if not _is_receiving_staff(actor, receiving_agency):
+        raise PermissionDenied(NOT_RECEIVING_STAFF)
+    errors = _validate(data, now=now)
+    if assignee is not None and receiving_agency.pk not in user_context(assignee).work_agency_ids:
+        errors.setdefault("assignee", []).append(ASSIGNEE_INVALID)
+    if join_case is not None and (
+        join_case.receiving_agency_id != receiving_agency.pk
+        or case_access_level(actor, join_case) < AccessLevel.FULL
+        or join_case.status not in OPEN_CASE_STATUSES
+    ):
+        errors.setdefault("join_case", []).append(JOIN_CASE_INVALID)
+    if errors:
+        raise ValidationError(errors)
+
+    received_at = min(data.received_at or now, now)
+    first = data.victims[0]
+    if join_case is None:
+        case = case_open(actor=actor, receiving_agency=receiving_agency,
+                         initials=initials_of(first.full_name),
+                         violence_types=sorted(set(data.violence_types)), opened_at=received_at)
+    else:
+        case = Case.objects.select_for_update().get(pk=join_case.pk)
+        case.violence_types = sorted(set(case.violence_types) | set(data.violence_types))
+        save_with_history(case, actor=actor, update_fields=["violence_types", "updated_at"])
+
+    complaint = Complaint(
+        case=case, receiving_agency=receiving_agency, assignee=assignee or actor,
+        channel=data.channel, received_at=received_at,
+        received_at_reason=data.received_at_reason.strip(), registered_at=now,
+        registered_by=actor, response_due_at=received_at + RESPONSE_SLA,
+        violence_types=sorted(set(data.violence_types)), violence_forms=sorted(set(data.violence_forms)),
+        incident_date=data.incident_date, incident_place=data.incident_place,
+        incident_region=data.incident_region, chronology=data.chronology.strip(),
+        stated_needs=list(dict.fromkeys(data.stated_needs)), stated_needs_note=data.stated_needs_note,
+        consent_to_share=data.consent_to_share, consent_by=data.consent_by,
+        safe_to_contact=data.safe_to_contact, safe_contact=data.safe_contact,
+    )
+    complaint.full_clean(exclude=["case", "registered_by"])
+    save_with_history(complaint, actor=actor)
+
+    incident_day = data.incident_date or timezone.localdate(received_at)
+    for v in data.victims:
+        victim = Victim(
+            case=case, complaint=complaint, category=v.category, initials=initials_of(v.full_name),
+            full_name=v.full_name.strip(), nik=crypto.normalise_nik(v.nik), phone=v.phone.strip(),
+            address=v.address.strip(), date_of_birth=v.date_of_birth.isoformat() if v.date_of_birth else "",
+            estimated_age=v.estimated_age, sex=v.sex, disability=v.disability, region=v.region,
+            kecamatan=v.kecamatan,
+            age_band_at_incident=AgeBand.for_age(age_at(v.date_of_birth, v.estimated_age, incident_day)),
+            **_victim_indexes(v),
+        )
+        save_with_history(victim, actor=actor)
+    r = data.reporter
+    save_with_history(Reporter(complaint=complaint, is_victim=r.is_victim, full_name=r.full_name,
+                               phone=r.phone, address=r.address, relation=r.relation), actor=actor)
+    for p in data.perpetrators:
+        save_with_history(Perpetrator(
+            complaint=complaint, full_name=p.full_name, relation=p.relation,
+            power_relation=p.power_relation, public_official=p.public_official,
+            is_guardian=p.is_guardian,
+            name_index=[crypto.blind_index("name", t) for t in crypto.name_tokens(p.full_name)],
+        ), actor=actor)
+
+    case_event_record(
+        case=case, actor=actor, agency=receiving_agency,
+        event_type=EventType.COMPLAINT_JOINED if join_case else EventType.COMPLAINT_REGISTERED,
+        payload={"complaint": str(complaint.public_id), "channel": data.channel,
+                 "victims": len(data.victims), "received_at": received_at.isoformat()},
+    )
+    if now - received_at > BACKDATE_TOLERANCE:
+        case_event_record(case=case, actor=actor, agency=receiving_agency,
+                          event_type=EventType.RECEIVED_AT_BACKDATED,
+                          payload={"complaint": str(complaint.public_id),
+                                   "hours_earlier": round((now - received_at).total_seconds() / 3600, 1)})
+    case_assign(actor=actor, case=case, user=complaint.assignee, role="complaint_assignee")
+
+    # Registered already past its deadline: breached at once (and escalated), not at the next sweep.
+    from cases.sla import sla_check_complaint
+
+    sla_check_complaint(complaint=complaint, now=now)
+    return complaint
+
+
+def victims_matching(*, user: User, nik: str = "", phone: str = "", full_name: str = ""):
+    """Open cases visible to ``user`` whose victim matches by NIK, phone or all name tokens."""
+    from cases.policies import visible_cases
+
+    q = Q()
+    if crypto.normalise_nik(nik):
+        q |= Q(nik_index=crypto.blind_index("nik", crypto.normalise_nik(nik)))
+    if crypto.normalise_phone(phone):
+        q |= Q(phone_index=crypto.blind_index("phone", crypto.normalise_phone(phone)))
+    tokens = [crypto.blind_index("name", t) for t in crypto.name_tokens(full_name)]
+    if len(tokens) >= 2:
+        q |= Q(name_index__contains=tokens)
+    if not q:
+        return Case.objects.none()
+    case_ids = Victim.objects.filter(q).values("case_id")
+    return (visible_cases(user).filter(pk__in=case_ids, status__in=OPEN_CASE_STATUSES)
+            .select_related("receiving_agency").order_by("-opened_at"))
+
+
+@transaction.atomic
+def complaint_void(*, actor: User, complaint: Complaint, reason: str) -> Complaint:
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": [VOID_REASON_REQUIRED]})
+    if complaint.outcome:
+        raise ApplicationError(ALREADY_ENDED)
+    if not _is_receiving_staff(actor, complaint.receiving_agency):
+        raise PermissionDenied(NOT_RECEIVING_STAFF)
+    complaint.outcome = ComplaintOutcome.VOIDED
+    complaint.outcome_at = timezone.now()
+    complaint.void_reason = reason.strip()[:300]
+    save_with_history(complaint, actor=actor, update_fields=["outcome", "outcome_at", "void_reason"])
+    case_event_record(case=complaint.case, actor=actor, event_type=EventType.COMPLAINT_VOIDED,
+                      payload={"complaint": str(complaint.public_id)})
+    case = complaint.case
+    if not case.complaints.exclude(outcome=ComplaintOutcome.VOIDED).exists():
+        case.status = CaseStatus.VOIDED
+        save_with_history(case, actor=actor, update_fields=["status", "updated_at"])
+    return complaint
+
+
+@transaction.atomic
+def complaint_set_outcome(*, actor: User | None, complaint: Complaint, outcome: str) -> Complaint:
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.outcome:
+        raise ApplicationError(ALREADY_ENDED)
+    if outcome not in ComplaintOutcome.values or outcome == ComplaintOutcome.VOIDED:
+        raise ApplicationError("Hasil akhir tidak valid.")
+    complaint.outcome = outcome
+    complaint.outcome_at = timezone.now()
+    save_with_history(complaint, actor=actor, update_fields=["outcome", "outcome_at"])
+    case_event_record(case=complaint.case, actor=actor, event_type=EventType.COMPLAINT_OUTCOME,
+                      payload={"complaint": str(complaint.public_id), "outcome": outcome})
+    return complaint
+
+
+@transaction.atomic
+def complaint_assign(*, actor: User, complaint: Complaint, assignee: User) -> Complaint:
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if not _is_receiving_staff(actor, complaint.receiving_agency):
+        raise PermissionDenied(NOT_RECEIVING_STAFF)
+    if complaint.receiving_agency_id not in user_context(assignee).work_agency_ids:
+        raise ValidationError({"assignee": [ASSIGNEE_INVALID]})
+    complaint.assignee = assignee
+    save_with_history(complaint, actor=actor, update_fields=["assignee"])
+    case_assign(actor=actor, case=complaint.case, user=assignee, role="complaint_assignee")
+    case_event_record(case=complaint.case, actor=actor, event_type=EventType.COMPLAINT_ASSIGNED,
+                      payload={"complaint": str(complaint.public_id), "user_id": assignee.pk})
+    return complaint
+
+
+@transaction.atomic
+def initial_response_record(*, actor: User, complaint: Complaint, method: str, successful: bool,
+                            result: str = "", responded_at: datetime | None = None) -> InitialResponse:
+    """Record a response or a failed contact attempt. The first successful one stops the clock."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if not _is_receiving_staff(actor, complaint.receiving_agency):
+        raise PermissionDenied(NOT_RECEIVING_STAFF)
+    now = timezone.now()
+    at = responded_at or now
+    if at > now + timedelta(minutes=1):
+        raise ValidationError({"responded_at": [RESPONSE_IN_FUTURE]})
+    if at < complaint.received_at:
+        raise ValidationError({"responded_at": [RESPONSE_BEFORE_RECEIVED]})
+    response = InitialResponse(complaint=complaint, responder=actor, responded_at=at, method=method,
+                               successful=successful, result=result)
+    response.full_clean(exclude=["complaint"])
+    save_with_history(response, actor=actor)
+    if successful and complaint.responded_at is None:
+        complaint.responded_at = at
+        save_with_history(complaint, actor=actor, update_fields=["responded_at"])
+        case_event_record(case=complaint.case, actor=actor, event_type=EventType.INITIAL_RESPONSE,
+                          payload={"complaint": str(complaint.public_id), "method": method,
+                                   "within_sla": at <= complaint.response_due_at,
+                                   "minutes": int((at - complaint.received_at).total_seconds() // 60)})
+    elif not successful:
+        case_event_record(case=complaint.case, actor=actor, event_type=EventType.CONTACT_ATTEMPT_FAILED,
+                          payload={"complaint": str(complaint.public_id), "method": method})
+    return response
