@@ -3,19 +3,48 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import logout
-from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 _EXEMPT_PREFIXES = ("/static/", "/i18n/", "/verifikasi/", "/healthz")
 
+#: Set in the fresh session after an idle logout; the login page turns it into a message
+#: (this middleware runs before MessageMiddleware, so it cannot add one itself).
+IDLE_FLAG = "_idle_logged_out"
+
+OTP_REQUIRED_API = _(
+    "Peran Anda mewajibkan verifikasi kode autentikator. Verifikasi di aplikasi web terlebih "
+    "dahulu, atau gunakan token API."
+)
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _redirect_with_next(request, url: str):
+    """Redirect to ``url`` carrying where the user was going (GET only: a POST target answers
+    405 to the GET that would follow). htmx requests get a full-page redirect."""
+    nxt = request.get_full_path() if request.method in ("GET", "HEAD") else ""
+    target = f"{url}?{urlencode({'next': nxt})}" if nxt else url
+    if request.headers.get("HX-Request") == "true":
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
 
 class IdleTimeoutMiddleware:
-    """Ends a session that saw no request for SESSION_IDLE_TIMEOUT_MINUTES."""
+    """Ends a session that saw no request for SESSION_IDLE_TIMEOUT_MINUTES.
+
+    Runs before MessageMiddleware, so it leaves IDLE_FLAG for the login page.
+    """
 
     KEY = "_last_seen"
 
@@ -24,20 +53,31 @@ class IdleTimeoutMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            now = int(time.time())
+        if user is not None and user.is_authenticated and SESSION_KEY in request.session:
             last = request.session.get(self.KEY)
             limit = settings.SESSION_IDLE_TIMEOUT_MINUTES * 60
-            if last is not None and now - int(last) > limit:
+            if last is not None and time.time() - float(last) > limit:
                 logout(request)
-                messages.info(request, _("Sesi Anda berakhir karena tidak aktif. Silakan masuk lagi."))
-                return redirect(f"{reverse('login')}?next={request.path}")
-            request.session[self.KEY] = now
-        return self.get_response(request)
+                if _is_api(request):
+                    # The API goes on as anonymous and answers 401 itself.
+                    return self.get_response(request)
+                request.session[IDLE_FLAG] = True
+                return _redirect_with_next(request, reverse("login"))
+        response = self.get_response(request)
+        # After the view, so that the login request itself starts the clock. Only for sessions
+        # that carry a login: a request with an API token must not create a session.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and SESSION_KEY in request.session:
+            request.session[self.KEY] = int(time.time())
+        return response
 
 
 class OTPRequiredMiddleware:
-    """Users whose role needs TOTP must enrol and pass it before any other page."""
+    """Users whose role needs TOTP must enrol and pass it before any other page.
+
+    The session-authenticated API is held to the same rule (403); requests with an API token are
+    not seen here as signed in — tokens are created only after TOTP (agencies.auth_views).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -47,15 +87,22 @@ class OTPRequiredMiddleware:
         if (
             user is not None and user.is_authenticated
             and not request.path.startswith(_EXEMPT_PREFIXES)
-            and not request.path.startswith("/api/")
+            and not request.path.startswith(self._exempt_prefixes())
             and request.path not in self._exempt_paths()
         ):
             from agencies.selectors import user_context
 
             if user_context(user).needs_totp and not user.is_verified():
-                return redirect(f"{reverse('otp-verify')}?next={request.path}")
+                if _is_api(request):
+                    return JsonResponse({"detail": str(OTP_REQUIRED_API)}, status=403)
+                return _redirect_with_next(request, reverse("otp-verify"))
         return self.get_response(request)
 
     @staticmethod
     def _exempt_paths() -> set[str]:
         return {reverse("login"), reverse("logout"), reverse("otp-verify"), reverse("otp-enrol")}
+
+    @staticmethod
+    def _exempt_prefixes() -> tuple[str, ...]:
+        # The token views check TOTP themselves and explain the refusal (TOKEN_NEEDS_TOTP).
+        return (reverse("token-create"),)
