@@ -26,6 +26,10 @@ class UserContext:
     roles: frozenset[str] = frozenset()
     #: agency id -> roles held there, only for case-work roles (the agencies whose cases they work)
     work_roles_by_agency: dict[int, frozenset[str]] = field(default_factory=dict)
+    #: A designated official with signing power today (pejabat yang ditunjuk).
+    is_delegated_signer: bool = False
+    #: Django staff reach the admin: they pass TOTP like system administrators.
+    is_staff: bool = False
 
     @property
     def is_active_member(self) -> bool:
@@ -53,7 +57,7 @@ class UserContext:
 
     @property
     def needs_totp(self) -> bool:
-        return bool(self.roles & TOTP_REQUIRED_ROLES)
+        return bool(self.roles & TOTP_REQUIRED_ROLES) or self.is_delegated_signer or self.is_staff
 
     @property
     def primary_agency(self) -> Agency | None:
@@ -86,7 +90,12 @@ def user_context(user) -> UserContext:
     for m in memberships:
         if m.role in CASE_WORK_ROLES:
             by_agency.setdefault(m.agency_id, set()).add(m.role)
+    today = timezone.localdate()
     ctx = UserContext(
+        is_delegated_signer=SigningDelegation.objects.filter(
+            official=user, revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today,
+        ).exists(),
+        is_staff=bool(user.is_staff or user.is_superuser),
         memberships=memberships,
         roles=frozenset(m.role for m in memberships),
         work_roles_by_agency={k: frozenset(v) for k, v in by_agency.items()},

@@ -49,3 +49,59 @@ def case_victims(*, case: Case) -> QuerySet[Victim]:
 
 def case_with_victims(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.prefetch_related(Prefetch("victims", queryset=Victim.objects.order_by("id")))
+
+
+# --- complaints ------------------------------------------------------------------------------------
+
+def receiving_agencies_of(user):
+    from agencies.models import Agency, AgencyKind
+    from agencies.selectors import user_context
+
+    ids = user_context(user).work_agency_ids
+    return Agency.objects.filter(pk__in=ids, kind__in=AgencyKind.receiving(), is_active=True).order_by("name")
+
+
+def complaint_queue(*, user, filters: dict | None = None):
+    """Open complaints of the user's receiving agencies, overdue first (constant query count)."""
+    from agencies.selectors import user_context
+    from cases.models import Complaint
+
+    filters = filters or {}
+    qs = (
+        Complaint.objects.filter(receiving_agency_id__in=list(user_context(user).work_agency_ids),
+                                 responded_at__isnull=True, outcome="")
+        .select_related("case", "assignee", "receiving_agency", "triage")
+        .order_by("response_due_at", "id")
+    )
+    if filters.get("channel"):
+        qs = qs.filter(channel=filters["channel"])
+    if filters.get("region"):
+        qs = qs.filter(incident_region=filters["region"])
+    if filters.get("violence_type"):
+        qs = qs.filter(violence_types__contains=[filters["violence_type"]])
+    risk = filters.get("risk")
+    if risk == "untriaged":
+        qs = qs.filter(triage__isnull=True)
+    elif risk:
+        qs = qs.filter(triage__risk_level=risk)
+    if filters.get("assignee") == "me":
+        qs = qs.filter(assignee=user)
+    return qs
+
+
+def complaint_get_for_user(*, user, case_id, complaint_id, level: int = AccessLevel.SUMMARY):
+    """The complaint of a case the user may see; same Http404 for missing and not yours."""
+    from cases.models import Complaint
+
+    case = case_get_for_user(user=user, id=case_id, level=level)
+    complaint = Complaint.objects.filter(case=case, public_id=complaint_id).select_related(
+        "case", "receiving_agency").first()
+    if complaint is None:
+        raise Http404
+    complaint.case = case
+    return complaint
+
+
+def case_complaints(*, case: Case):
+    return (case.complaints.select_related("assignee", "registered_by", "triage")
+            .prefetch_related("responses__responder", "sla_events").order_by("received_at"))

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from cases import views
+from cases import intake_views, views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("pengaduan/baru/", intake_views.complaint_register_view, name="register"),
+    path("antrian/", intake_views.complaint_queue_view, name="queue"),
+    path("<int:pk>/pengaduan/<uuid:complaint>/respons/", intake_views.initial_response_view,
+         name="respond"),
+    path("<int:pk>/pengaduan/<uuid:complaint>/batal/", intake_views.complaint_void_view, name="void"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/identitas/", views.case_reveal, name="reveal"),
     path("<int:pk>/akses/", views.case_grant, name="grant"),

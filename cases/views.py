@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases import selectors, services
@@ -29,9 +30,18 @@ def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims
     level = case.access_level
     allowed, reason_required = can_reveal_identity(request.user, level)
     manage = can_manage_grants(request.user, case)
+    from cases.intake_forms import InitialResponseForm, VoidForm
+    from cases.selectors import receiving_agencies_of
+
+    is_receiving_staff = receiving_agencies_of(request.user).filter(pk=case.receiving_agency_id).exists()
     return {
         "case": case,
         "level": AccessLevel(level),
+        "complaints": selectors.case_complaints(case=case),
+        "is_receiving_staff": is_receiving_staff,
+        "response_form": InitialResponseForm(),
+        "void_form": VoidForm(),
+        "now_ts": timezone.now(),
         "timeline": selectors.case_timeline(case=case),
         "can_reveal": allowed,
         "reveal_reason_required": reason_required,

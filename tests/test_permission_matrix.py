@@ -16,7 +16,7 @@ from knox.models import AuthToken
 
 from agencies.models import Role
 from cases.models import AccessLevel
-from cases.services import case_assign, case_grant_access
+from cases.services import case_grant_access
 from tests.factories import AgencyFactory, UserFactory, member
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "access.md"
@@ -85,15 +85,17 @@ def world(db):
         "ministry_viewer": member(a, Role.MINISTRY_VIEWER),
         "system_admin": member(a, Role.SYSTEM_ADMIN, user=UserFactory(is_staff=True, is_superuser=True)),
     }
-    from cases.services import case_open
-    from tests.factories import VictimFactory
+    from cases.intake import VictimInput, complaint_register
+    from tests.intake.helpers import complaint_input
 
-    case_a = case_open(actor=users["admin_officer"], receiving_agency=a, initials="AA")
-    VictimFactory(case=case_a)
+    complaint_a = complaint_register(actor=users["admin_officer"], receiving_agency=a, data=complaint_input(
+        victims=[VictimInput(full_name="Ani Anggraini", category="adult_woman")]))
+    case_a = complaint_a.case
     head_b = member(b, Role.HEAD)
-    case_b = case_open(actor=head_b, receiving_agency=b, initials="BB")
-    VictimFactory(case=case_b)
-    case_assign(actor=head_b, case=case_b, user=users["investigator"], role=Role.INVESTIGATOR)
+    # Registered by the investigator, who is thereby assigned and holds `full` on it.
+    complaint_b = complaint_register(actor=users["investigator"], receiving_agency=b, data=complaint_input(
+        victims=[VictimInput(full_name="Bunga Citra", category="adult_woman")]))
+    case_b = complaint_b.case
     # A grant on each case to a third agency, so that revoke routes have an object.
     c = AgencyFactory(code="c-rsud", name="RSUD C", kind="hospital")
     grant_a = case_grant_access(actor=users["head"], case=case_a, agency=c, level=AccessLevel.SUMMARY)
@@ -116,6 +118,8 @@ def url_for(route: str, scope: str, role: str, world) -> tuple[str, str | None]:
     needs = set(re.findall(r"<(?:\w+:)?(\w+)>", _route_pattern(route)))
     if "pk" in needs:
         kwargs["pk"] = case.pk
+    if "complaint" in needs:
+        kwargs["complaint"] = case.complaints.first().public_id
     if "grant_id" in needs:
         kwargs["grant_id"] = world["grant"][side].pk
     if "token_key" in needs:

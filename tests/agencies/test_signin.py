@@ -146,13 +146,14 @@ def test_management_command_unlocks_a_username(client, uptd):
     assert sign_in(client, user).status_code == 302
 
 
-def test_admin_unlocks_by_deleting_the_access_attempt(client, uptd):
+def test_admin_unlocks_by_deleting_the_access_attempt(client, uptd, login_verified):
     user = member(uptd, Role.ADMIN_OFFICER)
     fail(client, user, settings.AXES_FAILURE_LIMIT)
     attempt = AccessAttempt.objects.get(username=user.username)
 
     admin_client = client.__class__()
-    admin_client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    # Staff reach the admin only after TOTP.
+    login_verified(admin_client, UserFactory(is_staff=True, is_superuser=True))
     listing = admin_client.get(reverse("admin:axes_accessattempt_changelist") + "?locked_out=yes")
     assert user.username in listing.content.decode()
     resp = admin_client.post(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]),
@@ -396,3 +397,26 @@ def test_a_post_caught_by_the_gate_does_not_come_back_as_a_get(client, uptd):
     sign_in(client, user)
     resp = client.post("/kasus/", {})
     assert resp.status_code == 302 and resp["Location"] == OTP
+
+
+def test_designated_official_and_staff_must_pass_totp(client, uptd):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from agencies.models import SigningDelegation
+
+    official = member(uptd, Role.TP_ANGGOTA)
+    client.force_login(official)
+    assert client.get(reverse("home")).status_code == 200
+    today = timezone.localdate()
+    SigningDelegation.objects.create(official=official, granted_by=member(uptd, Role.TP_KETUA),
+                                     valid_from=today - timedelta(days=1),
+                                     valid_until=today + timedelta(days=30), reason="SK uji")
+    resp = client.get(reverse("home"))
+    assert resp.status_code == 302 and reverse("otp-verify") in resp["Location"]
+
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    resp = client.get(reverse("admin:index"))
+    assert resp.status_code == 302 and reverse("otp-verify") in resp["Location"]

@@ -1,0 +1,168 @@
+"""Forms for complaint registration and the initial response. Validation that is a business rule
+lives in cases/intake.py; these forms only parse input and show the service's errors per field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Region, Service, User
+from cases.models.core import ViolenceType
+from cases.models.intake import (
+    Channel,
+    ComplaintOutcome,
+    ConsentBy,
+    DisabilityType,
+    PerpetratorRelation,
+    ResponseMethod,
+    Sex,
+    VictimCategory,
+    ViolenceForm,
+)
+
+DKI_REGION_CHOICES = [("", "—")] + [
+    (r.value, r.label) for r in Region if r.value not in (Region.PROVINCE, Region.NATIONAL)
+]
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ComplaintForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Saluran pengaduan"), choices=Channel.choices)
+    received_at = forms.DateTimeField(
+        label=_("Waktu diterima"), required=False, widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        help_text=_("Kosongkan bila baru saja diterima. Waktu lampau wajib disertai alasan."),
+    )
+    received_at_reason = forms.CharField(label=_("Alasan waktu terima lebih awal"), required=False,
+                                         max_length=300)
+    assignee = forms.ModelChoiceField(label=_("Petugas penanggung jawab"), queryset=User.objects.none(),
+                                      required=False)
+    violence_types = forms.MultipleChoiceField(label=_("Jenis kekerasan"), choices=ViolenceType.choices,
+                                               widget=forms.CheckboxSelectMultiple)
+    violence_forms = forms.MultipleChoiceField(label=_("Bentuk kekerasan"), choices=ViolenceForm.choices,
+                                               widget=forms.CheckboxSelectMultiple, required=False)
+    incident_date = forms.DateField(label=_("Tanggal kejadian"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    incident_place = forms.CharField(label=_("Tempat kejadian"), required=False, max_length=300)
+    incident_region = forms.ChoiceField(label=_("Wilayah kejadian"), choices=DKI_REGION_CHOICES,
+                                        required=False)
+    chronology = forms.CharField(label=_("Kronologi singkat"), widget=forms.Textarea(attrs={"rows": 4}))
+    stated_needs = forms.MultipleChoiceField(label=_("Kebutuhan layanan yang disampaikan"),
+                                             required=False, widget=forms.CheckboxSelectMultiple)
+    stated_needs_note = forms.CharField(label=_("Catatan kebutuhan"), required=False,
+                                        widget=forms.Textarea(attrs={"rows": 2}))
+    reporter_is_victim = forms.BooleanField(label=_("Pelapor adalah korban sendiri"), required=False,
+                                            initial=True)
+    reporter_name = forms.CharField(label=_("Nama pelapor"), required=False, max_length=200)
+    reporter_phone = forms.CharField(label=_("Telepon pelapor"), required=False, max_length=30)
+    reporter_relation = forms.CharField(label=_("Hubungan pelapor dengan korban"), required=False,
+                                        max_length=60)
+    consent_to_share = forms.BooleanField(label=_("Ada persetujuan berbagi data antarlembaga"),
+                                          required=False)
+    consent_by = forms.ChoiceField(label=_("Persetujuan diberikan oleh"), choices=ConsentBy.choices,
+                                   initial=ConsentBy.NONE)
+    safe_to_contact = forms.BooleanField(label=_("Korban aman dihubungi"), required=False, initial=True)
+    safe_contact = forms.CharField(label=_("Cara dan waktu aman menghubungi"), required=False,
+                                   max_length=300)
+    join_case = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, agency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from agencies.models import Membership
+
+        if agency is not None:
+            staff_ids = Membership.objects.active().filter(agency=agency).values("user_id")
+            self.fields["assignee"].queryset = User.objects.filter(pk__in=staff_ids, is_active=True)\
+                .order_by("full_name")
+        self.fields["stated_needs"].choices = list(
+            Service.objects.filter(is_active=True).order_by("category", "name").values_list("code", "name")
+        )
+
+    def clean_received_at(self):
+        value = self.cleaned_data.get("received_at")
+        if value is not None and timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value
+
+
+class VictimForm(forms.Form):
+    full_name = forms.CharField(label=_("Nama lengkap korban"), max_length=200)
+    # Initials equal to the first option, so an untouched extra form counts as empty.
+    category = forms.ChoiceField(label=_("Kategori"), choices=VictimCategory.choices,
+                                 initial=VictimCategory.ADULT_WOMAN)
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, initial=Sex.FEMALE)
+    nik = forms.CharField(label=_("NIK (16 digit)"), required=False, max_length=24,
+                          widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    date_of_birth = forms.DateField(label=_("Tanggal lahir"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    estimated_age = forms.IntegerField(label=_("Perkiraan usia (bila tanggal lahir tidak diketahui)"),
+                                       required=False, min_value=0, max_value=120)
+    disability = forms.ChoiceField(label=_("Disabilitas"), choices=DisabilityType.choices, required=False)
+    phone = forms.CharField(label=_("Telepon"), required=False, max_length=30,
+                            widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    address = forms.CharField(label=_("Alamat"), required=False, max_length=300,
+                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    region = forms.ChoiceField(label=_("Kota/kabupaten domisili"), choices=DKI_REGION_CHOICES,
+                               required=False)
+    kecamatan = forms.CharField(label=_("Kode kecamatan"), required=False, max_length=10)
+
+
+class PerpetratorForm(forms.Form):
+    relation = forms.ChoiceField(label=_("Hubungan terlapor dengan korban"),
+                                 choices=[("", "—")] + list(PerpetratorRelation.choices))
+    full_name = forms.CharField(label=_("Nama terlapor (bila diketahui)"), required=False, max_length=200)
+    power_relation = forms.BooleanField(label=_("Ada relasi kuasa"), required=False)
+    public_official = forms.BooleanField(label=_("Terlapor pejabat publik"), required=False)
+    is_guardian = forms.BooleanField(label=_("Terlapor adalah orang tua/wali korban"), required=False)
+
+
+VictimFormSet = forms.formset_factory(VictimForm, extra=2, max_num=10)
+PerpetratorFormSet = forms.formset_factory(PerpetratorForm, extra=1, max_num=10)
+
+
+class InitialResponseForm(forms.Form):
+    method = forms.ChoiceField(label=_("Cara respons"), choices=ResponseMethod.choices)
+    successful = forms.TypedChoiceField(
+        label=_("Hasil kontak"), coerce=lambda v: v == "1",
+        choices=[("1", _("Berhasil — korban/pelapor terlayani")), ("0", _("Gagal — tidak terhubung"))],
+    )
+    responded_at = forms.DateTimeField(label=_("Waktu respons"), required=False,
+                                       widget=DateTimeLocalInput(),
+                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    result = forms.CharField(label=_("Catatan hasil"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_responded_at(self):
+        value = self.cleaned_data.get("responded_at")
+        if value is not None and timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan pembatalan"), max_length=300)
+
+
+class QueueFilterForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Saluran"), choices=[("", _("Semua"))] + list(Channel.choices),
+                                required=False)
+    region = forms.ChoiceField(label=_("Wilayah"), choices=[("", _("Semua"))] + DKI_REGION_CHOICES[1:],
+                               required=False)
+    violence_type = forms.ChoiceField(label=_("Jenis kekerasan"),
+                                      choices=[("", _("Semua"))] + list(ViolenceType.choices), required=False)
+    risk = forms.ChoiceField(label=_("Risiko"), required=False, choices=[
+        ("", _("Semua")), ("low", _("Rendah")), ("medium", _("Sedang")), ("high", _("Tinggi")),
+        ("emergency", _("Darurat")), ("untriaged", _("Belum diverifikasi"))])
+    assignee = forms.ChoiceField(label=_("Petugas"), required=False,
+                                 choices=[("", _("Semua")), ("me", _("Saya"))])
+
+
+OUTCOME_CHOICES = ComplaintOutcome.choices
