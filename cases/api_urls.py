@@ -1,9 +1,14 @@
 from django.urls import path
 
-from cases import apis
+from cases import apis, intake_apis
 
 urlpatterns = [
     path("cases/", apis.CaseListApi.as_view(), name="case-list"),
     path("cases/<int:pk>/", apis.CaseDetailApi.as_view(), name="case-detail"),
     path("cases/<int:pk>/reveal/", apis.CaseRevealApi.as_view(), name="case-reveal"),
+    path("complaints/", intake_apis.ComplaintListApi.as_view(), name="complaint-list"),
+    path("cases/<int:pk>/complaints/<uuid:complaint>/", intake_apis.ComplaintDetailApi.as_view(),
+         name="complaint-detail"),
+    path("cases/<int:pk>/complaints/<uuid:complaint>/responses/", intake_apis.InitialResponseApi.as_view(),
+         name="complaint-respond"),
 ]

@@ -1,0 +1,185 @@
+"""Complaint API: register, list (work queue), retrieve, record the initial response.
+
+Same services, selectors and validation as the pages. Identity goes in (registration) but never
+comes out of these endpoints: responses carry case number and initials only."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agencies.models import Agency
+from cases import intake, selectors
+from cases.models.core import ViolenceType
+from cases.models.intake import (
+    Channel,
+    ConsentBy,
+    DisabilityType,
+    PerpetratorRelation,
+    ResponseMethod,
+    Sex,
+    VictimCategory,
+    ViolenceForm,
+)
+
+
+class VictimInputSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=200)
+    category = serializers.ChoiceField(choices=VictimCategory.choices)
+    sex = serializers.ChoiceField(choices=Sex.choices, default=Sex.FEMALE)
+    nik = serializers.CharField(required=False, allow_blank=True, max_length=24, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=30, default="")
+    address = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120,
+                                             default=None)
+    disability = serializers.ChoiceField(choices=DisabilityType.choices, required=False, default="")
+    region = serializers.CharField(required=False, allow_blank=True, max_length=4, default="")
+    kecamatan = serializers.CharField(required=False, allow_blank=True, max_length=10, default="")
+
+
+class ReporterInputSerializer(serializers.Serializer):
+    is_victim = serializers.BooleanField(default=True)
+    full_name = serializers.CharField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(required=False, allow_blank=True, default="")
+    relation = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PerpetratorInputSerializer(serializers.Serializer):
+    relation = serializers.ChoiceField(choices=PerpetratorRelation.choices)
+    full_name = serializers.CharField(required=False, allow_blank=True, default="")
+    power_relation = serializers.BooleanField(default=False)
+    public_official = serializers.BooleanField(default=False)
+    is_guardian = serializers.BooleanField(default=False)
+
+
+class ComplaintRegisterInputSerializer(serializers.Serializer):
+    receiving_agency = serializers.SlugField(help_text="Agency code; default: your receiving agency",
+                                             required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    received_at_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    assignee = serializers.CharField(required=False, allow_blank=True, default="",
+                                     help_text="Username of the staff member responsible")
+    victims = VictimInputSerializer(many=True, allow_empty=True)
+    reporter = ReporterInputSerializer(required=False)
+    perpetrators = PerpetratorInputSerializer(many=True, required=False, default=list)
+    violence_types = serializers.ListField(child=serializers.ChoiceField(choices=ViolenceType.choices),
+                                           allow_empty=True)
+    violence_forms = serializers.ListField(child=serializers.ChoiceField(choices=ViolenceForm.choices),
+                                           required=False, default=list)
+    incident_date = serializers.DateField(required=False, allow_null=True, default=None)
+    incident_place = serializers.CharField(required=False, allow_blank=True, default="")
+    incident_region = serializers.CharField(required=False, allow_blank=True, default="")
+    chronology = serializers.CharField(allow_blank=True)
+    stated_needs = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
+    stated_needs_note = serializers.CharField(required=False, allow_blank=True, default="")
+    consent_to_share = serializers.BooleanField(default=False)
+    consent_by = serializers.ChoiceField(choices=ConsentBy.choices, default=ConsentBy.NONE)
+    safe_to_contact = serializers.BooleanField(default=True)
+    safe_contact = serializers.CharField(required=False, allow_blank=True, default="")
+    join_case = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class ComplaintOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    case_id = serializers.IntegerField()
+    case_number = serializers.CharField(source="case.number")
+    initials = serializers.CharField(source="case.initials")
+    receiving_agency = serializers.CharField(source="receiving_agency.code")
+    channel = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    response_due_at = serializers.DateTimeField()
+    responded_at = serializers.DateTimeField(allow_null=True)
+    violence_types = serializers.ListField(child=serializers.CharField())
+    outcome = serializers.CharField()
+    assignee = serializers.CharField(source="assignee.username", allow_null=True)
+
+
+class ComplaintListApi(APIView):
+    @extend_schema(responses=ComplaintOutputSerializer(many=True),
+                   summary="Work queue: open complaints of your receiving agencies, overdue first")
+    def get(self, request):
+        qs = selectors.complaint_queue(user=request.user, filters={
+            k: request.query_params.get(k, "") for k in ("channel", "region", "violence_type", "risk",
+                                                         "assignee")})
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(ComplaintOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=ComplaintRegisterInputSerializer, responses={201: ComplaintOutputSerializer},
+                   summary="Register a complaint (opens or joins a case; starts the 24-hour clock)")
+    def post(self, request):
+        # Role first (403 for anyone who is not receiving staff), then the input (400).
+        agencies = list(selectors.receiving_agencies_of(request.user))
+        wanted = request.data.get("receiving_agency") if hasattr(request.data, "get") else None
+        if wanted:
+            agencies = [a for a in agencies if a.code == wanted]
+        if not agencies:
+            from common.errors import PermissionDenied
+
+            raise PermissionDenied(intake.NOT_RECEIVING_STAFF)
+        agency: Agency = agencies[0]
+        ser = ComplaintRegisterInputSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        assignee = None
+        if d.get("assignee"):
+            from agencies.models import User
+
+            assignee = User.objects.filter(username=d["assignee"]).first()
+            if assignee is None:
+                raise serializers.ValidationError({"assignee": [intake.ASSIGNEE_INVALID]})
+        join_case = None
+        if d.get("join_case"):
+            try:
+                join_case = selectors.case_get_for_user(user=request.user, id=d["join_case"])
+            except Http404:
+                raise serializers.ValidationError({"join_case": [intake.JOIN_CASE_INVALID]}) from None
+        data = intake.ComplaintInput(
+            channel=d["channel"], victims=[intake.VictimInput(**v) for v in d["victims"]],
+            violence_types=d["violence_types"], chronology=d["chronology"],
+            reporter=intake.ReporterInput(**(d.get("reporter") or {})),
+            perpetrators=[intake.PerpetratorInput(**p) for p in d["perpetrators"]],
+            received_at=d["received_at"], received_at_reason=d["received_at_reason"],
+            violence_forms=d["violence_forms"], incident_date=d["incident_date"],
+            incident_place=d["incident_place"], incident_region=d["incident_region"],
+            stated_needs=d["stated_needs"], stated_needs_note=d["stated_needs_note"],
+            consent_to_share=d["consent_to_share"], consent_by=d["consent_by"],
+            safe_to_contact=d["safe_to_contact"], safe_contact=d["safe_contact"],
+        )
+        complaint = intake.complaint_register(actor=request.user, receiving_agency=agency, data=data,
+                                              assignee=assignee, join_case=join_case)
+        return Response(ComplaintOutputSerializer(complaint).data, status=status.HTTP_201_CREATED)
+
+
+class ComplaintDetailApi(APIView):
+    @extend_schema(responses=ComplaintOutputSerializer,
+                   summary="One complaint (404 when missing or not yours)")
+    def get(self, request, pk: int, complaint):
+        c = selectors.complaint_get_for_user(user=request.user, case_id=pk, complaint_id=complaint)
+        return Response(ComplaintOutputSerializer(c).data)
+
+
+class InitialResponseInputSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=ResponseMethod.choices)
+    successful = serializers.BooleanField()
+    result = serializers.CharField(required=False, allow_blank=True, default="")
+    responded_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class InitialResponseApi(APIView):
+    @extend_schema(request=InitialResponseInputSerializer, responses={201: ComplaintOutputSerializer},
+                   summary="Record the initial response or a failed contact attempt")
+    def post(self, request, pk: int, complaint):
+        c = selectors.complaint_get_for_user(user=request.user, case_id=pk, complaint_id=complaint)
+        ser = InitialResponseInputSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        intake.initial_response_record(actor=request.user, complaint=c, **ser.validated_data)
+        c.refresh_from_db()
+        return Response(ComplaintOutputSerializer(c).data, status=status.HTTP_201_CREATED)
