@@ -62,3 +62,27 @@ class Notification(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "dedupe_key"],
                                                name="one_notification_per_key")]
         indexes = [models.Index(fields=["user", "read_at"])]
+
+
+class SignerCertificate(models.Model):
+    """A signer's certificate from the deployment's internal CA. The private key is stored encrypted
+    under SIGNING_MASTER_KEY and decrypted only inside the re-authenticated signing step."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="signer_certificates")
+    serial = models.CharField(max_length=64, unique=True)
+    subject = models.CharField(max_length=300)
+    cert_pem = models.TextField()
+    encrypted_key = models.TextField()
+    not_before = models.DateTimeField()
+    not_after = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-not_after"]
+        verbose_name = _("sertifikat penandatangan")
+        verbose_name_plural = _("sertifikat penandatangan")
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.serial[:12]})"

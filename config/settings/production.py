@@ -31,3 +31,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SILENCED_SYSTEM_CHECKS: list[str] = []
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1)
+# The signing CA comes from files the deployment provides (no development CA in production).
+SIGNING_CA_CERT_FILE = env("SIGNING_CA_CERT_FILE")
+SIGNING_CA_KEY_FILE = env("SIGNING_CA_KEY_FILE")
