@@ -86,3 +86,32 @@ class SignerCertificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.serial[:12]})"
+
+
+class SignedDocument(models.Model):
+    """Every document someone signs, as stored at signing: the exact PDF, its SHA-256 and the short
+    code printed (and in the QR) on it. The public verification page reads only this table and shows
+    no victim identity and no case details."""
+
+    code = models.CharField(_("kode dokumen"), max_length=20, unique=True)
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+    pdf = models.FileField(upload_to="signed/")
+    sha256 = models.CharField(max_length=64, unique=True)
+    content_hash = models.CharField(max_length=64)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(max_length=200)
+    signer_position = models.CharField(max_length=200)
+    signed_at = models.DateTimeField()
+    subject_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-signed_at"]
+        verbose_name = _("dokumen bertanda tangan")
+        verbose_name_plural = _("dokumen bertanda tangan")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.code

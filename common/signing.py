@@ -2,7 +2,7 @@
 
 The ``Signer`` interface is what services call; ``InternalCASigner`` is today's implementation.
 A certified signature service (BSrE) or a hardware token replaces it by setting
-``SIGNING_BACKEND`` to another class with the same ``sign_pdf`` method.
+``DOCUMENT_SIGNER_BACKEND`` to another class with the same ``sign_pdf`` method.
 
 Key material:
 - the CA certificate and its private key come from files named by ``SIGNING_CA_CERT_FILE`` and
@@ -217,7 +217,7 @@ class InternalCASigner:
 def get_signer() -> Signer:
     from django.utils.module_loading import import_string
 
-    return import_string(settings.SIGNING_BACKEND)()
+    return import_string(settings.DOCUMENT_SIGNER_BACKEND)()
 
 
 # --- verification ------------------------------------------------------------------------------------
@@ -232,6 +232,9 @@ class PdfVerification:
     signer_name: str = ""
     signed_at: datetime | None = None
     problem: str = ""
+    #: The signer certificate was issued by our CA (checked on the certificate alone, so a document
+    #: whose bytes were changed is still recognised as one of ours, and reported as altered).
+    issued_by_our_ca: bool = False
 
     @property
     def ok(self) -> bool:
@@ -262,6 +265,7 @@ def verify_pdf(pdf: bytes) -> PdfVerification:
     except (SignatureValidationError, ValueError, KeyError) as exc:
         return PdfVerification(has_signature=True, problem=f"invalid: {type(exc).__name__}")
     cert = status.signing_cert
+    ours = _issued_by(cert, ca)
     name = ""
     if cert is not None:
         try:
@@ -273,7 +277,19 @@ def verify_pdf(pdf: bytes) -> PdfVerification:
         trusted=bool(status.trusted),
         covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         signer_name=name, signed_at=getattr(status, "signer_reported_dt", None),
+        issued_by_our_ca=ours,
     )
+
+
+def _issued_by(asn1_cert, ca: CertificateAuthority) -> bool:
+    if asn1_cert is None:
+        return False
+    try:
+        cert = x509.load_der_x509_certificate(asn1_cert.dump())
+        cert.verify_directly_issued_by(ca.cert)
+        return True
+    except Exception:  # noqa: BLE001 — any failure means "not ours"
+        return False
 
 
 @transaction.atomic
