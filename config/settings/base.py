@@ -206,7 +206,9 @@ FIELD_ENCRYPTION_KEYS = env.list(
     default=["dev1:ZGV2LW9ubHktZmllbGQta2V5LTAwMDAwMDAwMDAwMDA="],
 )
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default="ZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5LTAwMDAwMDA=")
-SIGNING_BACKEND = env("SIGNING_BACKEND", default="common.signing.InternalCASigner")
+# Public verification page: requests per client address (django-ratelimit syntax).
+VERIFY_RATE_LIMIT = env("VERIFY_RATE_LIMIT", default="30/m")
+DOCUMENT_SIGNER_BACKEND = env("DOCUMENT_SIGNER_BACKEND", default="common.signing.InternalCASigner")
 SIGNING_CA_CERT_FILE = env("SIGNING_CA_CERT_FILE", default=str(BASE_DIR / "var" / "ca" / "ca.pem"))
 SIGNING_CA_KEY_FILE = env("SIGNING_CA_KEY_FILE", default=str(BASE_DIR / "var" / "ca" / "ca.key"))
 SIGNING_MASTER_KEY = env("SIGNING_MASTER_KEY", default="ZGV2LW9ubHktc2lnbmluZy1tYXN0ZXIta2V5LTAwMDA=")
