@@ -134,6 +134,8 @@ def complaint_queue_view(request):
     for c in rows:
         c.seconds_left = int((c.response_due_at - now).total_seconds())
         c.hours_left = round(c.seconds_left / 3600, 1)
+        minutes = abs(c.seconds_left) // 60
+        c.clock_label = f"{minutes // 60} j {minutes % 60:02d} m"
         c.is_emergency_flag = c.case.is_emergency or (
             getattr(c, "triage", None) is not None and c.triage.risk_level == "emergency")
     can_register = selectors.receiving_agencies_of(request.user).exists()
