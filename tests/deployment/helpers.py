@@ -13,6 +13,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 PRODUCTION_SECRETS = [
     "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "FIELD_ENCRYPTION_KEYS",
     "BLIND_INDEX_KEY", "SIGNING_MASTER_KEY", "EMAIL_URL", "SITE_URL",
+    "SIGNING_CA_CERT_FILE", "SIGNING_CA_KEY_FILE",
 ]
 
 # base.py also loads BASE_DIR/.env when it exists. A developer's .env must not supply a name that
