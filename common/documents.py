@@ -94,5 +94,6 @@ def verify_upload(pdf: bytes) -> Verdict:
     claimed = SignedDocument.objects.filter(code=code).first() if code else None
     if claimed is not None or doc is not None or check.issued_by_our_ca:
         return Verdict("altered", claimed or doc,
-                       "tanda tangan tidak utuh" if not check.intact else "berkas diubah setelah ditandatangani")
+                       "tanda tangan tidak utuh" if not check.intact
+                       else "berkas diubah setelah ditandatangani")
     return Verdict("unknown")

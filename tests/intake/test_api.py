@@ -81,7 +81,8 @@ def test_queue_api_query_count_is_constant(client, uptd, django_assert_max_num_q
         client.get("/api/complaints/")
     for i in range(28):
         client.post("/api/complaints/", {**PAYLOAD, "victims": [
-            {"full_name": f"Korban Api Lagi {i}", "category": "adult_woman"}]}, content_type="application/json")
+            {"full_name": f"Korban Api Lagi {i}", "category": "adult_woman"}]},
+            content_type="application/json")
     with CaptureQueriesContext(connection) as large:
         client.get("/api/complaints/")
     assert len(small.captured_queries) == len(large.captured_queries)
