@@ -231,10 +231,22 @@ def _cases(agencies: dict[str, Agency], users: dict[str, User]):
                       source=GrantSource.MANUAL, source_ref="demo: rujukan visum")
 
 
+def _signing(users: dict[str, User]) -> None:
+    """A development CA and signer certificates for those who sign minutes."""
+    from common.signing import certificate_for, load_ca
+
+    load_ca()
+    for username, position in (("tp.ketua", "Ketua Tim Percepatan"),
+                               ("tp.wakil", "Wakil Ketua Tim Percepatan"),
+                               ("pejabat.ditunjuk", "Pejabat yang ditunjuk")):
+        certificate_for(users[username], position=position)
+
+
 @transaction.atomic
 def seed() -> dict[str, User]:
     services = _services()
     agencies = _agencies(services)
     users = _users(agencies)
     _cases(agencies, users)
+    _signing(users)
     return users

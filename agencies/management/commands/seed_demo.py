@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from agencies import demo
+from agencies.models import Agency
 
 
 class Command(BaseCommand):
@@ -14,7 +15,9 @@ class Command(BaseCommand):
         users = demo.seed()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(users)} users."))
         self.stdout.write(f"Password for every demo user: {demo.DEMO_PASSWORD}")
+        names = dict(Agency.objects.values_list("code", "name"))
         for du in demo.USERS:
-            roles = ", ".join(str(r.label) for _, r in du.memberships)
+            roles = "; ".join(f"{r.label} — {names.get(code, code)}" for code, r in du.memberships)
             totp = f"  TOTP secret {demo.demo_totp_secret(du.username)}" if demo.needs_totp(du) else ""
             self.stdout.write(f"  {du.username:<18} {roles}{totp}")
+        self.stdout.write("  mantan.petugas     (keanggotaan berakhir: melihat halaman 'hubungi admin')")

@@ -1,0 +1,52 @@
+"""seed_demo: idempotent, one user per role, two receiving agencies that never see each other's
+cases, a third that sees one case at `service` level through a grant."""
+
+import pytest
+from django.core.management import call_command
+
+from agencies.demo import USERS, needs_totp
+from agencies.models import Role, User
+from cases.models import AccessLevel, Case, Complaint
+from cases.policies import case_access_level
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(tmp_path, settings):
+    settings.SIGNING_CA_CERT_FILE = str(tmp_path / "ca.pem")
+    settings.SIGNING_CA_KEY_FILE = str(tmp_path / "ca.key")
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_seed_is_idempotent(seeded):
+    counts = (User.objects.count(), Case.objects.count(), Complaint.objects.count())
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (User.objects.count(), Case.objects.count(), Complaint.objects.count()) == counts
+
+
+def test_every_role_has_a_demo_user(seeded):
+    held = {m.role for u in User.objects.prefetch_related("memberships") for m in u.memberships.all()}
+    assert set(Role.values) <= held
+
+
+def test_totp_users_are_enrolled(seeded):
+    for du in USERS:
+        user = User.objects.get(username=du.username)
+        assert user.totpdevice_set.filter(confirmed=True).exists() == needs_totp(du)
+
+
+def test_two_receiving_agencies_never_see_each_other_and_a_third_sees_service(seeded):
+    uptd, polres = User.objects.get(username="uptd.admin"), User.objects.get(username="polres.admin")
+    nurse = User.objects.get(username="rsud.nakes")
+    for case in Case.objects.all():
+        own = case.receiving_agency.code
+        assert (case_access_level(uptd, case) == AccessLevel.NONE) == (own != "uptd-ppa-dki")
+        assert (case_access_level(polres, case) == AccessLevel.NONE) == (own != "polres-jaksel")
+    levels = sorted(case_access_level(nurse, c) for c in Case.objects.all())
+    assert levels.count(AccessLevel.SERVICE) == 1 and levels.count(AccessLevel.NONE) == len(levels) - 1
+
+
+def test_demo_signers_have_certificates(seeded):
+    for username in ("tp.ketua", "tp.wakil", "pejabat.ditunjuk"):
+        assert User.objects.get(username=username).signer_certificates.exists()
