@@ -1,7 +1,7 @@
 """Case API: the same selectors, policies and services as the pages."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -27,15 +27,14 @@ class CaseOutputSerializer(serializers.Serializer):
         return AccessLevel(obj.access_level).name.lower()
 
 
-class CaseListApi(APIView):
-    @extend_schema(responses=CaseOutputSerializer(many=True), summary="Cases visible to the caller")
-    def get(self, request):
-        qs = selectors.case_list(user=request.user, status=request.query_params.get("status") or None)
-        from rest_framework.pagination import LimitOffsetPagination
+class CaseListApi(generics.ListAPIView):
+    """Cases visible to the caller (paginated; limit/offset)."""
 
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(CaseOutputSerializer(page, many=True).data)
+    serializer_class = CaseOutputSerializer
+
+    def get_queryset(self):
+        return selectors.case_list(user=self.request.user,
+                                   status=self.request.query_params.get("status") or None)
 
 
 class CaseDetailApi(APIView):

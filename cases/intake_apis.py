@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -101,16 +100,15 @@ class ComplaintOutputSerializer(serializers.Serializer):
     assignee = serializers.CharField(source="assignee.username", allow_null=True)
 
 
-class ComplaintListApi(APIView):
-    @extend_schema(responses=ComplaintOutputSerializer(many=True),
-                   summary="Work queue: open complaints of your receiving agencies, overdue first")
-    def get(self, request):
-        qs = selectors.complaint_queue(user=request.user, filters={
-            k: request.query_params.get(k, "") for k in ("channel", "region", "violence_type", "risk",
-                                                         "assignee")})
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(ComplaintOutputSerializer(page, many=True).data)
+class ComplaintListApi(generics.ListAPIView):
+    """Work queue: open complaints of your receiving agencies, overdue first (paginated)."""
+
+    serializer_class = ComplaintOutputSerializer
+
+    def get_queryset(self):
+        return selectors.complaint_queue(user=self.request.user, filters={
+            k: self.request.query_params.get(k, "")
+            for k in ("channel", "region", "violence_type", "risk", "assignee")})
 
     @extend_schema(request=ComplaintRegisterInputSerializer, responses={201: ComplaintOutputSerializer},
                    summary="Register a complaint (opens or joins a case; starts the 24-hour clock)")

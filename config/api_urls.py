@@ -4,4 +4,5 @@ app_name = "api"
 urlpatterns = [
     path("", include("agencies.api_urls")),
     path("", include("cases.api_urls")),
+    path("", include("triage.api_urls")),
 ]

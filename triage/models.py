@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import EncryptedTextField
+
 
 class RiskLevel(models.TextChoices):
     LOW = "low", _("Rendah")
@@ -56,9 +58,14 @@ class TriageAssessment(models.Model):
     risk_override_reason = models.CharField(_("alasan perubahan risiko"), max_length=300, blank=True)
     risk_overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                            null=True, blank=True, related_name="+")
+    risk_overridden_at = models.DateTimeField(_("waktu perubahan risiko"), null=True, blank=True)
     eligible = models.BooleanField(_("memenuhi kriteria program terpadu"), default=False)
+    #: Codes of the criteria that held (triage/rules.py CRITERIA): shown at the meeting.
+    criteria_met = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    #: [{"code": rule code, "text": reason in Indonesian}] — why the rules answered as they did.
     explanation = models.JSONField(default=list, blank=True)
-    notes = models.TextField(_("catatan (tanpa identitas)"), blank=True)
+    # Encrypted: free text typed at triage may carry a name despite the label.
+    notes = EncryptedTextField(_("catatan (tanpa identitas)"), blank=True)
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
     assessed_at = models.DateTimeField(default=timezone.now)

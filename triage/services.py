@@ -1,0 +1,384 @@
+"""Triage writes: record a triage, override its risk, handle an emergency (action first), refer an
+emergency, record SOP steps. Each runs in one transaction and writes its CaseEvent there.
+
+Action first (SPEC §4.1, SKB E.3): when a complaint's risk becomes "emergency" the case is marked
+emergency and awaiting the formal decision of the nearest meeting, and the agency head, the Tim
+Percepatan chair and the agencies providing the needed services are told at once (each person
+once per case). The head then refers the case with a temporary service-level grant; the crisis
+steps of SOP IV are recorded as they are done.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import CASE_WORK_ROLES, Agency, AgencyKind, Membership, Role, User
+from agencies.selectors import users_with_role
+from cases.events import case_event_record
+from cases.models import (
+    AccessLevel,
+    Case,
+    CaseGrant,
+    CaseStatus,
+    Complaint,
+    ComplaintOutcome,
+    EventType,
+    GrantSource,
+)
+from cases.policies import active_grants
+from cases.services import case_grant_access
+from common.audit import save_with_history
+from common.errors import ApplicationError, PermissionDenied
+from common.notifications import notify
+from triage import policies, rules
+from triage.models import ComplexityCondition, EmergencyCondition, RiskLevel, SopStepRecord, TriageAssessment
+from triage.sop import CRISIS_SOP, REFERRAL_COVER_LETTER_STEP, get_sop
+
+# Messages shared by pages, API and tests.
+NOT_RECEIVING_STAFF = "Hanya petugas lembaga penerima yang dapat melakukan verifikasi pengaduan ini."
+NO_COMPLAINT = "Kasus ini belum memiliki pengaduan untuk diverifikasi."
+COMPLAINT_VOIDED = "Pengaduan ini sudah dibatalkan."
+CONDITION_UNKNOWN = "Kondisi tidak dikenal."
+OVERRIDE_NOT_ALLOWED = "Hanya kepala lembaga penerima yang dapat mengubah tingkat risiko."
+OVERRIDE_REASON_REQUIRED = "Alasan perubahan tingkat risiko wajib diisi (minimal 10 karakter)."
+OVERRIDE_LEVEL_INVALID = "Tingkat risiko tidak valid."
+OVERRIDE_SAME_LEVEL = "Tingkat risiko yang dipilih sama dengan yang berlaku."
+REFER_NOT_ALLOWED = "Hanya kepala lembaga penerima yang dapat merujuk kasus darurat."
+REFER_NOT_EMERGENCY = "Rujukan darurat hanya untuk kasus darurat."
+REFER_NO_AGENCY = "Pilih minimal satu lembaga tujuan rujukan."
+REFER_AGENCY_INVALID = "Lembaga tujuan harus lembaga layanan aktif selain lembaga penerima."
+REFER_HOURS_INVALID = "Masa akses sementara harus antara 1 dan 168 jam."
+STEP_NOT_ALLOWED = "Hanya petugas lembaga penerima yang dapat mencatat langkah SOP."
+SOP_UNKNOWN = "SOP tidak dikenal."
+STEP_UNKNOWN = "Langkah ini tidak ada dalam SOP yang dipilih."
+STEP_IN_FUTURE = "Waktu pelaksanaan tidak boleh di masa depan."
+STEP_BEFORE_RECEIVED = "Waktu pelaksanaan tidak boleh sebelum pengaduan diterima."
+STEP_ALREADY_RECORDED = "Langkah ini sudah dicatat untuk pengaduan ini."
+
+OVERRIDE_REASON_MIN = 10
+EMERGENCY_GRANT_HOURS = 72
+EMERGENCY_GRANT_MAX_HOURS = 168
+FUTURE_TOLERANCE = timedelta(minutes=1)
+#: A triage may move a case forward, never back: these are the states it may leave.
+TRIAGE_FROM = (CaseStatus.REGISTERED,)
+EMERGENCY_FROM = (CaseStatus.REGISTERED, CaseStatus.TRIAGED, CaseStatus.AWAITING_DECISION)
+
+
+def _triage_url(case: Case) -> str:
+    return reverse("triage:detail", args=[case.pk])
+
+
+def _lock_complaint(complaint: Complaint) -> Complaint:
+    return (Complaint.objects.select_for_update(of=("self",)).select_related("case", "receiving_agency")
+            .get(pk=complaint.pk))
+
+
+def _lock_case(case_id: int) -> Case:
+    return Case.objects.select_for_update().get(pk=case_id)
+
+
+def _set_case_status(*, case: Case, actor: User, status: str) -> None:
+    if case.status == status:
+        return
+    old = case.status
+    case.status = status
+    case_event_record(case=case, actor=actor, event_type=EventType.STATUS_CHANGED,
+                      payload={"from": old, "to": status})
+
+
+def _refresh_case_emergency(case: Case) -> None:
+    """``Case.is_emergency`` holds while any of its complaints (not voided) is triaged emergency."""
+    case.is_emergency = TriageAssessment.objects.filter(
+        complaint__case=case, risk_level=RiskLevel.EMERGENCY,
+    ).exclude(complaint__outcome=ComplaintOutcome.VOIDED).exists()
+
+
+# --- triage -------------------------------------------------------------------------------------------
+
+def _validate_conditions(emergency_conditions, complexity_conditions) -> None:
+    errors = {}
+    if set(emergency_conditions) - set(EmergencyCondition.values):
+        errors["emergency_conditions"] = [CONDITION_UNKNOWN]
+    if set(complexity_conditions) - set(ComplexityCondition.values):
+        errors["complexity_conditions"] = [CONDITION_UNKNOWN]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def triage_record(*, actor: User, complaint: Complaint | None, emergency_conditions: list[str],
+                  complexity_conditions: list[str], needs_multiple_services: bool, cross_region: bool,
+                  notes: str = "") -> TriageAssessment:
+    """Create or replace the complaint's triage. A new triage replaces an earlier one, including a
+    risk override (history keeps both); the case moves to TRIAGED, and to emergency handling when
+    the rules say so."""
+    if complaint is None:
+        raise ApplicationError(NO_COMPLAINT)
+    complaint = _lock_complaint(complaint)
+    if not policies.can_triage(actor, complaint):
+        raise PermissionDenied(NOT_RECEIVING_STAFF)
+    if complaint.outcome == ComplaintOutcome.VOIDED:
+        raise ApplicationError(COMPLAINT_VOIDED)
+    emergency_conditions = sorted(set(emergency_conditions))
+    complexity_conditions = sorted(set(complexity_conditions))
+    _validate_conditions(emergency_conditions, complexity_conditions)
+
+    result = rules.evaluate(rules.facts_for(
+        complaint=complaint, emergency_conditions=emergency_conditions,
+        complexity_conditions=complexity_conditions, needs_multiple_services=needs_multiple_services,
+        cross_region=cross_region,
+    ))
+    assessment = TriageAssessment.objects.select_for_update().filter(complaint=complaint).first()
+    replaced = assessment is not None
+    previous_risk = assessment.risk_level if assessment else None
+    if assessment is None:
+        assessment = TriageAssessment(complaint=complaint)
+    assessment.emergency_conditions = emergency_conditions
+    assessment.complexity_conditions = complexity_conditions
+    assessment.needs_multiple_services = bool(needs_multiple_services)
+    assessment.cross_region = bool(cross_region)
+    assessment.assessed_risk = result.risk_level
+    assessment.risk_level = result.risk_level
+    assessment.risk_override_reason = ""
+    assessment.risk_overridden_by = None
+    assessment.risk_overridden_at = None
+    assessment.eligible = result.eligible
+    assessment.criteria_met = result.criteria_met
+    assessment.explanation = result.explanation
+    assessment.notes = (notes or "").strip()
+    assessment.assessed_by = actor
+    assessment.assessed_at = timezone.now()
+    assessment.full_clean(exclude=["complaint", "assessed_by"])
+    save_with_history(assessment, actor=actor)
+
+    case = _lock_case(complaint.case_id)
+    was_emergency = case.is_emergency
+    if case.status in TRIAGE_FROM:
+        _set_case_status(case=case, actor=actor, status=CaseStatus.TRIAGED)
+    _refresh_case_emergency(case)
+    save_with_history(case, actor=actor, update_fields=["status", "is_emergency", "updated_at"])
+    case_event_record(case=case, actor=actor, agency=complaint.receiving_agency,
+                      event_type=EventType.TRIAGE_RECORDED, payload={
+                          "complaint": str(complaint.public_id), "risk": result.risk_level,
+                          "rule": result.risk_rule, "eligible": result.eligible,
+                          "criteria": result.criteria_met, "emergency": emergency_conditions,
+                          "complexity": complexity_conditions, "replaced": replaced,
+                          "previous_risk": previous_risk,
+                      })
+    if assessment.is_emergency:
+        _emergency_declare(actor=actor, case=case, complaint=complaint, was_emergency=was_emergency)
+    return assessment
+
+
+@transaction.atomic
+def triage_override_risk(*, actor: User, assessment: TriageAssessment, risk_level: str,
+                         reason: str) -> TriageAssessment:
+    """The head of the receiving agency sets the risk with a reason (history + RISK_OVERRIDDEN).
+    Raising it to emergency starts action first; lowering it leaves the case awaiting the
+    meeting's decision (what was done in the emergency still has to be formalised)."""
+    assessment = TriageAssessment.objects.select_for_update(of=("self",)).select_related(
+        "complaint__case", "complaint__receiving_agency").get(pk=assessment.pk)
+    complaint = assessment.complaint
+    if not policies.can_override_risk(actor, complaint):
+        raise PermissionDenied(OVERRIDE_NOT_ALLOWED)
+    reason = (reason or "").strip()
+    errors = {}
+    if risk_level not in RiskLevel.values:
+        errors["risk_level"] = [OVERRIDE_LEVEL_INVALID]
+    elif risk_level == assessment.risk_level:
+        errors["risk_level"] = [OVERRIDE_SAME_LEVEL]
+    if len(reason) < OVERRIDE_REASON_MIN:
+        errors["reason"] = [OVERRIDE_REASON_REQUIRED]
+    if errors:
+        raise ValidationError(errors)
+    previous = assessment.risk_level
+    assessment.risk_level = risk_level
+    assessment.risk_override_reason = reason[:300]
+    assessment.risk_overridden_by = actor
+    assessment.risk_overridden_at = timezone.now()
+    save_with_history(assessment, actor=actor, update_fields=[
+        "risk_level", "risk_override_reason", "risk_overridden_by", "risk_overridden_at"])
+
+    case = _lock_case(complaint.case_id)
+    was_emergency = case.is_emergency
+    _refresh_case_emergency(case)
+    save_with_history(case, actor=actor, update_fields=["is_emergency", "updated_at"])
+    # The reason stays in the assessment's history; the timeline carries the levels only.
+    case_event_record(case=case, actor=actor, agency=complaint.receiving_agency,
+                      event_type=EventType.RISK_OVERRIDDEN, payload={
+                          "complaint": str(complaint.public_id), "from": previous, "to": risk_level,
+                          "assessed": assessment.assessed_risk,
+                      })
+    if risk_level == RiskLevel.EMERGENCY:
+        _emergency_declare(actor=actor, case=case, complaint=complaint, was_emergency=was_emergency)
+    return assessment
+
+
+# --- action first ---------------------------------------------------------------------------------
+
+def emergency_recipients(*, case: Case, complaint: Complaint) -> dict[str, list[User]]:
+    """Who is told of an emergency: the receiving agency's head(s), the Tim Percepatan chair, and
+    the case-work staff of agencies that offer a service the complaint asked for."""
+    providers = []
+    if complaint.stated_needs:
+        agencies = (Agency.objects.filter(is_active=True, services__code__in=list(complaint.stated_needs),
+                                          services__is_active=True)
+                    .exclude(kind=AgencyKind.MINISTRY).exclude(pk=case.receiving_agency_id))
+        staff = Membership.objects.active().filter(agency__in=agencies, role__in=list(CASE_WORK_ROLES))
+        providers = list(User.objects.filter(is_active=True, pk__in=staff.values("user_id")).order_by("pk"))
+    return {
+        "heads": list(users_with_role(roles=[Role.HEAD], agency=case.receiving_agency)),
+        "chairs": list(users_with_role(roles=[Role.TP_KETUA])),
+        "providers": providers,
+    }
+
+
+def _emergency_declare(*, actor: User | None, case: Case, complaint: Complaint, was_emergency: bool) -> None:
+    """Mark the case an emergency awaiting the formal decision of the nearest meeting, write
+    EMERGENCY_DECLARED and notify — once per declaration. Called inside the triage transaction
+    with ``case`` locked; a case that already was an emergency is not declared again."""
+    declarations = case.events.filter(event_type=EventType.EMERGENCY_DECLARED).count()
+    if case.status in EMERGENCY_FROM:
+        case.awaiting_formal_decision = True
+        _set_case_status(case=case, actor=actor, status=CaseStatus.AWAITING_DECISION)
+    case.is_emergency = True
+    save_with_history(case, actor=actor,
+                      update_fields=["status", "is_emergency", "awaiting_formal_decision", "updated_at"])
+    if not (was_emergency and declarations):
+        declarations += 1
+        case_event_record(case=case, actor=actor, agency=complaint.receiving_agency,
+                          event_type=EventType.EMERGENCY_DECLARED, payload={
+                              "complaint": str(complaint.public_id), "declaration": declarations,
+                              "awaiting_formal_decision": case.awaiting_formal_decision,
+                              "needs": list(complaint.stated_needs),
+                          })
+    who = emergency_recipients(case=case, complaint=complaint)
+    url = _triage_url(case)
+    # Titles carry the case number only. The key names the declaration: re-running a triage, a
+    # second emergency complaint or a concurrent request notifies nobody twice.
+    key = f"emergency:{case.pk}:{declarations}"
+    notify(users=[*who["heads"], *who["chairs"]], kind="emergency", case=case, url=url,
+           title=f"{case.number}: kasus darurat — layanan segera (action first), "
+                 "penetapan formal pada rapat terdekat", dedupe_key=key)
+    notify(users=who["providers"], kind="emergency_provider", case=case, url=url,
+           title=f"{case.number}: kasus darurat membutuhkan layanan lembaga Anda; "
+                 "menunggu rujukan kepala lembaga penerima", dedupe_key=key)
+
+
+@transaction.atomic
+def emergency_refer(*, actor: User, case: Case, agencies: list[Agency], hours: int = EMERGENCY_GRANT_HOURS,
+                    complaint: Complaint | None = None) -> list[CaseGrant]:
+    """The head refers an emergency to agencies at once: each gets a temporary ``service`` grant
+    (source emergency referral) until the meeting confirms or revokes it. An agency that already
+    holds an equal or better grant keeps it. Signing the referral is SOP IV step 4 (surat
+    pengantar rujukan): it is recorded as that crisis step if not yet recorded."""
+    case = _lock_case(case.pk)
+    if not policies.can_refer_emergency(actor, case):
+        raise PermissionDenied(REFER_NOT_ALLOWED)
+    if not case.is_emergency:
+        raise ApplicationError(REFER_NOT_EMERGENCY)
+    agencies = list({a.pk: a for a in agencies}.values())
+    errors = {}
+    if not agencies:
+        errors["agencies"] = [REFER_NO_AGENCY]
+    elif any(a.pk == case.receiving_agency_id or not a.is_active or a.kind == AgencyKind.MINISTRY
+             for a in agencies):
+        errors["agencies"] = [REFER_AGENCY_INVALID]
+    try:
+        hours = int(hours)
+    except (TypeError, ValueError):
+        hours = 0
+    if not 1 <= hours <= EMERGENCY_GRANT_MAX_HOURS:
+        errors["hours"] = [REFER_HOURS_INVALID]
+    if errors:
+        raise ValidationError(errors)
+
+    now = timezone.now()
+    expires_at = now + timedelta(hours=hours)
+    if complaint is None:
+        complaint = (case.complaints.exclude(outcome=ComplaintOutcome.VOIDED)
+                     .order_by("-received_at", "-id").first())
+    existing = {g.group_id: g for g in active_grants().filter(content_object=case)}
+    grants, kept = [], []
+    for agency in sorted(agencies, key=lambda a: a.code):
+        current = existing.get(agency.group_id)
+        if current is not None and current.level >= AccessLevel.SERVICE and (
+                current.expires_at is None or current.expires_at >= expires_at):
+            kept.append(agency.code)
+            continue
+        grants.append(case_grant_access(
+            actor=actor, case=case, agency=agency, level=AccessLevel.SERVICE,
+            source=GrantSource.EMERGENCY_REFERRAL, source_ref=f"darurat:{case.number}",
+            expires_at=expires_at, check_actor=False,
+        ))
+    case_event_record(case=case, actor=actor, event_type=EventType.EMERGENCY_REFERRAL, payload={
+        "agencies": sorted(a.code for a in agencies), "kept_existing": kept, "hours": hours,
+        "expires_at": expires_at.isoformat(),
+        "complaint": str(complaint.public_id) if complaint else None,
+    })
+    if complaint is not None and not SopStepRecord.objects.filter(
+            complaint=complaint, sop=CRISIS_SOP, step=REFERRAL_COVER_LETTER_STEP).exists():
+        _step_save(actor=actor, complaint=complaint, sop_code=CRISIS_SOP,
+                   step_code=REFERRAL_COVER_LETTER_STEP, done_at=now,
+                   output_ref="Rujukan darurat: " + ", ".join(sorted(a.code for a in agencies)))
+    url = _triage_url(case)
+    until = timezone.localtime(expires_at).strftime("%d-%m-%Y %H:%M")
+    for agency in agencies:
+        staff = users_with_role(roles=CASE_WORK_ROLES, agency=agency)
+        notify(users=staff, kind="emergency_referral", case=case, url=url,
+               title=f"{case.number}: rujukan darurat ke lembaga Anda (akses layanan sementara "
+                     f"s.d. {until} WIB)",
+               dedupe_key=f"emergency_referral:{case.pk}:{agency.pk}")
+    return grants
+
+
+# --- SOP steps --------------------------------------------------------------------------------------
+
+def _step_save(*, actor: User, complaint: Complaint, sop_code: str, step_code: str, done_at: datetime,
+               output_ref: str) -> SopStepRecord:
+    step = get_sop(sop_code).step(step_code)
+    record = SopStepRecord(complaint=complaint, sop=sop_code, step=step_code, done_at=done_at,
+                           done_by=actor, output_ref=(output_ref or "").strip()[:200])
+    save_with_history(record, actor=actor)
+    case_event_record(
+        case=complaint.case, actor=actor, agency=complaint.receiving_agency,
+        event_type=EventType.CRISIS_STEP if step.crisis else EventType.SOP_STEP,
+        payload={"complaint": str(complaint.public_id), "sop": sop_code, "step": step_code,
+                 "done_at": done_at.isoformat(), "standard_minutes": step.minutes},
+    )
+    return record
+
+
+@transaction.atomic
+def sop_step_record(*, actor: User, complaint: Complaint, sop: str, step: str,
+                    done_at: datetime | None = None, output_ref: str = "") -> SopStepRecord:
+    """Record that a step of a Perbup SOP was done for the complaint, when and by whom. Crisis
+    steps of SOP IV are written to the timeline as CRISIS_STEP, every other step as SOP_STEP."""
+    complaint = _lock_complaint(complaint)
+    if not policies.can_record_sop_step(actor, complaint):
+        raise PermissionDenied(STEP_NOT_ALLOWED)
+    if complaint.outcome == ComplaintOutcome.VOIDED:
+        raise ApplicationError(COMPLAINT_VOIDED)
+    now = timezone.now()
+    done_at = done_at or now
+    errors: dict[str, list[str]] = {}
+    definition = get_sop(sop)
+    if definition is None:
+        errors["sop"] = [SOP_UNKNOWN]
+    elif definition.step(step) is None:
+        errors["step"] = [STEP_UNKNOWN]
+    if done_at > now + FUTURE_TOLERANCE:
+        errors["done_at"] = [STEP_IN_FUTURE]
+    elif done_at < complaint.received_at:
+        errors["done_at"] = [STEP_BEFORE_RECEIVED]
+    if errors:
+        raise ValidationError(errors)
+    if SopStepRecord.objects.filter(complaint=complaint, sop=sop, step=step).exists():
+        raise ApplicationError(STEP_ALREADY_RECORDED)
+    return _step_save(actor=actor, complaint=complaint, sop_code=sop, step_code=step,
+                      done_at=min(done_at, now), output_ref=output_ref)
