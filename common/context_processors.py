@@ -1,4 +1,5 @@
 from agencies.selectors import user_context
+from common.notifications import unread_count
 
 
 def navigation(request):
@@ -6,5 +7,5 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     ctx = user_context(user)
-    unread = 0
-    return {"uctx": ctx, "unread_notifications": unread}
+    # One COUNT on the (user, read_at) index per rendered page; the header shows it.
+    return {"uctx": ctx, "unread_notifications": unread_count(user)}

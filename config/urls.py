@@ -9,6 +9,7 @@ urlpatterns = [
     path("", agency_views.home, name="home"),
     path("akun/", include("agencies.urls")),
     path("kasus/", include("cases.urls")),
+    path("notifikasi/", include("common.urls")),
     path("triase/", include("triage.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", agency_views.healthz, name="healthz"),
