@@ -16,11 +16,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 PREFIX = "v1"
+KEY_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 class DecryptionError(Exception):
@@ -32,10 +34,17 @@ def _parse_keys(raw: tuple[str, ...]) -> tuple[str, dict[str, bytes]]:
     keys: dict[str, bytes] = {}
     primary = ""
     for item in raw:
-        key_id, _, b64 = item.partition(":")
-        if not key_id or not b64:
-            raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS entries must read 'keyid:base64key'.")
-        key = base64.b64decode(b64)
+        key_id, _, b64 = item.strip().partition(":")
+        if not KEY_ID_RE.fullmatch(key_id) or not b64:
+            raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS entries must read 'keyid:base64key' "
+                                       "(key id: letters, digits, '_' or '-').")
+        if key_id in keys:
+            # Two different keys under one id would make old values undecryptable at random.
+            raise ImproperlyConfigured(f"Field encryption key id {key_id!r} is listed twice.")
+        try:
+            key = base64.b64decode(b64)
+        except ValueError:
+            raise ImproperlyConfigured(f"Field encryption key {key_id!r} is not valid base64.") from None
         if len(key) != 32:
             raise ImproperlyConfigured(f"Field encryption key {key_id!r} must be 32 bytes.")
         keys[key_id] = key
@@ -46,7 +55,12 @@ def _parse_keys(raw: tuple[str, ...]) -> tuple[str, dict[str, bytes]]:
 
 
 def keyring() -> tuple[str, dict[str, bytes]]:
+    """(primary key id, {key id: key}) from ``settings.FIELD_ENCRYPTION_KEYS``."""
     return _parse_keys(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
+def primary_key_id() -> str:
+    return keyring()[0]
 
 
 def encrypt(plaintext: str) -> str:
@@ -56,11 +70,16 @@ def encrypt(plaintext: str) -> str:
     return f"{PREFIX}:{key_id}:{base64.b64encode(nonce + ct).decode('ascii')}"
 
 
+def is_token(value: str) -> bool:
+    """True when ``value`` has the shape of a stored token (not whether it decrypts)."""
+    parts = value.split(":", 2)
+    return len(parts) == 3 and parts[0] == PREFIX and bool(KEY_ID_RE.fullmatch(parts[1]))
+
+
 def key_id_of(token: str) -> str:
-    parts = token.split(":", 2)
-    if len(parts) != 3 or parts[0] != PREFIX:
+    if not is_token(token):
         raise DecryptionError("Value is not an encrypted token.")
-    return parts[1]
+    return token.split(":", 2)[1]
 
 
 def decrypt(token: str) -> str:
@@ -68,12 +87,26 @@ def decrypt(token: str) -> str:
     _, keys = keyring()
     if key_id not in keys:
         raise DecryptionError(f"No key with id {key_id!r} is configured.")
-    blob = base64.b64decode(token.split(":", 2)[2])
+    # ``from None`` everywhere: a chained exception could carry the ciphertext or, worse, bytes
+    # of a partly decoded value into a traceback or an error report.
+    try:
+        blob = base64.b64decode(token.split(":", 2)[2], validate=True)
+    except ValueError:
+        raise DecryptionError(f"Value under key {key_id!r} is not valid base64.") from None
+    if len(blob) < 12 + 16:
+        raise DecryptionError(f"Value under key {key_id!r} is truncated.")
     try:
         pt = AESGCM(keys[key_id]).decrypt(blob[:12], blob[12:], key_id.encode())
-    except Exception as exc:  # InvalidTag: wrong key material or tampered value
-        raise DecryptionError(f"Value does not decrypt with key {key_id!r}.") from exc
+    except InvalidTag:  # wrong key material under this id, or a tampered value
+        raise DecryptionError(f"Value does not decrypt with key {key_id!r}.") from None
     return pt.decode("utf-8")
+
+
+def reencrypt(token: str) -> str | None:
+    """``token`` re-encrypted under the primary key, or None when it already uses that key."""
+    if key_id_of(token) == primary_key_id():
+        return None
+    return encrypt(decrypt(token))
 
 
 # --- blind indexes ---------------------------------------------------------------------------------
