@@ -249,4 +249,7 @@ def seed() -> dict[str, User]:
     users = _users(agencies)
     _cases(agencies, users)
     _signing(users)
+    from meetings.demo import seed as seed_meetings
+
+    seed_meetings(agencies, users)
     return users

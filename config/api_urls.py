@@ -4,5 +4,6 @@ app_name = "api"
 urlpatterns = [
     path("", include("agencies.api_urls")),
     path("", include("cases.api_urls")),
+    path("", include("meetings.api_urls")),
     path("", include("triage.api_urls")),
 ]

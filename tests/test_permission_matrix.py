@@ -101,8 +101,14 @@ def world(db):
     grant_a = case_grant_access(actor=users["head"], case=case_a, agency=c, level=AccessLevel.SUMMARY)
     grant_b = case_grant_access(actor=head_b, case=case_b, agency=c, level=AccessLevel.SUMMARY)
     stranger = UserFactory()
+    from tests.meetings.helpers import meeting_world
+
+    meetings = meeting_world(a=a, b=b, complaint_a=complaint_a, complaint_b=complaint_b)
     return {"a": a, "b": b, "users": users, "case": {"a": case_a, "b": case_b},
-            "grant": {"a": grant_a, "b": grant_b}, "stranger": stranger, "head_b": head_b}
+            "grant": {"a": grant_a, "b": grant_b}, "stranger": stranger, "head_b": head_b,
+            # meeting routes: `meeting` (one open meeting), `item` (the side's case on its agenda),
+            # `action` (an action item whose responsible agency is the side's agency)
+            "meeting": meetings["meeting"], "item": meetings["item"], "action": meetings["action"]}
 
 
 def url_for(route: str, scope: str, role: str, world) -> tuple[str, str | None]:
@@ -127,7 +133,13 @@ def url_for(route: str, scope: str, role: str, world) -> tuple[str, str | None]:
         owner = owner or world["stranger"]
         instance, _ = AuthToken.objects.create(user=owner)
         kwargs["token_key"] = instance.token_key
-    leak = case.number if ("pk" in needs and scope == "other") else None
+    if "meeting" in needs:
+        kwargs["meeting"] = world["meeting"].pk
+    if "item" in needs:
+        kwargs["item"] = world["item"][side].pk
+    if "action" in needs:
+        kwargs["action"] = world["action"][side].pk
+    leak = case.number if (needs & {"pk", "item", "action"} and scope == "other") else None
     return reverse(route, kwargs=kwargs or None), leak
 
 

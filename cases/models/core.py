@@ -176,6 +176,18 @@ class EventType(models.IntegerChoices):
     EMERGENCY_REFERRAL = 211, _("Rujukan darurat")
     CRISIS_STEP = 212, _("Langkah intervensi krisis")
     SOP_STEP = 220, _("Langkah SOP")
+    MEETING_SCREENED = 300, _("Disaring di rapat Tim Percepatan")
+    AGENDA_ADDED = 301, _("Masuk agenda rapat")
+    PRESENTED = 302, _("Paparan kasus disiapkan")
+    ASSESSED = 303, _("Asesmen bersama")
+    DECISION_RECORDED = 304, _("Keputusan rapat dicatat (berlaku setelah notula ditandatangani)")
+    ACTION_ITEM_ADDED = 305, _("Tindak lanjut keputusan ditetapkan")
+    FOLLOW_UP_ADDED = 306, _("Perkembangan tindak lanjut")
+    AGENDA_DEFERRED = 307, _("Agenda ditunda")
+    AGENDA_REORDERED = 308, _("Urutan agenda diubah")
+    ACTION_ITEM_REMINDED = 309, _("Pengingat tindak lanjut")
+    ACTION_ITEM_OVERDUE = 310, _("Tindak lanjut terlambat")
+    ACTION_ITEM_REMOVED = 311, _("Tindak lanjut dihapus (notula masih draf)")
 
 
 class CaseEvent(models.Model):

@@ -257,6 +257,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "common-heartbeat": {"task": "common.tasks.heartbeat", "schedule": crontab(minute="*/5")},
     "cases-sla-sweep": {"task": "cases.tasks.sla_sweep", "schedule": crontab(minute="*/2")},
+    "meetings-sweep": {"task": "meetings.tasks.meeting_sweep", "schedule": crontab(minute="*/15")},
+    "meetings-action-item-sweep": {"task": "meetings.tasks.action_item_sweep",
+                                   "schedule": crontab(minute=5, hour="*/1")},
 }
 
 # --- logging: never identity; request paths carry ids only ------------------------------------------

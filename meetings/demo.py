@@ -1,0 +1,138 @@
+"""Demo data for meetings (called at the end of agencies.demo.seed): the weekly schedule, two past
+meetings — the older with its minutes ready to sign, the later still a draft — with action items
+done, open and overdue, and the coming meeting whose screening list holds the recent complaints.
+
+Everything goes through the services. Only the demo moves the past meetings back in time
+(``_backdate``): a real meeting is never recorded in the past.
+"""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from django.utils import timezone
+
+from agencies.models import Agency, User
+from common.audit import save_with_history
+from meetings import services
+from meetings.models import ActionItem, Meeting
+
+PLACE = "Ruang Rapat Lt. 3 KemenPPPA, Jl. Medan Merdeka Barat 15, Jakarta Pusat"
+
+# receiving agency, registering user, days ago, victim name (fictional), initials source, types
+PAST_COMPLAINTS = [
+    ("uptd-ppa-dki", "uptd.admin", 24, "Rini Astuti", ["kdrt"]),
+    ("polres-jaksel", "polres.admin", 23, "Dina Marlina", ["tpks"]),
+    ("uptd-ppa-dki", "uptd.admin", 22, "Yuni Kartika", ["kbe"]),
+    ("uptd-ppa-dki", "uptd.admin", 10, "Lestari Wulandari", ["kdrt", "tppo"]),
+    ("polres-jaksel", "polres.admin", 9, "Intan Permatasari", ["tpks"]),
+    ("uptd-ppa-dki", "uptd.admin", 8, "Nita Safitri", ["kdrt"]),
+]
+
+
+def _register(agencies, users, code, username, days, name, vtypes):
+    from cases.intake import ComplaintInput, PerpetratorInput, VictimInput, complaint_register
+
+    return complaint_register(actor=users[username], receiving_agency=agencies[code], data=ComplaintInput(
+        channel="walk_in", violence_types=vtypes, received_at=timezone.now() - timedelta(days=days),
+        received_at_reason="Data demo: pengaduan lama", consent_to_share=True, consent_by="victim",
+        victims=[VictimInput(full_name=name, category="adult_woman", estimated_age=31, region="3174")],
+        perpetrators=[PerpetratorInput(relation="spouse", power_relation=True)],
+        chronology="Kronologi demo: korban menceritakan kekerasan yang dialami."))
+
+
+def _backdate(meeting: Meeting, days: int, actor: User) -> None:
+    shift = timedelta(days=days)
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    for f in ("scheduled_for", "starts_at", "opened_at", "closed_at", "created_at"):
+        if getattr(meeting, f):
+            setattr(meeting, f, getattr(meeting, f) - shift)
+    meeting.held_on_schedule = True
+    save_with_history(meeting, actor=actor)
+    for ai in ActionItem.objects.filter(meeting=meeting):
+        ai.due_date -= shift
+        save_with_history(ai, actor=actor, update_fields=["due_date"])
+
+
+def _hold(users, agencies, complaints, *, proposed, noted, outside, decisions, actions):
+    sek, ketua = users["tp.sekretaris"], users["tp.ketua"]
+    meeting = services.meeting_create(actor=sek, starts_at=timezone.now() + timedelta(minutes=5), place=PLACE)
+    outcomes = {**{str(complaints[i].public_id): "proposed" for i in proposed},
+                **{str(complaints[i].public_id): "noted" for i in noted},
+                **{str(complaints[i].public_id): "outside_criteria" for i in outside}}
+    services.screening_record(actor=sek, meeting=meeting, outcomes=outcomes)
+    attendees = [users[u].pk for u in ("tp.ketua", "tp.wakil", "tp.sekretaris", "tp.teknis", "tp.anggota",
+                                       "kemensos.anggota")]
+    services.meeting_open(actor=sek, meeting=meeting, attendee_ids=attendees)
+    made = []
+    for index, kind, serving, reason in decisions:
+        case = complaints[index].case
+        item = meeting.agenda.get(case=case)
+        uptd = case.receiving_agency.code == "uptd-ppa-dki"
+        presenter = users["uptd.pendamping"] if uptd else users["polres.penyidik"]
+        services.presentation_save(
+            actor=presenter, item=item,
+            chronology=f"Korban ({case.initials}) melapor kekerasan berulang; pelaku dalam relasi kuasa.",
+            current_condition="Korban tinggal sementara di rumah aman, kondisi fisik stabil, cemas berat.",
+            obstacles="Visum belum terjadwal; korban butuh pendamping hukum untuk laporan polisi.")
+        services.assessment_save(actor=ketua, item=item,
+                                 ratings={"violence": 3, "urgency": 3, "psychosocial": 4, "coordination": 2},
+                                 notes={"violence": "Fisik dan psikis",
+                                        "urgency": "Pelaku masih mencari korban",
+                                        "psychosocial": "Perlu konseling segera",
+                                        "coordination": "Jadwal visum"})
+        made.append(services.decision_record(
+            actor=ketua, meeting=meeting, case=case, kind=kind, reason=reason,
+            serving_agencies=[agencies[c] for c in serving],
+            coordinator_agency=agencies[serving[0]] if serving else None))
+    for decision_index, text, agency, due_days in actions:
+        services.action_item_add(actor=sek, decision=made[decision_index], description=text,
+                                 responsible_agency=agencies[agency],
+                                 due_date=timezone.localdate() + timedelta(days=due_days))
+    services.minutes_update_notes(actor=sek, meeting=meeting,
+                                  notes="Rapat berjalan lancar. Seluruh lembaga menyepakati pembagian peran.")
+    services.meeting_close(actor=sek, meeting=meeting)
+    return meeting
+
+
+def seed(agencies: dict[str, Agency], users: dict[str, User]) -> None:
+    if Meeting.objects.exists():
+        return
+    sek = users["tp.sekretaris"]
+    services.schedule_update(actor=sek, weekday=1, time=time(10, 0), place=PLACE,
+                             online_link="https://zoom.example/terpadu-rapat-mingguan")
+    complaints = [_register(agencies, users, *row) for row in PAST_COMPLAINTS]
+
+    # Three weeks ago: two selections (target met), one noted; minutes ready to sign.
+    first = _hold(users, agencies, complaints, proposed=[0, 1], noted=[2], outside=[], decisions=[
+        (0, "select", ["uptd-ppa-dki", "rsud-tarakan", "lbh-apik"], "Memenuhi kriteria 1, 2 dan 3."),
+        (1, "select", ["polres-jaksel", "rsud-tarakan", "lpsk"], "Perlu perlindungan LPSK."),
+    ], actions=[
+        (0, "Visum et repertum dan layanan medis di RSUD Tarakan", "rsud-tarakan", 5),
+        (0, "Pendampingan hukum untuk laporan polisi", "lbh-apik", 7),
+        (1, "Asesmen kebutuhan perlindungan oleh LPSK", "lpsk", 10),
+    ])
+    _backdate(first, 21, sek)
+    ai_done, _ai_overdue, _ai_lpsk = ActionItem.objects.filter(meeting=first).order_by("id")
+    services.follow_up_add(actor=users["rsud.nakes"], action_item=ai_done, status="done",
+                           evidence="Visum selesai; hasil diserahkan kepada penyidik (demo).",
+                           happened_at=timezone.now() - timedelta(days=18))
+    services.minutes_mark_ready(actor=sek, meeting=first)
+
+    # Last week: one selection, one deferred (target not met), one outside criteria; minutes draft.
+    second = _hold(users, agencies, complaints, proposed=[3, 4], noted=[], outside=[5], decisions=[
+        (3, "select", ["uptd-ppa-dki", "dinsos-dki"], "Kasus lintas wilayah; butuh rehabilitasi sosial."),
+        (4, "defer", [], "Menunggu hasil visum sebelum asesmen bersama."),
+    ], actions=[
+        (0, "Penempatan di rumah aman Dinas Sosial", "dinsos-dki", 14),
+        (0, "Konseling psikologis mingguan", "uptd-ppa-dki", 30),
+    ])
+    _backdate(second, 7, sek)
+    services.follow_up_add(actor=users["dinsos.peksos"], action_item=ActionItem.objects.filter(
+        meeting=second, responsible_agency=agencies["dinsos-dki"]).get(), status="open",
+        evidence="Koordinasi dengan pengelola rumah aman (demo).")
+    # The sweep marks the overdue item (due two weeks ago, never done) and reminds where due soon.
+    services.action_item_sweep()
+    # The coming meeting with its agenda (the deferred case comes back); the recent complaints
+    # registered by agencies.demo wait on its screening list.
+    services.meeting_ensure_next_regular()

@@ -1,0 +1,123 @@
+"""Forms of the meeting pages. They check shape only; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import TEAM_ROLES, Agency
+from agencies.selectors import users_with_role
+from meetings.models import ASSESSMENT_DIMENSIONS, DecisionKind, FollowUpStatus, Rating, Weekday
+from meetings.services import ALLOWED_KINDS
+
+DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ScheduleForm(forms.Form):
+    weekday = forms.TypedChoiceField(label=_("Hari"), choices=Weekday.choices, coerce=int)
+    time = forms.TimeField(label=_("Pukul"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    place = forms.CharField(label=_("Tempat"), max_length=200, required=False)
+    online_link = forms.URLField(label=_("Tautan rapat daring"), required=False, assume_scheme="https")
+    review_every_days = forms.IntegerField(label=_("Tinjauan perkembangan kasus terpilih setiap (hari)"),
+                                           min_value=7, max_value=180, initial=28)
+    action_reminder_days = forms.IntegerField(label=_("Pengingat tindak lanjut (hari sebelum batas)"),
+                                              min_value=1, max_value=14, initial=2)
+
+
+class MeetingCreateForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Waktu rapat"), widget=DT, input_formats=["%Y-%m-%dT%H:%M"])
+    place = forms.CharField(label=_("Tempat"), max_length=200, required=False)
+    online_link = forms.URLField(label=_("Tautan rapat daring"), required=False, assume_scheme="https")
+    title = forms.CharField(label=_("Judul (opsional)"), max_length=200, required=False)
+
+
+class RescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Waktu baru"), widget=DT, input_formats=["%Y-%m-%dT%H:%M"])
+    place = forms.CharField(label=_("Tempat (bila berubah)"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Alasan penjadwalan ulang"), max_length=300)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan"), max_length=300)
+
+
+class AttendanceForm(forms.Form):
+    attendees = forms.ModelMultipleChoiceField(label=_("Anggota yang hadir"), queryset=None,
+                                               widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = users_with_role(roles=TEAM_ROLES).order_by("full_name", "pk")
+        self.fields["attendees"].label_from_instance = (
+            lambda u: f"{u.display_name} — {u.position_title}" if u.position_title else u.display_name)
+
+
+class AgendaAddForm(forms.Form):
+    case = forms.ModelChoiceField(label=_("Kasus"), queryset=None)
+
+    def __init__(self, *args, cases=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cases.models import Case
+
+        self.fields["case"].queryset = Case.objects.filter(pk__in=[c.pk for c in cases or []])
+        self.fields["case"].label_from_instance = lambda c: f"{c.number} ({c.initials or '—'})"
+
+
+class PresentationForm(forms.Form):
+    chronology = forms.CharField(label=_("Kronologi singkat"), widget=forms.Textarea(attrs={"rows": 5}),
+                                 help_text=_("Tanpa nama atau NIK: gunakan nomor kasus dan inisial."))
+    current_condition = forms.CharField(label=_("Kondisi terkini korban"),
+                                        widget=forms.Textarea(attrs={"rows": 3}))
+    obstacles = forms.CharField(label=_("Hambatan penanganan"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssessmentForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for prefix, label in ASSESSMENT_DIMENSIONS:
+            self.fields[f"{prefix}_rating"] = forms.TypedChoiceField(
+                label=label, choices=[("", "—")] + list(Rating.choices), coerce=int)
+            self.fields[f"{prefix}_notes"] = forms.CharField(
+                label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def pairs(self):
+        return [(self[f"{p}_rating"], self[f"{p}_notes"]) for p, _label in ASSESSMENT_DIMENSIONS]
+
+
+class DecisionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Keputusan"), choices=DecisionKind.choices)
+    reason = forms.CharField(label=_("Alasan/pertimbangan"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    serving_agencies = forms.ModelMultipleChoiceField(
+        label=_("Lembaga pelaksana layanan"), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=Agency.objects.filter(is_active=True).exclude(kind="ministry").order_by("name"))
+    coordinator_agency = forms.ModelChoiceField(
+        label=_("Lembaga koordinator"), required=False,
+        queryset=Agency.objects.filter(is_active=True).order_by("name"))
+
+    def __init__(self, *args, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if item is not None:
+            allowed = ALLOWED_KINDS.get(item.kind, set())
+            self.fields["kind"].choices = [c for c in DecisionKind.choices if c[0] in allowed]
+
+
+class ActionItemForm(forms.Form):
+    description = forms.CharField(label=_("Tindak lanjut"), widget=forms.Textarea(attrs={"rows": 2}))
+    responsible_agency = forms.ModelChoiceField(label=_("Lembaga penanggung jawab"),
+                                                queryset=Agency.objects.filter(is_active=True).order_by("name"))
+    due_date = forms.DateField(label=_("Batas waktu"), widget=DATE, input_formats=["%Y-%m-%d"])
+
+
+class FollowUpForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=[(FollowUpStatus.OPEN, _("Berjalan")),
+                                                           (FollowUpStatus.DONE, _("Selesai"))])
+    evidence = forms.CharField(label=_("Bukti/keterangan"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MinutesNotesForm(forms.Form):
+    notes = forms.CharField(label=_("Catatan notula"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 6}),
+                            help_text=_("Tanpa identitas korban: nomor kasus dan inisial saja."))

@@ -1,0 +1,178 @@
+# ruff: noqa: F403, F405
+"""Screening in bulk and the agenda."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from agencies.models import User
+from cases.events import case_event_record
+from cases.models import Case, Complaint, ComplaintOutcome, EventType
+from common.audit import save_with_history
+from common.errors import ApplicationError
+from meetings import selectors
+from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    AgendaKind,
+    AgendaStatus,
+    Decision,
+    Meeting,
+    MeetingStatus,
+    Screening,
+    ScreeningOutcome,
+)
+from meetings.services.base import *
+
+# --- screening -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def screening_record(*, actor: User, meeting: Meeting, outcomes: dict) -> list[Screening]:
+    """Record screening outcomes in bulk: ``{complaint public id: outcome}``. All or nothing: one
+    complaint that already has an outcome refuses the whole batch (and the database refuses a
+    second row for a complaint whatever happens here). Proposed cases join the agenda."""
+    _require_editor(actor)
+    meeting = _lock(meeting)
+    _require_draft(meeting)
+    outcomes = {str(k): v for k, v in outcomes.items() if v}
+    if not outcomes:
+        raise ApplicationError(SCREENING_EMPTY)
+    if any(v not in ScreeningOutcome.values for v in outcomes.values()):
+        raise ApplicationError(SCREENING_OUTCOME_UNKNOWN)
+    try:
+        complaints = list(Complaint.objects.select_for_update(of=("self",)).select_related("case")
+                          .filter(public_id__in=list(outcomes)).exclude(outcome=ComplaintOutcome.VOIDED))
+    except Exception:  # malformed UUIDs
+        raise ApplicationError(SCREENING_COMPLAINT_INVALID) from None
+    if len(complaints) != len(outcomes):
+        raise ApplicationError(SCREENING_COMPLAINT_INVALID)
+    if Screening.objects.filter(complaint__in=complaints).exists():
+        raise ApplicationError(SCREENING_ALREADY)
+    rows = []
+    try:
+        with transaction.atomic():
+            for c in complaints:
+                outcome = outcomes[str(c.public_id)]
+                row = Screening(meeting=meeting, complaint=c, case=c.case, outcome=outcome, decided_by=actor)
+                row.save()
+                rows.append(row)
+                case_event_record(case=c.case, actor=actor, event_type=EventType.MEETING_SCREENED,
+                                  payload={"meeting": meeting.pk, "complaint": str(c.public_id),
+                                           "outcome": outcome})
+    except IntegrityError:  # a concurrent request screened one of them first
+        raise ApplicationError(SCREENING_ALREADY) from None
+    for row in rows:
+        if row.outcome == ScreeningOutcome.PROPOSED:
+            _agenda_put(meeting=meeting, case=row.case, kind=AgendaKind.PROPOSED, actor=actor)
+    return rows
+
+
+# --- agenda ----------------------------------------------------------------------------------------
+
+def _next_position(meeting: Meeting) -> int:
+    return (meeting.agenda.aggregate(m=Max("position"))["m"] or 0) + 1
+
+
+def _agenda_put(*, meeting: Meeting, case: Case, kind: str, actor: User | None,
+                action_item: ActionItem | None = None) -> AgendaItem | None:
+    """Add one item unless the case (or the action item) is already on the agenda."""
+    existing = meeting.agenda.filter(case=case).exclude(kind=AgendaKind.OVERDUE_ACTION)
+    if action_item is not None:
+        existing = meeting.agenda.filter(action_item=action_item)
+    if existing.exists():
+        return None
+    item = AgendaItem(meeting=meeting, case=case, kind=kind, action_item=action_item,
+                      position=_next_position(meeting), added_by=actor)
+    item.full_clean()
+    save_with_history(item, actor=actor)
+    case_event_record(case=case, actor=actor, event_type=EventType.AGENDA_ADDED,
+                      agency=None if actor else case.receiving_agency,
+                      payload={"meeting": meeting.pk, "kind": kind,
+                               "action_item": action_item.pk if action_item else None})
+    return item
+
+
+def agenda_build(*, meeting: Meeting, actor: User | None) -> list[AgendaItem]:
+    """Put on the agenda everything that is waiting: proposed cases and emergencies without a final
+    decision, selected cases due for a progress review, overdue action items. Idempotent."""
+    if meeting.status not in (MeetingStatus.SCHEDULED, MeetingStatus.OPEN):
+        return []
+    added = []
+    with transaction.atomic():
+        meeting = _lock(meeting)
+        _require_draft(meeting)
+        schedule = selectors.schedule_active()
+        days = schedule.review_every_days if schedule else 28
+        for case in selectors.cases_needing_decision().order_by("-awaiting_formal_decision", "opened_at"):
+            kind = AgendaKind.EMERGENCY if case.awaiting_formal_decision else AgendaKind.PROPOSED
+            added.append(_agenda_put(meeting=meeting, case=case, kind=kind, actor=actor))
+        for case in selectors.cases_due_for_review(days=days).order_by("opened_at"):
+            added.append(_agenda_put(meeting=meeting, case=case, kind=AgendaKind.PROGRESS_REVIEW,
+                                     actor=actor))
+        for ai in selectors.overdue_action_items().select_related("case").order_by("due_date"):
+            added.append(_agenda_put(meeting=meeting, case=ai.case, kind=AgendaKind.OVERDUE_ACTION,
+                                     actor=actor, action_item=ai))
+    return [a for a in added if a]
+
+
+@transaction.atomic
+def agenda_refresh(*, actor: User, meeting: Meeting) -> list[AgendaItem]:
+    _require_editor(actor)
+    if meeting.status not in (MeetingStatus.SCHEDULED, MeetingStatus.OPEN):
+        closed = meeting.status == MeetingStatus.CLOSED
+        raise ApplicationError(MINUTES_LOCKED if closed else MEETING_CANCELLED)
+    return agenda_build(meeting=meeting, actor=actor)
+
+
+@transaction.atomic
+def agenda_add(*, actor: User, meeting: Meeting, case: Case) -> AgendaItem:
+    _require_editor(actor)
+    meeting = _lock(meeting)
+    _require_draft(meeting)
+    item = _agenda_put(meeting=meeting, case=case, kind=AgendaKind.OTHER, actor=actor)
+    if item is None:
+        raise ApplicationError(AGENDA_DUPLICATE)
+    return item
+
+
+@transaction.atomic
+def agenda_move(*, actor: User, item: AgendaItem, direction: str) -> AgendaItem:
+    """Swap the item with its neighbour above ("up") or below ("down")."""
+    _require_editor(actor)
+    meeting = _lock(item.meeting)
+    _require_draft(meeting)
+    items = list(AgendaItem.objects.select_for_update().filter(meeting=meeting)
+                 .order_by("position", "id"))
+    index = next(i for i, it in enumerate(items) if it.pk == item.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+    for pos, it in enumerate(items, start=1):
+        if it.position != pos:
+            it.position = pos
+            save_with_history(it, actor=actor, update_fields=["position"])
+    moved = next(it for it in items if it.pk == item.pk)
+    case_event_record(case=moved.case, actor=actor, event_type=EventType.AGENDA_REORDERED,
+                      payload={"meeting": meeting.pk, "position": moved.position})
+    return moved
+
+
+@transaction.atomic
+def agenda_defer(*, actor: User, item: AgendaItem, reason: str) -> AgendaItem:
+    """Move an item to the next meeting without a decision (it is put back on that agenda)."""
+    _require_editor(actor)
+    meeting = _lock(item.meeting)
+    _require_draft(meeting)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if item.status != AgendaStatus.PENDING or Decision.objects.filter(agenda_item=item).exists():
+        raise ApplicationError(AGENDA_NOT_PENDING)
+    reason = _clean_text(reason)
+    if not reason:
+        raise ApplicationError(REASON_REQUIRED)
+    identity_check(case=item.case, texts=[reason])
+    item.status, item.defer_reason = AgendaStatus.DEFERRED, reason[:300]
+    save_with_history(item, actor=actor, update_fields=["status", "defer_reason"])
+    case_event_record(case=item.case, actor=actor, event_type=EventType.AGENDA_DEFERRED,
+                      payload={"meeting": meeting.pk})
+    return item

@@ -1,0 +1,141 @@
+"""Shared by the meeting services: messages, guards and the identity check."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from django.urls import reverse
+
+from agencies.models import User
+from cases.models import Case, Victim
+from common import crypto
+from common.errors import ApplicationError, PermissionDenied
+from meetings import policies
+from meetings.models import (
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    MinutesStatus,
+)
+
+# Messages shared by pages, API and tests.
+NOT_EDITOR = "Hanya sekretaris, ketua, atau wakil ketua Tim Percepatan yang dapat mengubah rapat."
+NOT_PRESENTER = "Paparan kasus disiapkan oleh petugas lembaga penerima kasus ini."
+NOT_RESPONSIBLE = "Perkembangan tindak lanjut dicatat oleh petugas lembaga penanggung jawab."
+REASON_REQUIRED = "Alasan wajib diisi."
+START_IN_PAST = "Waktu rapat harus di masa depan."
+PLACE_REQUIRED = "Tempat atau tautan rapat wajib diisi."
+NOT_SCHEDULED = "Hanya rapat yang masih terjadwal yang dapat diubah jadwalnya atau dibatalkan."
+MEETING_CANCELLED = "Rapat ini dibatalkan."
+ALREADY_OPENED = "Rapat ini sudah dibuka."
+NOT_OPEN = "Rapat belum dibuka: catat kehadiran dan pimpinan rapat terlebih dahulu."
+NO_PRESIDING_OFFICER = ("Rapat tidak dapat dibuka: Ketua atau, bila Ketua berhalangan, Wakil Ketua "
+                        "Tim Percepatan harus hadir.")
+ATTENDEE_NOT_MEMBER = "Peserta yang dicatat harus anggota aktif Tim Percepatan."
+ATTENDANCE_CLOSED = "Kehadiran tidak dapat diubah setelah rapat ditutup."
+MINUTES_LOCKED = "Notula sudah tidak berstatus draf: isi rapat tidak dapat diubah."
+MINUTES_SIGNED = "Notula sudah ditandatangani: keputusan dan tindak lanjutnya tidak dapat diubah."
+MEETING_NOT_CLOSED = "Tutup rapat terlebih dahulu sebelum notula diajukan untuk ditandatangani."
+SCREENING_EMPTY = "Pilih hasil penyaringan untuk minimal satu pengaduan."
+SCREENING_ALREADY = "Pengaduan ini sudah memiliki hasil penyaringan; hasil tidak dapat diubah."
+SCREENING_OUTCOME_UNKNOWN = "Hasil penyaringan tidak dikenal."
+SCREENING_COMPLAINT_INVALID = "Pengaduan tidak ditemukan atau sudah dibatalkan."
+AGENDA_DUPLICATE = "Kasus ini sudah ada di agenda rapat."
+AGENDA_NOT_PENDING = "Agenda ini sudah dibahas atau ditunda."
+DECISION_NOT_ON_AGENDA = "Kasus ini tidak ada di agenda rapat: keputusan tidak dapat dicatat."
+DECISION_ITEM_DEFERRED = "Agenda ini ditunda ke rapat berikutnya: keputusan tidak dapat dicatat."
+DECISION_KIND_INVALID = "Jenis keputusan ini tidak berlaku untuk agenda tersebut."
+DECISION_NEEDS_AGENCIES = "Penetapan menyebut lembaga pelaksana layanan dan lembaga koordinator."
+DECISION_NEEDS_REASON = "Keputusan ini wajib disertai alasan."
+PRESENTATION_INCOMPLETE = "Kronologi singkat, kondisi terkini korban, dan hambatan wajib diisi."
+HAS_NAME = ("Teks memuat nama korban atau terlapor. Gunakan nomor kasus dan inisial saja; "
+            "tidak ada yang disimpan.")
+HAS_NIK = "Teks memuat NIK. Hapus nomor identitas; tidak ada yang disimpan."
+ASSESSMENT_INCOMPLETE = "Keempat dimensi asesmen bersama wajib dinilai."
+ACTION_ITEM_NEEDS_DECISION = "Catat keputusan agenda ini sebelum menambahkan tindak lanjut."
+ACTION_ITEM_INCOMPLETE = "Tindak lanjut wajib menyebut uraian, lembaga penanggung jawab, dan batas waktu."
+ACTION_ITEM_DUE_PAST = "Batas waktu tindak lanjut tidak boleh sebelum tanggal rapat."
+ACTION_ITEM_HAS_FOLLOW_UP = "Tindak lanjut yang sudah memiliki perkembangan tidak dapat dihapus."
+FOLLOW_UP_STATUS_INVALID = "Status perkembangan hanya 'berjalan' atau 'selesai'."
+FOLLOW_UP_EVIDENCE_REQUIRED = "Tindak lanjut yang selesai wajib disertai bukti atau keterangan."
+FOLLOW_UP_ALREADY_DONE = "Tindak lanjut ini sudah selesai."
+FOLLOW_UP_NOT_LIVE = "Tindak lanjut berlaku setelah rapat ditutup."
+FOLLOW_UP_TIME_INVALID = "Waktu perkembangan tidak boleh di masa depan atau sebelum rapat."
+
+EDITABLE_MEETING = (MeetingStatus.SCHEDULED, MeetingStatus.OPEN, MeetingStatus.CLOSED)
+
+
+# --- guards ----------------------------------------------------------------------------------------
+
+def _require_editor(actor: User) -> None:
+    if not policies.can_edit(actor):
+        raise PermissionDenied(NOT_EDITOR)
+
+
+def _lock(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def _minutes(meeting: Meeting) -> Minutes:
+    return Minutes.objects.select_for_update().get(meeting=meeting)
+
+
+def _require_draft(meeting: Meeting) -> Minutes:
+    """The meeting's records may change only while it is not cancelled and its minutes are a draft."""
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ApplicationError(MEETING_CANCELLED)
+    minutes = _minutes(meeting)
+    if minutes.status == MinutesStatus.SIGNED:
+        raise ApplicationError(MINUTES_SIGNED)
+    if minutes.status != MinutesStatus.DRAFT:
+        raise ApplicationError(MINUTES_LOCKED)
+    return minutes
+
+
+def _require_opened(meeting: Meeting) -> None:
+    if meeting.opened_at is None:
+        raise ApplicationError(NOT_OPEN)
+
+
+def _clean_text(value: str | None) -> str:
+    return (value or "").strip()
+
+
+_NIK_RUN = re.compile(r"\d[\d .\-]{14,}\d")
+
+
+def identity_check(*, case: Case, texts: Iterable[str]) -> None:
+    """Refuse text that carries the name of a victim or perpetrator of ``case`` (a name token of
+    three letters or more, matched through the keyed blind indexes; victims stored without an
+    index are decrypted here) or anything shaped like a NIK (16 digits)."""
+    text = "\n".join(t for t in texts if t)
+    if not text:
+        return
+    for run in _NIK_RUN.findall(text) + re.findall(r"\d{16,}", text):
+        if len(crypto.normalise_nik(run)) >= 16:
+            raise ApplicationError(HAS_NIK)
+    tokens = {t for t in crypto.name_tokens(text) if len(t) >= 3}
+    if not tokens:
+        return
+    hashed = {crypto.blind_index("name", t) for t in tokens}
+    from cases.models import Perpetrator
+
+    for v in Victim.objects.filter(case=case).only("name_index", "full_name"):
+        if v.name_index:
+            if hashed & set(v.name_index):
+                raise ApplicationError(HAS_NAME)
+        elif tokens & {t for t in crypto.name_tokens(v.full_name) if len(t) >= 3}:
+            raise ApplicationError(HAS_NAME)
+    for index in Perpetrator.objects.filter(complaint__case=case).values_list("name_index", flat=True):
+        if hashed & set(index or []):
+            raise ApplicationError(HAS_NAME)
+
+
+def _meeting_url(meeting: Meeting) -> str:
+    return reverse("meetings:detail", args=[meeting.pk])
+
+
+# Star-imported by the service modules: the messages and the guards.
+__all__ = [n for n in list(globals()) if n.isupper() or n.startswith("_require") or n in {
+    "_lock", "_minutes", "_clean_text", "_meeting_url", "identity_check"}]

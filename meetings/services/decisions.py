@@ -1,0 +1,242 @@
+# ruff: noqa: F403, F405
+"""Presentation, joint assessment, decisions, action items and their follow-up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Agency, User
+from cases.events import case_event_record
+from cases.models import Case, EventType
+from common.audit import save_with_history
+from common.errors import ApplicationError, PermissionDenied
+from meetings import policies
+from meetings.models import (
+    ASSESSMENT_DIMENSIONS,
+    ActionItem,
+    AgendaItem,
+    AgendaKind,
+    AgendaStatus,
+    CasePresentation,
+    Decision,
+    DecisionKind,
+    FollowUp,
+    FollowUpStatus,
+    JointAssessment,
+    Meeting,
+    MeetingStatus,
+    Rating,
+)
+from meetings.services.base import *
+
+# --- presentation and joint assessment -------------------------------------------------------------
+
+@transaction.atomic
+def presentation_save(*, actor: User, item: AgendaItem, chronology: str, current_condition: str,
+                      obstacles: str) -> CasePresentation:
+    """The receiving institution's presentation. Refused, with nothing saved, when it carries the
+    victim's name or a NIK."""
+    if not policies.can_present(actor, item):
+        raise PermissionDenied(NOT_PRESENTER)
+    meeting = _lock(item.meeting)
+    _require_draft(meeting)
+    texts = [_clean_text(chronology), _clean_text(current_condition), _clean_text(obstacles)]
+    if not all(texts):
+        raise ApplicationError(PRESENTATION_INCOMPLETE)
+    identity_check(case=item.case, texts=texts)
+    p = CasePresentation.objects.select_for_update().filter(agenda_item=item).first()
+    created = p is None
+    if created:
+        p = CasePresentation(agenda_item=item, case=item.case, agency=item.case.receiving_agency)
+    p.chronology, p.current_condition, p.obstacles = texts
+    p.presented_by = actor
+    p.updated_at = timezone.now()
+    p.full_clean()
+    save_with_history(p, actor=actor)
+    case_event_record(case=item.case, actor=actor, agency=item.case.receiving_agency,
+                      event_type=EventType.PRESENTED,
+                      payload={"meeting": meeting.pk, "item": item.pk, "revised": not created})
+    return p
+
+
+@transaction.atomic
+def assessment_save(*, actor: User, item: AgendaItem, ratings: dict[str, int],
+                    notes: dict[str, str] | None = None) -> JointAssessment:
+    """The joint assessment: each of the four dimensions rated, with notes."""
+    _require_editor(actor)
+    meeting = _lock(item.meeting)
+    _require_draft(meeting)
+    _require_opened(meeting)
+    notes = notes or {}
+    values = {}
+    for prefix, _label in ASSESSMENT_DIMENSIONS:
+        try:
+            rating = int(ratings.get(prefix))
+        except (TypeError, ValueError):
+            raise ApplicationError(ASSESSMENT_INCOMPLETE) from None
+        if rating not in Rating.values:
+            raise ApplicationError(ASSESSMENT_INCOMPLETE)
+        values[f"{prefix}_rating"] = rating
+        values[f"{prefix}_notes"] = _clean_text(notes.get(prefix))
+    identity_check(case=item.case, texts=[v for k, v in values.items() if k.endswith("_notes")])
+    a = JointAssessment.objects.select_for_update().filter(agenda_item=item).first()
+    created = a is None
+    if created:
+        a = JointAssessment(agenda_item=item, case=item.case)
+    for k, v in values.items():
+        setattr(a, k, v)
+    a.recorded_by, a.updated_at = actor, timezone.now()
+    a.full_clean()
+    save_with_history(a, actor=actor)
+    case_event_record(case=item.case, actor=actor, event_type=EventType.ASSESSED, payload={
+        "meeting": meeting.pk, "item": item.pk, "revised": not created,
+        **{k: v for k, v in values.items() if k.endswith("_rating")}})
+    return a
+
+
+# --- decisions and action items --------------------------------------------------------------------
+
+ALLOWED_KINDS = {
+    AgendaKind.PROPOSED: {DecisionKind.SELECT, DecisionKind.NOT_SELECT, DecisionKind.DEFER},
+    AgendaKind.OTHER: {DecisionKind.SELECT, DecisionKind.NOT_SELECT, DecisionKind.DEFER,
+                       DecisionKind.CONTINUE},
+    AgendaKind.EMERGENCY: {DecisionKind.EMERGENCY_CONFIRM, DecisionKind.EMERGENCY_REVOKE,
+                           DecisionKind.DEFER},
+    AgendaKind.PROGRESS_REVIEW: {DecisionKind.CONTINUE, DecisionKind.DEFER},
+    AgendaKind.OVERDUE_ACTION: {DecisionKind.CONTINUE},
+}
+
+
+@transaction.atomic
+def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, reason: str = "",
+                    serving_agencies: Iterable[Agency] = (),
+                    coordinator_agency: Agency | None = None) -> Decision:
+    """Record (or, while the minutes are a draft, correct) the decision on a case on the agenda.
+    It has no effect on the case or its access until the minutes are signed."""
+    _require_editor(actor)
+    meeting = _lock(meeting)
+    _require_draft(meeting)
+    _require_opened(meeting)
+    item = (AgendaItem.objects.select_for_update().filter(meeting=meeting, case=case)
+            .exclude(kind=AgendaKind.OVERDUE_ACTION).first())
+    if item is None:
+        raise ApplicationError(DECISION_NOT_ON_AGENDA)
+    if item.status == AgendaStatus.DEFERRED:
+        raise ApplicationError(DECISION_ITEM_DEFERRED)
+    if kind not in ALLOWED_KINDS.get(item.kind, set()):
+        raise ApplicationError(DECISION_KIND_INVALID)
+    serving = list({a.pk: a for a in serving_agencies}.values())
+    reason = _clean_text(reason)
+    if kind in (DecisionKind.SELECT, DecisionKind.EMERGENCY_CONFIRM):
+        if coordinator_agency is None or (kind == DecisionKind.SELECT and not serving):
+            raise ApplicationError(DECISION_NEEDS_AGENCIES)
+    elif not reason and kind in (DecisionKind.NOT_SELECT, DecisionKind.EMERGENCY_REVOKE,
+                                 DecisionKind.DEFER):
+        raise ApplicationError(DECISION_NEEDS_REASON)
+    identity_check(case=case, texts=[reason])
+    decision = Decision.objects.select_for_update().filter(agenda_item=item).first()
+    revised = decision is not None
+    if decision is None:
+        decision = Decision(agenda_item=item, meeting=meeting, case=case)
+    decision.kind, decision.reason = kind, reason
+    selecting = kind in (DecisionKind.SELECT, DecisionKind.EMERGENCY_CONFIRM)
+    decision.coordinator_agency = coordinator_agency if selecting else None
+    decision.recorded_by, decision.recorded_at = actor, timezone.now()
+    decision.full_clean()
+    save_with_history(decision, actor=actor)
+    decision.serving_agencies.set(serving if selecting else [])
+    if item.status != AgendaStatus.DISCUSSED:
+        item.status = AgendaStatus.DISCUSSED
+        save_with_history(item, actor=actor, update_fields=["status"])
+    case_event_record(case=case, actor=actor, event_type=EventType.DECISION_RECORDED, payload={
+        "meeting": meeting.pk, "kind": kind, "revised": revised, "effective": False,
+        "serving_agencies": sorted(a.code for a in serving) if selecting else [],
+        "coordinator": coordinator_agency.code if selecting and coordinator_agency else None,
+    })
+    return decision
+
+
+@transaction.atomic
+def action_item_add(*, actor: User, decision: Decision, description: str,
+                    responsible_agency: Agency | None, due_date: date | None) -> ActionItem:
+    _require_editor(actor)
+    meeting = _lock(decision.meeting)
+    _require_draft(meeting)
+    description = _clean_text(description)
+    if not description or responsible_agency is None or due_date is None:
+        raise ApplicationError(ACTION_ITEM_INCOMPLETE)
+    if due_date < timezone.localdate(meeting.starts_at):
+        raise ApplicationError(ACTION_ITEM_DUE_PAST)
+    identity_check(case=decision.case, texts=[description])
+    ai = ActionItem(decision=decision, meeting=meeting, case=decision.case, description=description,
+                    responsible_agency=responsible_agency, due_date=due_date, created_by=actor)
+    ai.full_clean()
+    save_with_history(ai, actor=actor)
+    case_event_record(case=decision.case, actor=actor, event_type=EventType.ACTION_ITEM_ADDED, payload={
+        "meeting": meeting.pk, "action_item": ai.pk, "agency": responsible_agency.code,
+        "due_date": due_date.isoformat()})
+    return ai
+
+
+def action_item_add_for_item(*, actor: User, item: AgendaItem, **kwargs) -> ActionItem:
+    decision = Decision.objects.filter(agenda_item=item).select_related("meeting", "case").first()
+    if decision is None:
+        _require_editor(actor)
+        raise ApplicationError(ACTION_ITEM_NEEDS_DECISION)
+    return action_item_add(actor=actor, decision=decision, **kwargs)
+
+
+@transaction.atomic
+def action_item_remove(*, actor: User, action_item: ActionItem) -> None:
+    """Remove an action item typed in error, while the minutes are a draft and before any
+    follow-up (history keeps the removed row)."""
+    _require_editor(actor)
+    meeting = _lock(action_item.meeting)
+    _require_draft(meeting)
+    if action_item.follow_ups.exists() or action_item.agenda_items.exists():
+        raise ApplicationError(ACTION_ITEM_HAS_FOLLOW_UP)
+    case_event_record(case=action_item.case, actor=actor, event_type=EventType.ACTION_ITEM_REMOVED,
+                      payload={"meeting": meeting.pk, "action_item": action_item.pk})
+    action_item._history_user = actor
+    action_item.delete()
+
+
+# --- follow-up -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def follow_up_add(*, actor: User, action_item: ActionItem, status: str, evidence: str = "",
+                  happened_at: datetime | None = None) -> FollowUp:
+    """Append the responsible agency's progress. Done on or before the due date counts as on time.
+    ``happened_at`` records work done earlier than it is entered (never in the future, never before
+    the meeting)."""
+    if not policies.can_follow_up(actor, action_item):
+        raise PermissionDenied(NOT_RESPONSIBLE)
+    ai = ActionItem.objects.select_for_update().select_related("meeting", "case").get(pk=action_item.pk)
+    if ai.meeting.status != MeetingStatus.CLOSED:
+        raise ApplicationError(FOLLOW_UP_NOT_LIVE)
+    if status not in (FollowUpStatus.OPEN, FollowUpStatus.DONE):
+        raise ApplicationError(FOLLOW_UP_STATUS_INVALID)
+    evidence = _clean_text(evidence)
+    if status == FollowUpStatus.DONE and not evidence:
+        raise ApplicationError(FOLLOW_UP_EVIDENCE_REQUIRED)
+    if ai.follow_ups.filter(status=FollowUpStatus.DONE).exists():
+        raise ApplicationError(FOLLOW_UP_ALREADY_DONE)
+    identity_check(case=ai.case, texts=[evidence])
+    now = timezone.now()
+    if happened_at is not None:
+        if happened_at > now or happened_at < ai.meeting.starts_at - timedelta(days=1):
+            raise ApplicationError(FOLLOW_UP_TIME_INVALID)
+        now = happened_at
+    row = FollowUp(action_item=ai, status=status, evidence=evidence, by=actor, at=now,
+                   agency=ai.responsible_agency,
+                   on_time=(timezone.localdate(now) <= ai.due_date)
+                   if status == FollowUpStatus.DONE else None)
+    row.save()
+    case_event_record(case=ai.case, actor=actor, agency=ai.responsible_agency,
+                      event_type=EventType.FOLLOW_UP_ADDED,
+                      payload={"action_item": ai.pk, "status": status, "on_time": row.on_time})
+    return row

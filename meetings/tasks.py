@@ -1,0 +1,21 @@
+"""Thin Celery tasks of the meetings app: a service call each, safe to run twice or late."""
+
+from celery import shared_task
+
+
+@shared_task(name="meetings.tasks.meeting_sweep", acks_late=True, ignore_result=True)
+def meeting_sweep() -> dict:
+    """Beat: create the next regular meeting with its agenda; remind members the day before.
+    A duplicate run finds the meeting (unique slot) and the reminders (dedupe keys) in place."""
+    from meetings.services import meeting_sweep as sweep
+
+    return sweep()
+
+
+@shared_task(name="meetings.tasks.action_item_sweep", acks_late=True, ignore_result=True)
+def action_item_sweep() -> dict:
+    """Beat: remind responsible agencies before the due date, mark overdue after it — once each
+    (one alert row per kind by constraint; locked rows skipped)."""
+    from meetings.services import action_item_sweep as sweep
+
+    return sweep()

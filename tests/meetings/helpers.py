@@ -1,0 +1,73 @@
+"""Building blocks for meeting tests: a Tim Percepatan, complaints, a meeting run through the
+services (never by writing rows directly)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+
+from agencies.models import Agency, Role, User
+from cases.intake import VictimInput, complaint_register
+from meetings import services
+from meetings.models import DecisionKind, Meeting
+from tests.factories import member
+from tests.intake.helpers import complaint_input
+
+
+@dataclass
+class Team:
+    sekretaris: User
+    ketua: User
+    wakil: User
+    anggota: User
+
+    @property
+    def ids(self) -> list[int]:
+        return [self.sekretaris.pk, self.ketua.pk, self.wakil.pk, self.anggota.pk]
+
+
+def make_team(agency: Agency) -> Team:
+    return Team(sekretaris=member(agency, Role.TP_SEKRETARIS), ketua=member(agency, Role.TP_KETUA),
+                wakil=member(agency, Role.TP_WAKIL_KETUA), anggota=member(agency, Role.TP_ANGGOTA))
+
+
+def register(agency: Agency, *, actor: User | None = None, name: str = "Wulan Sekar Arum",
+             nik: str = "3174054101900099", **overrides):
+    actor = actor or member(agency, Role.ADMIN_OFFICER)
+    return complaint_register(actor=actor, receiving_agency=agency, data=complaint_input(
+        victims=[VictimInput(full_name=name, category="adult_woman", nik=nik, region="3174")], **overrides))
+
+
+def make_meeting(team: Team, *, days: int = 1) -> Meeting:
+    return services.meeting_create(actor=team.sekretaris, starts_at=timezone.now() + timedelta(days=days),
+                                   place="Ruang Rapat KemenPPPA")
+
+
+def propose_and_open(team: Team, meeting: Meeting, complaints) -> Meeting:
+    services.screening_record(actor=team.sekretaris, meeting=meeting,
+                              outcomes={str(c.public_id): "proposed" for c in complaints})
+    return services.meeting_open(actor=team.sekretaris, meeting=meeting, attendee_ids=team.ids)
+
+
+def select(team: Team, meeting: Meeting, case, agency: Agency):
+    return services.decision_record(actor=team.sekretaris, meeting=meeting, case=case,
+                                    kind=DecisionKind.SELECT, serving_agencies=[agency],
+                                    coordinator_agency=agency)
+
+
+def meeting_world(*, a: Agency, b: Agency, complaint_a, complaint_b) -> dict:
+    """For the permission matrix: an open meeting with both cases on the agenda, selected, and one
+    action item for each agency."""
+    team = make_team(a)
+    meeting = make_meeting(team)
+    propose_and_open(team, meeting, [complaint_a, complaint_b])
+    items, actions = {}, {}
+    for side, complaint, agency in (("a", complaint_a, a), ("b", complaint_b, b)):
+        decision = select(team, meeting, complaint.case, agency)
+        items[side] = decision.agenda_item
+        actions[side] = services.action_item_add(
+            actor=team.sekretaris, decision=decision, description="Asesmen psikologis lanjutan",
+            responsible_agency=agency, due_date=timezone.localdate() + timedelta(days=7))
+    return {"meeting": meeting, "item": items, "action": actions, "team": team}
