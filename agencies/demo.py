@@ -229,6 +229,59 @@ def _cases(agencies: dict[str, Agency], users: dict[str, User]):
     case_grant_access(actor=users["uptd.kepala"], case=complaints[1].case,
                       agency=agencies["rsud-tarakan"], level=AccessLevel.SERVICE,
                       source=GrantSource.MANUAL, source_ref="demo: rujukan visum")
+    _more_states(agencies, users, now, first_case=complaints[0].case)
+
+
+def _more_states(agencies, users, now, *, first_case):
+    """Responded, emergency (action first), voided and joined complaints, for both agencies."""
+    from cases.intake import (
+        ComplaintInput,
+        PerpetratorInput,
+        VictimInput,
+        complaint_register,
+        complaint_void,
+        initial_response_record,
+    )
+    from triage.services import emergency_refer, triage_record
+
+    def register(username, code, name, nik, phone, vtypes, hours, join=None, **kw):
+        data = ComplaintInput(
+            channel=kw.pop("channel", "walk_in"), violence_types=vtypes,
+            received_at=now - timedelta(hours=hours),
+            received_at_reason="Dicatat setelah pendampingan awal (demo)" if hours >= 1 else "",
+            victims=[VictimInput(full_name=name, category=kw.pop("category", "adult_woman"), nik=nik,
+                                 phone=phone, region="3174", estimated_age=kw.pop("age", 31))],
+            perpetrators=[PerpetratorInput(relation=kw.pop("relation", "spouse"), power_relation=True)],
+            chronology="Kronologi demo: korban menceritakan kejadian kepada petugas.",
+            consent_to_share=True, consent_by=kw.pop("consent_by", "victim"),
+            stated_needs=kw.pop("needs", []),
+        )
+        return complaint_register(actor=users[username], receiving_agency=agencies[code], data=data,
+                                  join_case=join)
+
+    responded = register("uptd.admin", "uptd-ppa-dki", "Dian Puspitasari", "3175014404920004",
+                         "081234567804", ["kdrt"], 6)
+    initial_response_record(actor=users["uptd.admin"], complaint=responded, method="phone",
+                            successful=False)
+    initial_response_record(actor=users["uptd.admin"], complaint=responded, method="visit",
+                            successful=True, result="Korban ditemui dan dijadwalkan konseling.")
+
+    emergency = register("polres.admin", "polres-jaksel", "Rara Amelia", "3174034511080005",
+                         "081234567805", ["tpks"], 1, category="child", age=15, consent_by="guardian",
+                         relation="family", needs=["visum", "rumah-aman", "konseling"])
+    triage_record(actor=users["polres.admin"], complaint=emergency,
+                  emergency_conditions=["severe_injury", "no_safe_place"],
+                  complexity_conditions=["power_relation", "special_protection"],
+                  needs_multiple_services=True, cross_region=False,
+                  notes="Korban perlu visum dan rumah aman malam ini.")
+    emergency_refer(actor=users["polres.kepala"], case=emergency.case,
+                    agencies=[agencies["rsud-tarakan"], agencies["lpsk"]], hours=72)
+
+    voided = register("polres.admin", "polres-jaksel", "Uji Salah Input", "", "", ["kdrt"], 3)
+    complaint_void(actor=users["polres.admin"], complaint=voided, reason="Pengaduan tercatat ganda")
+
+    register("uptd.admin", "uptd-ppa-dki", "Sari Nurhaliza", "3174054101900001", "081234567801",
+             ["kbe"], 0, join=first_case, channel="whatsapp")
 
 
 def _signing(users: dict[str, User]) -> None:
