@@ -365,6 +365,11 @@ def initial_response_record(*, actor: User, complaint: Complaint, method: str, s
     response.full_clean(exclude=["complaint"])
     save_with_history(response, actor=actor)
     if successful and complaint.responded_at is None:
+        if at > complaint.response_due_at:
+            # Answered late while no sweep ran (worker down): the breach is still recorded once.
+            from cases.sla import sla_check_complaint
+
+            sla_check_complaint(complaint=complaint, now=now)
         complaint.responded_at = at
         save_with_history(complaint, actor=actor, update_fields=["responded_at"])
         case_event_record(case=complaint.case, actor=actor, event_type=EventType.INITIAL_RESPONSE,

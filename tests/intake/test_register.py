@@ -260,3 +260,15 @@ def test_other_agency_cannot_respond_or_void(client, uptd, polres):
         assert resp.status_code == 404 and c.case.number not in resp.content.decode()
     c.refresh_from_db()
     assert c.responded_at is None and not c.outcome
+
+
+def test_a_late_response_records_the_missed_breach_once(uptd):
+    import time_machine
+
+    officer = member(uptd, Role.ADMIN_OFFICER)
+    c = complaint_register(actor=officer, receiving_agency=uptd, data=complaint_input())
+    with time_machine.travel(timezone.now() + timedelta(hours=30)):
+        intake.initial_response_record(actor=officer, complaint=c, method="phone", successful=True)
+    assert SlaEvent.objects.filter(complaint=c, kind="breach").count() == 1
+    intake.initial_response_record(actor=officer, complaint=c, method="visit", successful=True)
+    assert SlaEvent.objects.filter(complaint=c, kind="breach").count() == 1
