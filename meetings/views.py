@@ -458,10 +458,11 @@ def minutes(request, meeting: int):
             _refused(request, exc)
         return _back(m, "minutes")
     items = list(selectors.agenda_items(meeting=m))
+    summary = selectors.screening_summary(meeting=m)
     return render(request, "meetings/minutes.html", {
         "meeting": m, "minutes": m.minutes, "form": form, "target": _target(m),
         "attendance": selectors.meeting_attendance(meeting=m),
-        "summary": selectors.screening_summary(meeting=m), "outcomes": ScreeningOutcome.choices,
+        "screening_rows": [(label, summary.get(value, 0)) for value, label in ScreeningOutcome.choices],
         "discussed": [i for i in items if i.status != AgendaStatus.DEFERRED],
         "deferred": [i for i in items if i.status == AgendaStatus.DEFERRED],
         "action_items": ActionItem.objects.filter(meeting=m).select_related("case", "responsible_agency")
