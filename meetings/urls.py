@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import sign_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -27,4 +27,7 @@ urlpatterns = [
     path("<int:meeting>/agenda/<int:item>/keputusan/", views.item_decision, name="decision"),
     path("<int:meeting>/agenda/<int:item>/tindak-lanjut/", views.item_action, name="action-add"),
     path("<int:meeting>/notula/", views.minutes, name="minutes"),
+    path("<int:meeting>/notula/tandatangan/", sign_views.minutes_sign_view, name="sign"),
+    path("<int:meeting>/notula.pdf", sign_views.minutes_pdf, name="minutes-pdf"),
+    path("notula-bertanda-tangan/", sign_views.signed_minutes_list, name="signed-list"),
 ]

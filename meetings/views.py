@@ -457,18 +457,15 @@ def minutes(request, meeting: int):
         except ApplicationError as exc:
             _refused(request, exc)
         return _back(m, "minutes")
-    items = list(selectors.agenda_items(meeting=m))
-    summary = selectors.screening_summary(meeting=m)
-    return render(request, "meetings/minutes.html", {
-        "meeting": m, "minutes": m.minutes, "form": form, "target": _target(m),
-        "attendance": selectors.meeting_attendance(meeting=m),
-        "screening_rows": [(label, summary.get(value, 0)) for value, label in ScreeningOutcome.choices],
-        "discussed": [i for i in items if i.status != AgendaStatus.DEFERRED],
-        "deferred": [i for i in items if i.status == AgendaStatus.DEFERRED],
-        "action_items": ActionItem.objects.filter(meeting=m).select_related("case", "responsible_agency")
-        .order_by("due_date", "id"),
-        "can_edit": policies.can_edit(request.user),
+    from meetings.signing import minutes_context, signer_position
+
+    ctx = minutes_context(m)
+    ctx.update({
+        "form": form, "can_edit": policies.can_edit(request.user),
+        "can_sign": m.minutes.status == "ready"
+        and signer_position(actor=request.user, meeting=m) is not None,
     })
+    return render(request, "meetings/minutes.html", ctx)
 
 
 # --- agencies and cases ----------------------------------------------------------------------------

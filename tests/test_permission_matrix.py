@@ -71,8 +71,19 @@ TABLE = read_table()
 CASES = [(row, role) for row in TABLE for role in ROLES]
 
 
-@pytest.fixture
-def world(db):
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module (each test still runs in its own rolled-back transaction, so what a
+    request writes disappears); the tables are emptied when the module is done."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        data = _build_world()
+        yield data
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def _build_world():
     """Agency A (UPTD PPA) and agency B (police unit), one case each, one user per role."""
     a = AgencyFactory(code="a-uptd", name="UPTD A", kind="uptd_ppa")
     b = AgencyFactory(code="b-polres", name="Polres B", kind="police_unit", institution="polri")

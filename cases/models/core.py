@@ -188,6 +188,7 @@ class EventType(models.IntegerChoices):
     ACTION_ITEM_REMINDED = 309, _("Pengingat tindak lanjut")
     ACTION_ITEM_OVERDUE = 310, _("Tindak lanjut terlambat")
     ACTION_ITEM_REMOVED = 311, _("Tindak lanjut dihapus (notula masih draf)")
+    DECISION_SIGNED = 320, _("Keputusan berlaku: notula ditandatangani")
 
 
 class CaseEvent(models.Model):

@@ -119,6 +119,9 @@ class Decision(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
     #: Set when the signed minutes put the decision into effect (issue 6).
     applied_at = models.DateTimeField(null=True, blank=True)
+    #: In an addendum: the earlier decision this one replaces (its access is revoked at signing).
+    supersedes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="superseded_by")
 
     history = HistoricalRecords(m2m_fields=[serving_agencies])
 

@@ -173,6 +173,14 @@ class Minutes(models.Model):
     signed_at = models.DateTimeField(_("ditandatangani"), null=True, blank=True)
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                   blank=True, related_name="+")
+    signer_position = models.CharField(_("jabatan penanda tangan"), max_length=200, blank=True)
+    #: Canonical hash of the content that was shown and signed (meetings/signing.py).
+    content_hash = models.CharField(max_length=64, blank=True)
+    document = models.OneToOneField("common.SignedDocument", on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="minutes")
+    #: An addendum corrects signed minutes: it references them and may supersede their decisions.
+    amends = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="addenda", verbose_name=_("addendum atas notula"))
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()

@@ -1,0 +1,276 @@
+"""Signing the minutes (SKB E.1.c): a selection is valid and binding only when it stands in minutes
+with a decision log signed by the presiding officer or a designated official.
+
+``minutes_sign`` re-authenticates the signer (password + a fresh TOTP code), checks that the
+document shown is the document signed (canonical content hash), renders the PDF, signs it (PAdES,
+common.signing), stores it with its SHA-256, freezes the minutes, and puts every decision into
+effect — all in one transaction. Database triggers (migration 0004) refuse any later UPDATE or
+DELETE of signed minutes, their decisions, attendance and action-item definitions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from agencies.models import User
+from agencies.selectors import active_delegation_for
+from cases.events import case_event_record
+from cases.models import (
+    AccessLevel,
+    CaseGrant,
+    CaseStatus,
+    Complaint,
+    ComplaintOutcome,
+    EventType,
+    GrantSource,
+)
+from cases.services import case_grant_access, case_revoke_access
+from common import documents
+from common.audit import save_with_history
+from common.errors import ApplicationError, PermissionDenied
+from common.pdf import qr_data_uri, render_pdf
+from common.signing import get_signer
+from meetings.models import (
+    ActionItem,
+    AgendaStatus,
+    Decision,
+    DecisionKind,
+    Meeting,
+    Minutes,
+    MinutesStatus,
+    ScreeningOutcome,
+)
+from meetings.models.decisions import SELECTING_KINDS
+
+NOT_SIGNER = ("Hanya pimpinan rapat ini atau pejabat yang ditunjuk (dengan penunjukan yang berlaku) "
+              "yang dapat menandatangani.")
+ALREADY_SIGNED = "Notula ini sudah ditandatangani dan tidak dapat diubah."
+NOT_READY = "Notula belum diajukan untuk ditandatangani."
+BAD_PASSWORD = "Kata sandi salah."
+BAD_TOTP = "Kode autentikator tidak valid atau sudah dipakai."
+CONTENT_CHANGED = "Isi notula berubah sejak Anda membukanya. Baca ulang dokumen sebelum menandatangani."
+
+WEEKLY_SELECTION_TARGET = 2
+
+
+# --- what the document says --------------------------------------------------------------------
+
+def minutes_context(meeting: Meeting) -> dict:
+    """Everything the minutes show, for the HTML preview and the PDF alike."""
+    from meetings import selectors
+
+    items = list(selectors.agenda_items(meeting=meeting))
+    summary = selectors.screening_summary(meeting=meeting)
+    selected = sum(1 for i in items if getattr(i, "decision", None) is not None
+                   and i.decision.kind in SELECTING_KINDS)
+    minutes = meeting.minutes
+    return {
+        "meeting": meeting,
+        "minutes": minutes,
+        "attendance": list(selectors.meeting_attendance(meeting=meeting)),
+        "screening_rows": [(label, summary.get(value, 0)) for value, label in ScreeningOutcome.choices],
+        "discussed": [i for i in items if i.status != AgendaStatus.DEFERRED],
+        "deferred": [i for i in items if i.status == AgendaStatus.DEFERRED],
+        "action_items": list(ActionItem.objects.filter(meeting=meeting)
+                             .select_related("case", "responsible_agency").order_by("due_date", "id")),
+        "target": {"count": selected, "target": WEEKLY_SELECTION_TARGET,
+                   "met": selected >= WEEKLY_SELECTION_TARGET},
+        "amends": minutes.amends,
+    }
+
+
+def minutes_content_hash(meeting: Meeting) -> str:
+    """A canonical hash of the minutes' content (not of its rendering): what the signer saw.
+    Always read from the database, never from an object the caller may hold stale."""
+    meeting = Meeting.objects.select_related("minutes").get(pk=meeting.pk)
+    ctx = minutes_context(meeting)
+    decisions = Decision.objects.filter(meeting=meeting).prefetch_related("serving_agencies").order_by("id")
+    content = {
+        "meeting": [meeting.pk, meeting.title, meeting.starts_at.isoformat(), meeting.place,
+                    meeting.presiding_officer_id, meeting.presiding_role],
+        "attendance": [[a.user_id, a.name, a.position, a.agency_id] for a in ctx["attendance"]],
+        "screening": ctx["screening_rows"] and [[str(label), n] for label, n in ctx["screening_rows"]],
+        "agenda": [[i.pk, i.case.number, i.status,
+                    getattr(getattr(i, "presentation", None), "pk", None),
+                    getattr(getattr(i, "assessment", None), "pk", None)] for i in ctx["discussed"]],
+        "decisions": [[d.pk, d.case_id, d.kind, d.reason, sorted(a.pk for a in d.serving_agencies.all()),
+                       d.coordinator_agency_id, d.supersedes_id] for d in decisions],
+        "actions": [[a.pk, a.decision_id, a.description, a.responsible_agency_id, a.due_date.isoformat()]
+                    for a in ctx["action_items"]],
+        "notes": ctx["minutes"].notes,
+        "amends": ctx["minutes"].amends_id,
+    }
+    raw = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode()
+    return hashlib.sha256(raw).hexdigest()
+
+
+def minutes_render_pdf(meeting: Meeting, *, code: str, signer: User, position: str,
+                       signed_at: datetime) -> bytes:
+    ctx = minutes_context(meeting)
+    ctx.update({
+        "for_pdf": True, "code": code, "verify_url": documents.verification_url(code),
+        "qr": qr_data_uri(documents.verification_url(code)),
+        "signer_name": signer.display_name, "signer_position": position, "signed_at": signed_at,
+    })
+    return render_pdf("meetings/minutes_pdf.html", ctx)
+
+
+# --- who signs -------------------------------------------------------------------------------------
+
+def signer_position(*, actor: User, meeting: Meeting, day=None) -> str | None:
+    """The capacity in which ``actor`` may sign this meeting's minutes, or None."""
+    day = day or timezone.localdate()
+    if meeting.presiding_officer_id == actor.pk:
+        return meeting.get_presiding_role_display()
+    delegation = active_delegation_for(actor, day=day)
+    if delegation is not None:
+        return f"Pejabat yang ditunjuk ({delegation.reason})"[:200]
+    return None
+
+
+def _check_totp(actor: User, token: str) -> bool:
+    token = (token or "").strip()
+    if not token.isdigit():
+        return False
+    for device in TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=True):
+        # verify_token remembers the last time step used: a replayed code is refused.
+        if device.verify_token(token):
+            return True
+    return False
+
+
+# --- signing ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def minutes_sign(*, actor: User, meeting: Meeting, password: str, otp_token: str,
+                 shown_hash: str) -> Minutes:
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("presiding_officer").get(
+        pk=meeting.pk)
+    minutes = Minutes.objects.select_for_update().get(meeting=meeting)
+    if minutes.status == MinutesStatus.SIGNED:
+        raise ApplicationError(ALREADY_SIGNED)
+    position = signer_position(actor=actor, meeting=meeting)
+    if position is None:
+        raise PermissionDenied(NOT_SIGNER)
+    if minutes.status != MinutesStatus.READY:
+        raise ApplicationError(NOT_READY)
+    if not actor.check_password(password or ""):
+        raise ApplicationError(BAD_PASSWORD)
+    if not _check_totp(actor, otp_token):
+        raise ApplicationError(BAD_TOTP)
+    content_hash = minutes_content_hash(meeting)
+    if shown_hash != content_hash:
+        raise ApplicationError(CONTENT_CHANGED)
+
+    signed_at = timezone.now()
+    code = documents.new_document_code()
+    pdf = minutes_render_pdf(meeting, code=code, signer=actor, position=position, signed_at=signed_at)
+    signed_pdf = get_signer().sign_pdf(pdf, user=actor, reason="Pengesahan notula dan log keputusan",
+                                       location="Jakarta", signed_at=signed_at)
+    doc = documents.document_register(
+        code=code, kind="minutes", title=f"Notula {meeting.title}", obj=minutes, pdf=signed_pdf,
+        content_hash=content_hash, signer=actor, signer_name=actor.display_name,
+        signer_position=position, signed_at=signed_at, subject_date=timezone.localdate(meeting.starts_at),
+    )
+    # Decisions first: once the minutes row says "signed", the triggers freeze everything.
+    _apply_decisions(actor=actor, meeting=meeting, minutes=minutes, doc_code=code, at=signed_at)
+    minutes.status = MinutesStatus.SIGNED
+    minutes.signed_at = signed_at
+    minutes.signed_by = actor
+    minutes.signer_position = position
+    minutes.content_hash = content_hash
+    minutes.document = doc
+    save_with_history(minutes, actor=actor, update_fields=[
+        "status", "signed_at", "signed_by", "signer_position", "content_hash", "document", "updated_at"])
+    return minutes
+
+
+def _set_outcome(complaints, outcome, *, actor, case):
+    for c in complaints:
+        c.outcome = outcome
+        c.outcome_at = timezone.now()
+        save_with_history(c, actor=actor, update_fields=["outcome", "outcome_at"])
+        case_event_record(case=case, actor=actor, event_type=EventType.COMPLAINT_OUTCOME,
+                          payload={"complaint": str(c.public_id), "outcome": outcome})
+
+
+def _set_case(case, *, actor, status=None, awaiting=None):
+    fields = []
+    if status is not None and case.status != status:
+        case.status = status
+        fields.append("status")
+    if awaiting is not None and case.awaiting_formal_decision != awaiting:
+        case.awaiting_formal_decision = awaiting
+        fields.append("awaiting_formal_decision")
+    if fields:
+        save_with_history(case, actor=actor, update_fields=[*fields, "updated_at"])
+
+
+def _revoke_temporary(case, *, actor, reason):
+    for g in CaseGrant.objects.filter(content_object=case, revoked_at__isnull=True,
+                                      source=GrantSource.EMERGENCY_REFERRAL):
+        case_revoke_access(actor=actor, grant=g, reason=reason, check_actor=False)
+
+
+def _apply_decisions(*, actor: User, meeting: Meeting, minutes: Minutes, doc_code: str, at) -> None:
+    ref = f"notula {doc_code}"
+    # Screening outcomes become complaint outcomes (proposed ones wait for their decision).
+    screened = meeting.screenings.select_related("complaint", "case")
+    for s in screened.exclude(outcome=ScreeningOutcome.PROPOSED):
+        if not s.complaint.outcome:
+            outcome = (ComplaintOutcome.OUTSIDE_CRITERIA if s.outcome == ScreeningOutcome.OUTSIDE_CRITERIA
+                       else ComplaintOutcome.HANDLED_BY_AGENCY)
+            _set_outcome([s.complaint], outcome, actor=actor, case=s.case)
+            if s.case.status in (CaseStatus.REGISTERED, CaseStatus.TRIAGED):
+                _set_case(s.case, actor=actor, status=CaseStatus.HANDLED_BY_AGENCY)
+
+    decisions = (Decision.objects.filter(meeting=meeting, applied_at__isnull=True)
+                 .select_related("case", "coordinator_agency", "supersedes__case")
+                 .prefetch_related("serving_agencies").order_by("id"))
+    for d in decisions:
+        case = d.case
+        if d.supersedes_id:
+            _undo(d.supersedes, actor=actor, reason=f"Diganti oleh addendum {doc_code}")
+        open_complaints = list(Complaint.objects.filter(case=case, outcome=""))
+        if d.kind in SELECTING_KINDS:
+            agencies = {a.pk: a for a in d.serving_agencies.all()}
+            if d.coordinator_agency_id:
+                agencies[d.coordinator_agency_id] = d.coordinator_agency
+            for agency in agencies.values():
+                if agency.pk != case.receiving_agency_id:
+                    case_grant_access(actor=actor, case=case, agency=agency, level=AccessLevel.SERVICE,
+                                      source=GrantSource.SIGNED_DECISION, source_ref=ref,
+                                      check_actor=False)
+            if d.kind == DecisionKind.EMERGENCY_CONFIRM:
+                # Temporary emergency grants of agencies not named become permanent only if named.
+                for g in CaseGrant.objects.filter(content_object=case, revoked_at__isnull=True,
+                                                  source=GrantSource.EMERGENCY_REFERRAL):
+                    if g.group.agency.pk not in agencies:
+                        case_revoke_access(actor=actor, grant=g, reason=f"Tidak ditetapkan ({ref})",
+                                           check_actor=False)
+            _set_outcome(open_complaints, ComplaintOutcome.SELECTED, actor=actor, case=case)
+            _set_case(case, actor=actor, status=CaseStatus.SELECTED, awaiting=False)
+        elif d.kind in (DecisionKind.NOT_SELECT, DecisionKind.EMERGENCY_REVOKE):
+            _revoke_temporary(case, actor=actor, reason=f"Keputusan rapat ({ref})")
+            _set_outcome(open_complaints, ComplaintOutcome.HANDLED_BY_AGENCY, actor=actor, case=case)
+            _set_case(case, actor=actor, status=CaseStatus.HANDLED_BY_AGENCY, awaiting=False)
+        d.applied_at = at
+        save_with_history(d, actor=actor, update_fields=["applied_at"])
+        case_event_record(case=case, actor=actor, event_type=EventType.DECISION_SIGNED,
+                          payload={"decision": d.pk, "kind": d.kind, "document": doc_code,
+                                   "meeting": meeting.pk})
+
+
+def _undo(old: Decision, *, actor: User, reason: str) -> None:
+    """An addendum supersedes ``old``: the access it gave is revoked (history keeps it)."""
+    ref_prefix = "notula "
+    for g in CaseGrant.objects.filter(content_object=old.case, revoked_at__isnull=True,
+                                      source=GrantSource.SIGNED_DECISION,
+                                      source_ref__startswith=ref_prefix):
+        case_revoke_access(actor=actor, grant=g, reason=reason, check_actor=False)

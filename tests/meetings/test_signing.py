@@ -1,0 +1,250 @@
+"""SKB E.1.c: a selection is valid and binding only when it stands in minutes signed by the
+presiding officer or a designated official. Signing re-authenticates, produces a PAdES-signed PDF,
+freezes the record (services and database) and puts the decisions into effect."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, InternalError, connection, transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from pypdf import PdfReader
+
+from agencies.models import Role, SigningDelegation
+from cases.models import AccessLevel, CaseEvent, CaseGrant, CaseStatus, EventType, GrantSource
+from cases.selectors import case_get_for_user
+from common import documents
+from common import signing as doc_signing
+from common.errors import ApplicationError, PermissionDenied
+from common.models import AccessAction, AccessLog
+from meetings import services
+from meetings.models import DecisionKind, FollowUp, MinutesStatus
+from meetings.signing import (
+    ALREADY_SIGNED,
+    BAD_PASSWORD,
+    BAD_TOTP,
+    CONTENT_CHANGED,
+    NOT_SIGNER,
+    minutes_content_hash,
+    minutes_sign,
+)
+from tests.factories import member
+from tests.meetings.helpers import make_meeting, propose_and_open, register
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "sandi-uji-12345"
+
+
+@pytest.fixture(autouse=True)
+def dev_ca(tmp_path, settings):
+    settings.SIGNING_CA_CERT_FILE = str(tmp_path / "ca.pem")
+    settings.SIGNING_CA_KEY_FILE = str(tmp_path / "ca.key")
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "private")}}}
+    return doc_signing.create_dev_ca()
+
+
+def device_for(user) -> TOTPDevice:
+    return TOTPDevice.objects.get_or_create(user=user, name="uji", defaults={"confirmed": True})[0]
+
+
+def code(device: TOTPDevice, offset: int = 0) -> str:
+    device.refresh_from_db()
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0 - offset * device.step, digits=6):06d}"
+
+
+@pytest.fixture
+def ready(team, uptd, polres, rsud):
+    """A closed meeting, minutes ready: case A selected with RSUD serving, case B not selected."""
+    ca = register(uptd, name="Ani Satu Rahayu", nik="3174054101900011")
+    cb = register(polres, name="Budi Dua Santoso", nik="")
+    meeting = make_meeting(team)
+    propose_and_open(team, meeting, [ca, cb])
+    sel = services.decision_record(actor=team.sekretaris, meeting=meeting, case=ca.case,
+                                   kind=DecisionKind.SELECT, serving_agencies=[rsud],
+                                   coordinator_agency=uptd)
+    services.action_item_add(actor=team.sekretaris, decision=sel, description="Visum dan konseling awal",
+                             responsible_agency=rsud, due_date=timezone.localdate() + timedelta(days=7))
+    services.decision_record(actor=team.sekretaris, meeting=meeting, case=cb.case,
+                             kind=DecisionKind.NOT_SELECT, reason="Ditangani Polres sesuai SOP")
+    services.meeting_close(actor=team.sekretaris, meeting=meeting)
+    services.minutes_mark_ready(actor=team.sekretaris, meeting=meeting)
+    meeting.refresh_from_db()
+    return meeting, ca.case, cb.case
+
+
+def sign(meeting, user, **kw):
+    dev = device_for(user)
+    return minutes_sign(actor=user, meeting=meeting, password=kw.get("password", PASSWORD),
+                        otp_token=kw.get("otp", code(dev)), shown_hash=kw.get("shown",
+                                                                             minutes_content_hash(meeting)))
+
+
+def test_presiding_officer_signs_a_valid_trusted_pdf(ready, team):
+    meeting, case_a, _ = ready
+    minutes = sign(meeting, team.ketua)
+    assert minutes.status == MinutesStatus.SIGNED and minutes.signed_by == team.ketua
+    with minutes.document.pdf.open("rb") as fh:
+        pdf = fh.read()
+    assert documents.sha256(pdf) == minutes.document.sha256
+    check = doc_signing.verify_pdf(pdf)
+    assert check.ok and check.signer_name == team.ketua.display_name
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert case_a.number in text and "Ditetapkan masuk program terpadu" in text
+    assert team.ketua.display_name in text and minutes.document.code in text
+    assert "Ani Satu" not in text and "Budi Dua" not in text and "3174054101900011" not in text
+
+
+def test_signing_puts_the_decisions_into_effect(ready, team, uptd, polres, rsud):
+    meeting, case_a, case_b = ready
+    nurse = member(rsud, Role.HEALTH_WORKER)
+    investigator = member(polres, Role.INVESTIGATOR)
+    with pytest.raises(Http404):
+        case_get_for_user(user=nurse, id=case_a.pk)
+    minutes = sign(meeting, team.ketua)
+    nurse = type(nurse).objects.get(pk=nurse.pk)
+    assert case_get_for_user(user=nurse, id=case_a.pk, level=AccessLevel.SERVICE)
+    with pytest.raises(Http404):  # an agency the decision did not name
+        case_get_for_user(user=investigator, id=case_a.pk)
+    grant = CaseGrant.objects.get(content_object=case_a, group=rsud.group)
+    assert grant.source == GrantSource.SIGNED_DECISION and minutes.document.code in grant.source_ref
+    case_a.refresh_from_db()
+    case_b.refresh_from_db()
+    assert case_a.status == CaseStatus.SELECTED and case_b.status == CaseStatus.HANDLED_BY_AGENCY
+    assert case_a.complaints.get().outcome == "selected"
+    assert CaseEvent.objects.filter(case=case_a, event_type=EventType.DECISION_SIGNED).count() == 1
+
+
+def test_emergency_confirmation_keeps_named_and_revokes_unnamed_temporary_grants(team, uptd, rsud, polres):
+    from triage.services import emergency_refer, triage_record
+
+    head = member(uptd, Role.HEAD)
+    c = register(uptd, name="Citra Tiga", nik="")
+    case = c.case
+    triage_record(actor=head, complaint=c, emergency_conditions=["severe_injury"], complexity_conditions=[],
+                  needs_multiple_services=True, cross_region=False)
+    emergency_refer(actor=head, case=case, agencies=[rsud, polres], hours=72)
+    meeting = make_meeting(team)
+    services.meeting_open(actor=team.sekretaris, meeting=meeting, attendee_ids=team.ids)
+    services.decision_record(actor=team.sekretaris, meeting=meeting, case=case,
+                             kind=DecisionKind.EMERGENCY_CONFIRM, serving_agencies=[rsud],
+                             coordinator_agency=uptd)
+    services.meeting_close(actor=team.sekretaris, meeting=meeting)
+    services.minutes_mark_ready(actor=team.sekretaris, meeting=meeting)
+    sign(meeting, team.ketua)
+    kept = CaseGrant.objects.get(content_object=case, group=rsud.group)
+    dropped = CaseGrant.objects.get(content_object=case, group=polres.group)
+    assert kept.revoked_at is None and kept.expires_at is None
+    assert dropped.revoked_at is not None
+
+
+def test_unsigned_minutes_change_nothing(ready, rsud):
+    meeting, case_a, _ = ready
+    assert not CaseGrant.objects.filter(content_object=case_a, group=rsud.group).exists()
+    case_a.refresh_from_db()
+    assert case_a.status != CaseStatus.SELECTED
+
+
+def test_only_the_presiding_officer_or_an_active_delegate_signs(ready, team, uptd):
+    meeting, *_ = ready
+    with pytest.raises(PermissionDenied, match=re.escape(NOT_SIGNER)):
+        sign(meeting, team.anggota)
+    delegate = member(uptd, Role.TP_ANGGOTA)
+    SigningDelegation.objects.create(official=delegate, granted_by=team.ketua,
+                                     valid_from=timezone.localdate() - timedelta(days=30),
+                                     valid_until=timezone.localdate() - timedelta(days=1), reason="SK lama")
+    with pytest.raises(PermissionDenied):
+        sign(meeting, delegate)
+    SigningDelegation.objects.create(official=delegate, granted_by=team.ketua,
+                                     valid_from=timezone.localdate(), valid_until=timezone.localdate(),
+                                     reason="SK 02/TP/2026")
+    minutes = sign(meeting, delegate)
+    assert minutes.signed_by == delegate and "Pejabat yang ditunjuk" in minutes.signer_position
+
+
+@pytest.mark.parametrize("bad, message", [({"password": "salah-sekali"}, BAD_PASSWORD),
+                                          ({"otp": "000000"}, BAD_TOTP),
+                                          ({"shown": "0" * 64}, CONTENT_CHANGED)])
+def test_bad_reauthentication_or_changed_content_is_refused(ready, team, bad, message):
+    meeting, *_ = ready
+    with pytest.raises(ApplicationError, match=message):
+        sign(meeting, team.ketua, **bad)
+    meeting.minutes.refresh_from_db()
+    assert meeting.minutes.status == MinutesStatus.READY and meeting.minutes.document is None
+
+
+def test_a_replayed_code_is_refused_and_signing_twice_is_refused(ready, team):
+    meeting, *_ = ready
+    dev = device_for(team.ketua)
+    token = code(dev)
+    minutes_sign(actor=team.ketua, meeting=meeting, password=PASSWORD, otp_token=token,
+                 shown_hash=minutes_content_hash(meeting))
+    with pytest.raises(ApplicationError, match=ALREADY_SIGNED):
+        minutes_sign(actor=team.ketua, meeting=meeting, password=PASSWORD, otp_token=token,
+                     shown_hash=minutes_content_hash(meeting))
+    assert dev.__class__.objects.get(pk=dev.pk).verify_token(token) is False
+
+
+def test_the_database_refuses_changes_to_signed_minutes(ready, team):
+    meeting, *_ = ready
+    sign(meeting, team.ketua)
+    statements = [
+        ("UPDATE meetings_decision SET reason = 'diubah' WHERE meeting_id = %s", [meeting.pk]),
+        ("DELETE FROM meetings_attendance WHERE meeting_id = %s", [meeting.pk]),
+        ("UPDATE meetings_actionitem SET due_date = due_date + 30 WHERE meeting_id = %s", [meeting.pk]),
+        ("UPDATE meetings_minutes SET notes = 'diubah' WHERE meeting_id = %s", [meeting.pk]),
+        ("DELETE FROM meetings_decision_serving_agencies WHERE decision_id IN "
+         "(SELECT id FROM meetings_decision WHERE meeting_id = %s)", [meeting.pk]),
+    ]
+    for sql, params in statements:
+        with pytest.raises((IntegrityError, InternalError)), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(sql, params)
+    # Follow-up rows are separate and can still be added.
+    action = meeting.action_items.get()
+    services.follow_up_add(actor=member(action.responsible_agency, Role.HEALTH_WORKER), action_item=action,
+                           status="done", evidence="Visum selesai, hasil diserahkan ke penyidik")
+    assert FollowUp.objects.filter(action_item=action).count() == 1
+
+
+def test_signed_pdf_download_is_for_members_and_ministries_and_is_logged(ready, team, uptd, client,
+                                                                         login_verified):
+    meeting, *_ = ready
+    sign(meeting, team.ketua)
+    url = reverse("meetings:minutes-pdf", args=[meeting.pk])
+    viewer = member(uptd, Role.MINISTRY_VIEWER)
+    client.force_login(viewer)
+    resp = client.get(url)
+    assert resp.status_code == 200 and resp["Content-Type"] == "application/pdf"
+    assert AccessLog.objects.filter(user=viewer, action=AccessAction.DOWNLOAD).count() == 1
+    client.force_login(member(uptd, Role.KONSELOR))
+    assert client.get(url).status_code == 404
+
+
+def test_the_sign_page_signs_with_password_and_code(ready, team, client, login_verified):
+    meeting, *_ = ready
+    dev = device_for(team.ketua)
+    login_verified(client, team.ketua)
+    page = client.get(reverse("meetings:sign", args=[meeting.pk]))
+    assert page.status_code == 200 and "Tandatangani" in page.content.decode()
+    resp = client.post(reverse("meetings:sign", args=[meeting.pk]), {
+        "password": PASSWORD, "otp_token": code(dev, offset=1),
+        "content_hash": minutes_content_hash(meeting)})
+    assert resp.status_code == 302
+    meeting.minutes.refresh_from_db()
+    assert meeting.minutes.status == MinutesStatus.SIGNED
+    verdict = client.get(reverse("verify"), {"kode": meeting.minutes.document.code}).content.decode()
+    assert "SAH" in verdict and "Ani Satu" not in verdict
+
+
+def test_someone_who_may_not_sign_gets_404_on_the_sign_page(ready, team, client):
+    meeting, *_ = ready
+    client.force_login(team.anggota)
+    assert client.get(reverse("meetings:sign", args=[meeting.pk])).status_code == 404
