@@ -48,6 +48,12 @@ def _backdate(meeting: Meeting, days: int, actor: User) -> None:
         if getattr(meeting, f):
             setattr(meeting, f, getattr(meeting, f) - shift)
     meeting.held_on_schedule = True
+    # The past weekly meetings read as weekly meetings of their own date.
+    from meetings.models import MeetingKind
+    from meetings.services.meetings import _title_for
+
+    meeting.kind = MeetingKind.REGULAR
+    meeting.title = _title_for(meeting.starts_at, MeetingKind.REGULAR)
     save_with_history(meeting, actor=actor)
     for ai in ActionItem.objects.filter(meeting=meeting):
         ai.due_date -= shift
@@ -95,6 +101,22 @@ def _hold(users, agencies, complaints, *, proposed, noted, outside, decisions, a
     return meeting
 
 
+def _sign(meeting: Meeting, signer: User) -> None:
+    """The presiding officer signs with the demo password and a code from the demo TOTP secret
+    (agencies.demo), exactly as on the signing page."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from agencies.demo import DEMO_PASSWORD
+    from meetings.signing import minutes_content_hash, minutes_sign
+
+    device = TOTPDevice.objects.filter(user=signer, confirmed=True).first()
+    # One step back, so a code the demo user types right after seeding is still fresh.
+    token = f"{totp(device.bin_key, step=device.step, t0=device.t0 + device.step, digits=6):06d}"
+    minutes_sign(actor=signer, meeting=meeting, password=DEMO_PASSWORD, otp_token=token,
+                 shown_hash=minutes_content_hash(meeting))
+
+
 def seed(agencies: dict[str, Agency], users: dict[str, User]) -> None:
     if Meeting.objects.exists():
         return
@@ -118,6 +140,7 @@ def seed(agencies: dict[str, Agency], users: dict[str, User]) -> None:
                            evidence="Visum selesai; hasil diserahkan kepada penyidik (demo).",
                            happened_at=timezone.now() - timedelta(days=18))
     services.minutes_mark_ready(actor=sek, meeting=first)
+    _sign(first, users["tp.ketua"])
 
     # Last week: one selection, one deferred (target not met), one outside criteria; minutes draft.
     second = _hold(users, agencies, complaints, proposed=[3, 4], noted=[], outside=[5], decisions=[
