@@ -154,6 +154,8 @@ def seed(agencies: dict[str, Agency], users: dict[str, User]) -> None:
     services.follow_up_add(actor=users["dinsos.peksos"], action_item=ActionItem.objects.filter(
         meeting=second, responsible_agency=agencies["dinsos-dki"]).get(), status="open",
         evidence="Koordinasi dengan pengelola rumah aman (demo).")
+    # Last week's minutes wait for the presiding officer's signature (the demo's signing walk).
+    services.minutes_mark_ready(actor=sek, meeting=second)
     # The sweep marks the overdue item (due two weeks ago, never done) and reminds where due soon.
     services.action_item_sweep()
     # The coming meeting with its agenda (the deferred case comes back); the recent complaints
