@@ -88,3 +88,19 @@ def signed_minutes_list(request):
     rows = (Minutes.objects.filter(status=MinutesStatus.SIGNED)
             .select_related("meeting", "document", "signed_by").order_by("-signed_at")[:200])
     return render(request, "meetings/signed_list.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["POST"])
+def addendum_create_view(request, meeting: int):
+    m = selectors.meeting_get_for_user(user=request.user, id=meeting)
+    if not policies.can_edit(request.user):
+        raise Http404
+    try:
+        addendum = signing.addendum_create(actor=request.user, minutes=m.minutes)
+    except (ApplicationError, PermissionDenied) as exc:
+        messages.error(request, exc.message)
+        return redirect("meetings:minutes", meeting=m.pk)
+    messages.success(request, _("Rapat addendum dibuat. Buka rapat, catat keputusan pengganti, lalu "
+                                "ajukan notulanya untuk ditandatangani."))
+    return redirect("meetings:detail", meeting=addendum.pk)

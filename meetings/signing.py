@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -268,9 +268,40 @@ def _apply_decisions(*, actor: User, meeting: Meeting, minutes: Minutes, doc_cod
 
 
 def _undo(old: Decision, *, actor: User, reason: str) -> None:
-    """An addendum supersedes ``old``: the access it gave is revoked (history keeps it)."""
-    ref_prefix = "notula "
+    """An addendum supersedes ``old``: the access that decision gave is revoked (history keeps it)."""
+    document = (Minutes.objects.filter(meeting_id=old.meeting_id)
+                .values_list("document__code", flat=True).first())
     for g in CaseGrant.objects.filter(content_object=old.case, revoked_at__isnull=True,
-                                      source=GrantSource.SIGNED_DECISION,
-                                      source_ref__startswith=ref_prefix):
+                                      source=GrantSource.SIGNED_DECISION, source_ref=f"notula {document}"):
         case_revoke_access(actor=actor, grant=g, reason=reason, check_actor=False)
+
+
+NOT_SIGNED_YET = "Addendum hanya untuk notula yang sudah ditandatangani."
+
+
+@transaction.atomic
+def addendum_create(*, actor: User, minutes: Minutes, place: str = "") -> Meeting:
+    """Corrections to signed minutes: a new (ad-hoc) meeting whose minutes reference the original
+    and whose agenda holds the original's cases. A decision recorded there supersedes the original
+    decision on that case; it takes effect — and revokes what the original gave — when the
+    addendum is signed the same way."""
+    from meetings import policies
+    from meetings.services.agenda import _agenda_put
+    from meetings.services.meetings import _meeting_new
+
+    if not policies.can_edit(actor):
+        raise PermissionDenied("Anda tidak berwenang menyiapkan rapat.")
+    original = Minutes.objects.select_for_update(of=("self",)).select_related("meeting", "document").get(
+        pk=minutes.pk)
+    if original.status != MinutesStatus.SIGNED:
+        raise ApplicationError(NOT_SIGNED_YET)
+    code = original.document.code if original.document else original.pk
+    meeting = _meeting_new(actor=actor, kind="ad_hoc", starts_at=timezone.now() + timedelta(minutes=5),
+                           place=place or original.meeting.place, online_link=original.meeting.online_link,
+                           title=f"Addendum notula {code}")
+    addendum = meeting.minutes  # the row _meeting_new just created (cached on the meeting)
+    addendum.amends = original
+    save_with_history(addendum, actor=actor, update_fields=["amends", "updated_at"])
+    for d in Decision.objects.filter(meeting=original.meeting).select_related("case").order_by("id"):
+        _agenda_put(meeting=meeting, case=d.case, kind="other", actor=actor)
+    return meeting

@@ -29,5 +29,6 @@ urlpatterns = [
     path("<int:meeting>/notula/", views.minutes, name="minutes"),
     path("<int:meeting>/notula/tandatangan/", sign_views.minutes_sign_view, name="sign"),
     path("<int:meeting>/notula.pdf", sign_views.minutes_pdf, name="minutes-pdf"),
+    path("<int:meeting>/addendum/", sign_views.addendum_create_view, name="addendum"),
     path("notula-bertanda-tangan/", sign_views.signed_minutes_list, name="signed-list"),
 ]

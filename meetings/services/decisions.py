@@ -29,6 +29,7 @@ from meetings.models import (
     JointAssessment,
     Meeting,
     MeetingStatus,
+    Minutes,
     Rating,
 )
 from meetings.services.base import *
@@ -146,6 +147,11 @@ def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, rea
     selecting = kind in (DecisionKind.SELECT, DecisionKind.EMERGENCY_CONFIRM)
     decision.coordinator_agency = coordinator_agency if selecting else None
     decision.recorded_by, decision.recorded_at = actor, timezone.now()
+    # In an addendum, a decision on a case replaces that case's decision in the amended minutes.
+    amended_meeting = (Minutes.objects.filter(meeting=meeting, amends__isnull=False)
+                       .values_list("amends__meeting_id", flat=True).first())
+    if amended_meeting is not None:
+        decision.supersedes = Decision.objects.filter(meeting_id=amended_meeting, case=case).first()
     decision.full_clean()
     save_with_history(decision, actor=actor)
     decision.serving_agencies.set(serving if selecting else [])

@@ -248,3 +248,33 @@ def test_someone_who_may_not_sign_gets_404_on_the_sign_page(ready, team, client)
     meeting, *_ = ready
     client.force_login(team.anggota)
     assert client.get(reverse("meetings:sign", args=[meeting.pk])).status_code == 404
+
+
+def test_an_addendum_supersedes_a_decision_and_revokes_what_it_gave(ready, team, uptd, rsud, polres):
+    meeting, case_a, _ = ready
+    original = sign(meeting, team.ketua)
+    assert CaseGrant.objects.get(content_object=case_a, group=rsud.group).revoked_at is None
+    with pytest.raises(ApplicationError):  # only signed minutes get an addendum
+        from meetings.signing import addendum_create
+
+        addendum_create(actor=team.sekretaris, minutes=make_meeting(team).minutes)
+    from meetings.signing import addendum_create
+
+    addendum = addendum_create(actor=team.sekretaris, minutes=original)
+    assert addendum.minutes.amends == original
+    services.meeting_open(actor=team.sekretaris, meeting=addendum, attendee_ids=team.ids)
+    fix = services.decision_record(actor=team.sekretaris, meeting=addendum, case=case_a,
+                                   kind=DecisionKind.SELECT, serving_agencies=[polres],
+                                   coordinator_agency=uptd)
+    assert fix.supersedes.meeting == meeting
+    # Until the addendum is signed the original stands.
+    assert CaseGrant.objects.get(content_object=case_a, group=rsud.group).revoked_at is None
+    services.meeting_close(actor=team.sekretaris, meeting=addendum)
+    services.minutes_mark_ready(actor=team.sekretaris, meeting=addendum)
+    # The same person signs again: the next code (the one just used is refused as a replay).
+    signed = sign(addendum, team.ketua, otp=code(device_for(team.ketua), offset=1))
+    assert signed.status == MinutesStatus.SIGNED and signed.amends == original
+    assert CaseGrant.objects.get(content_object=case_a, group=rsud.group).revoked_at is not None
+    assert CaseGrant.objects.get(content_object=case_a, group=polres.group).revoked_at is None
+    with original.document.pdf.open("rb") as fh:
+        assert doc_signing.verify_pdf(fh.read()).ok  # the original document is untouched
