@@ -21,6 +21,7 @@ from cases.events import case_event_record
 from cases.models import (
     RESPONSE_SLA,
     AccessLevel,
+    Attachment,
     Case,
     CaseStatus,
     Complaint,
@@ -380,3 +381,50 @@ def initial_response_record(*, actor: User, complaint: Complaint, method: str, s
         case_event_record(case=complaint.case, actor=actor, event_type=EventType.CONTACT_ATTEMPT_FAILED,
                           payload={"complaint": str(complaint.public_id), "method": method})
     return response
+
+
+# --- attachments -----------------------------------------------------------------------------------
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_TYPE_REFUSED = "Berkas harus PDF, JPEG atau PNG."
+ATTACHMENT_TOO_BIG = "Berkas terlalu besar (maksimal 10 MB)."
+ATTACHMENT_EMPTY = "Berkas kosong."
+
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The type from the file's first bytes — never from its name or the browser's claim."""
+    for magic, content_type in _SIGNATURES:
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+@transaction.atomic
+def attachment_add(*, actor: User, complaint: Complaint, uploaded) -> Attachment:
+    if not _is_receiving_staff(actor, complaint.receiving_agency):
+        raise PermissionDenied(NOT_RECEIVING_STAFF)
+    size = getattr(uploaded, "size", 0) or 0
+    if size == 0:
+        raise ValidationError({"file": [ATTACHMENT_EMPTY]})
+    if size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": [ATTACHMENT_TOO_BIG]})
+    uploaded.seek(0)
+    content_type = sniff_content_type(uploaded.read(16))
+    uploaded.seek(0)
+    if content_type is None:
+        raise ValidationError({"file": [ATTACHMENT_TYPE_REFUSED]})
+    attachment = Attachment(complaint=complaint, content_type=content_type, size=size,
+                            original_name=(getattr(uploaded, "name", "") or "berkas")[:200],
+                            uploaded_by=actor)
+    attachment.file.save("upload", uploaded, save=False)
+    save_with_history(attachment, actor=actor)
+    case_event_record(case=complaint.case, actor=actor, event_type=EventType.ATTACHMENT_ADDED,
+                      payload={"complaint": str(complaint.public_id), "content_type": content_type,
+                               "size": size})
+    return attachment

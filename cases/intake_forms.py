@@ -147,6 +147,10 @@ class InitialResponseForm(forms.Form):
         return value
 
 
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Lampiran (PDF, JPEG atau PNG, maks. 10 MB)"))
+
+
 class VoidForm(forms.Form):
     reason = forms.CharField(label=_("Alasan pembatalan"), max_length=300)
 

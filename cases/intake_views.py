@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cases import intake, selectors
 from cases.intake_forms import (
+    AttachmentForm,
     ComplaintForm,
     InitialResponseForm,
     PerpetratorFormSet,
@@ -165,6 +166,45 @@ def initial_response_view(request, pk: int, complaint: str):
         messages.success(request, _("Respons awal dicatat.") if form.cleaned_data["successful"]
                          else _("Upaya kontak yang gagal dicatat. Jam 24 jam tetap berjalan."))
     return redirect("cases:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_upload_view(request, pk: int, complaint: str):
+    c = selectors.complaint_get_for_user(user=request.user, case_id=pk, complaint_id=complaint)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Pilih berkas yang akan dilampirkan."))
+        return redirect("cases:detail", pk=pk)
+    try:
+        intake.attachment_add(actor=request.user, complaint=c, uploaded=form.cleaned_data["file"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(m for ms in validation_messages(exc).values() for m in ms))
+    except PermissionDenied as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Lampiran disimpan."))
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+def attachment_download_view(request, pk: int, attachment: int):
+    """Attachments may show identity: `full` access only, and every download is logged."""
+    from django.http import FileResponse
+
+    from cases.models import AccessLevel, Attachment
+    from common.audit import access_log_record
+    from common.models import AccessAction
+
+    case = selectors.case_get_for_user(user=request.user, id=pk, level=AccessLevel.FULL)
+    att = Attachment.objects.filter(pk=attachment, complaint__case=case).first()
+    if att is None:
+        raise Http404
+    access_log_record(request=request, user=request.user, action=AccessAction.DOWNLOAD, obj=att,
+                      case=case, level="full")
+    ext = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[att.content_type]
+    return FileResponse(att.file.open("rb"), as_attachment=True, content_type=att.content_type,
+                        filename=f"lampiran-{case.number}-{att.pk}.{ext}")
 
 
 @login_required

@@ -104,4 +104,4 @@ def complaint_get_for_user(*, user, case_id, complaint_id, level: int = AccessLe
 
 def case_complaints(*, case: Case):
     return (case.complaints.select_related("assignee", "registered_by", "triage")
-            .prefetch_related("responses__responder", "sla_events").order_by("received_at"))
+            .prefetch_related("responses__responder", "sla_events", "attachments").order_by("received_at"))

@@ -30,7 +30,7 @@ def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims
     level = case.access_level
     allowed, reason_required = can_reveal_identity(request.user, level)
     manage = can_manage_grants(request.user, case)
-    from cases.intake_forms import InitialResponseForm, VoidForm
+    from cases.intake_forms import AttachmentForm, InitialResponseForm, VoidForm
     from cases.selectors import receiving_agencies_of
 
     is_receiving_staff = receiving_agencies_of(request.user).filter(pk=case.receiving_agency_id).exists()
@@ -41,6 +41,8 @@ def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims
         "is_receiving_staff": is_receiving_staff,
         "response_form": InitialResponseForm(),
         "void_form": VoidForm(),
+        "attachment_form": AttachmentForm(),
+        "show_attachments": level >= AccessLevel.FULL,
         "now_ts": timezone.now(),
         "timeline": selectors.case_timeline(case=case),
         "can_reveal": allowed,

@@ -135,6 +135,8 @@ def url_for(route: str, scope: str, role: str, world) -> tuple[str, str | None]:
     needs = set(re.findall(r"<(?:\w+:)?(\w+)>", _route_pattern(route)))
     if "pk" in needs:
         kwargs["pk"] = case.pk
+    if "attachment" in needs:
+        kwargs["attachment"] = 999_999
     if "complaint" in needs:
         kwargs["complaint"] = case.complaints.first().public_id
     if "grant_id" in needs:
