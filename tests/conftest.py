@@ -69,3 +69,16 @@ def login_verified():
         return device
 
     return _login
+
+
+@pytest.fixture
+def signing_ca(tmp_path, settings):
+    """A development signing CA and private file storage in a temporary folder (never var/)."""
+    from common import signing
+
+    settings.SIGNING_CA_CERT_FILE = str(tmp_path / "ca.pem")
+    settings.SIGNING_CA_KEY_FILE = str(tmp_path / "ca.key")
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "private")}}}
+    return signing.create_dev_ca()

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from common import signing
 from meetings import services
 from meetings.models import DecisionKind, MinutesStatus
 from tests.meetings.helpers import make_meeting, make_team, propose_and_open, register
@@ -24,13 +23,9 @@ def code_for(device: TOTPDevice, steps_back: int = 0) -> str:
 
 
 @pytest.fixture(autouse=True)
-def dev_ca(tmp_path, settings):
-    settings.SIGNING_CA_CERT_FILE = str(tmp_path / "ca.pem")
-    settings.SIGNING_CA_KEY_FILE = str(tmp_path / "ca.key")
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "private")}}}
-    signing.create_dev_ca()
+def _signing_ca(signing_ca):
+    """Every test here signs or stores files: a temporary CA and storage."""
+    return signing_ca
 
 
 def test_presiding_officer_signs_and_the_pdf_verifies(page, live_server, sign_in, uptd, rsud, tmp_path,

@@ -20,10 +20,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @pytest.fixture(autouse=True)
-def private_storage(tmp_path, settings):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "private")}}}
+def _signing_ca(signing_ca):
+    """Every test here signs or stores files: a temporary CA and storage."""
+    return signing_ca
 
 
 @pytest.fixture

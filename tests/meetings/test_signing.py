@@ -43,13 +43,9 @@ PASSWORD = "sandi-uji-12345"
 
 
 @pytest.fixture(autouse=True)
-def dev_ca(tmp_path, settings):
-    settings.SIGNING_CA_CERT_FILE = str(tmp_path / "ca.pem")
-    settings.SIGNING_CA_KEY_FILE = str(tmp_path / "ca.key")
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "private")}}}
-    return doc_signing.create_dev_ca()
+def _signing_ca(signing_ca):
+    """Every test here signs or stores files: a temporary CA and storage."""
+    return signing_ca
 
 
 def device_for(user) -> TOTPDevice:

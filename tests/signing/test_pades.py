@@ -14,10 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def dev_ca(tmp_path, settings):
-    settings.SIGNING_CA_CERT_FILE = str(tmp_path / "ca.pem")
-    settings.SIGNING_CA_KEY_FILE = str(tmp_path / "ca.key")
-    return signing.create_dev_ca()
+def _signing_ca(signing_ca):
+    """Every test here signs or stores files: a temporary CA and storage."""
+    return signing_ca
 
 
 def _pdf(text="Notula rapat uji"):
