@@ -1,0 +1,44 @@
+"""The UI is Bahasa Indonesia first; English is switchable through the language selector and
+comes from the compiled catalogue in locale/en."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import trans_real
+
+ID_HEADING = "Masuk ke Terpadu"
+EN_HEADING = "Sign in to Terpadu"
+
+
+def _reset_translation_caches():
+    trans_real._translations = {}
+    trans_real._default = None
+    trans_real._active = trans_real.Local()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _compiled_catalogue():
+    # *.mo files are not committed: build the English catalogue before any request reads it.
+    call_command("compilemessages", "-l", "en", "--ignore", ".venv", verbosity=0)
+    _reset_translation_caches()
+    yield
+    translation.deactivate()
+    _reset_translation_caches()
+
+
+@pytest.mark.django_db
+def test_login_page_is_indonesian_by_default(client):
+    page = client.get(reverse("login")).content.decode()
+    assert ID_HEADING in page
+    assert EN_HEADING not in page
+
+
+@pytest.mark.django_db
+def test_language_selector_switches_login_page_to_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    assert response.status_code == 302
+    page = client.get(reverse("login")).content.decode()
+    assert EN_HEADING in page
+    assert ID_HEADING not in page
+    assert 'lang="en"' in page
