@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
-from cases.models import AccessLevel, Case, CaseEvent, CaseGrant, Victim
+from cases.models import AccessLevel, Case, CaseEvent, CaseGrant
 from cases.policies import annotate_access_level, visible_cases
 
 
@@ -41,14 +41,6 @@ def case_grants(*, case: Case) -> QuerySet[CaseGrant]:
         CaseGrant.objects.filter(content_object=case)
         .select_related("group__agency", "granted_by", "revoked_by").order_by("-granted_at")
     )
-
-
-def case_victims(*, case: Case) -> QuerySet[Victim]:
-    return case.victims.order_by("id")
-
-
-def case_with_victims(qs: QuerySet[Case]) -> QuerySet[Case]:
-    return qs.prefetch_related(Prefetch("victims", queryset=Victim.objects.order_by("id")))
 
 
 # --- complaints ------------------------------------------------------------------------------------

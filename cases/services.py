@@ -118,7 +118,7 @@ def case_grant_access(*, actor: User | None, case: Case, agency: Agency, level: 
     grant.revoke_reason = ""
     save_with_history(grant, actor=actor)
     case_event_record(case=case, actor=actor, event_type=EventType.ACCESS_GRANTED, payload={
-        "agency": agency.code, "level": AccessLevel(int(level)).label.__str__(),
+        "agency": agency.code, "level": AccessLevel(int(level)).name.lower(),
         "level_value": int(level), "source": source,
         "expires_at": expires_at.isoformat() if expires_at else None,
     })
