@@ -82,3 +82,16 @@ def signing_ca(tmp_path, settings):
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(tmp_path / "private")}}}
     return signing.create_dev_ca()
+
+
+@pytest.fixture
+def eager_celery():
+    """Tasks queued on commit run in this process (e-mails land in mail.outbox). For unit tests
+    only: the SLA sweep and e-mail paths are also tested with a real worker on Redis
+    (tests/integration/)."""
+    from config.celery_app import app
+
+    before = {k: app.conf.get(k) for k in ("task_always_eager", "task_eager_propagates")}
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield app
+    app.conf.update(before)

@@ -37,15 +37,6 @@ def identity_strings(name=VICTIM["name"], nik=VICTIM["nik"], phone=VICTIM["phone
             normal_phone.lstrip("+"), "0" + normal_phone[3:]]
 
 
-@pytest.fixture
-def eager_celery():
-    from config.celery_app import app
-
-    before = {k: app.conf.get(k) for k in ("task_always_eager", "task_eager_propagates")}
-    app.conf.update(task_always_eager=True, task_eager_propagates=True)
-    yield app
-    app.conf.update(before)
-
 
 @pytest.fixture
 def people(uptd, polres):
