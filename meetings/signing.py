@@ -47,6 +47,7 @@ from meetings.models import (
     ScreeningOutcome,
 )
 from meetings.models.decisions import SELECTING_KINDS
+from meetings.models.meeting import WEEKLY_SELECTION_TARGET
 
 NOT_SIGNER = ("Hanya pimpinan rapat ini atau pejabat yang ditunjuk (dengan penunjukan yang berlaku) "
               "yang dapat menandatangani.")
@@ -56,7 +57,6 @@ BAD_PASSWORD = "Kata sandi salah."
 BAD_TOTP = "Kode autentikator tidak valid atau sudah dipakai."
 CONTENT_CHANGED = "Isi notula berubah sejak Anda membukanya. Baca ulang dokumen sebelum menandatangani."
 
-WEEKLY_SELECTION_TARGET = 2
 
 
 # --- what the document says --------------------------------------------------------------------
