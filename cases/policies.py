@@ -20,8 +20,11 @@ from cases.models import AccessLevel, Case, CaseAssignment, CaseGrant
 
 #: Roles that hold FULL on every case their agency received.
 RECEIVING_FULL_ROLES = frozenset({Role.HEAD, Role.ADMIN_OFFICER})
-#: Roles that may reveal identity below FULL with a written reason (break-the-glass).
-BREAK_GLASS_ROLES = frozenset({Role.HEAD, Role.TP_KETUA})
+#: Break-the-glass (identity below FULL, with a written reason): the head of an agency that is
+#: responsible for the case (receiving it, or holding an active grant on it) ...
+BREAK_GLASS_AGENCY_ROLE = Role.HEAD
+#: ... and the Ketua Tim Percepatan, on any case.
+BREAK_GLASS_TEAM_ROLE = Role.TP_KETUA
 #: Roles that may grant and revoke other agencies' access to their agency's cases.
 GRANT_ROLES = frozenset({Role.HEAD})
 
@@ -75,12 +78,28 @@ def case_access_level(user, case: Case) -> AccessLevel:
     return AccessLevel(level or 0)
 
 
-def can_reveal_identity(user, level: int) -> tuple[bool, bool]:
-    """(allowed, reason_required). FULL may always see identity (each view is logged);
-    below FULL only the break-the-glass roles, with a reason, and never with no access at all."""
+def can_reveal_identity(user, case: Case) -> tuple[bool, bool]:
+    """(allowed, reason_required) for revealing the identity of ``case``'s victims.
+
+    FULL may always see identity (each view is logged). Below FULL (and never with no access at
+    all) only break-the-glass, with a reason, and scoped to this case: the head of the receiving
+    agency or of an agency holding an active grant on it, or the Ketua Tim Percepatan. A head role
+    held in any other agency gives nothing here: the head of agency A who sits on the Tim
+    Percepatan sees agency B's case as a team member (summary) and may not open its identity."""
+    level = case_access_level(user, case)
     if level >= AccessLevel.FULL:
         return True, False
-    if level >= AccessLevel.SUMMARY and user_context(user).has_role(*BREAK_GLASS_ROLES):
+    if level < AccessLevel.SUMMARY:
+        return False, False
+    ctx = user_context(user)
+    if ctx.has_role(BREAK_GLASS_TEAM_ROLE):
+        return True, True
+    head_of = [m.agency for m in ctx.memberships if m.role == BREAK_GLASS_AGENCY_ROLE]
+    if any(a.pk == case.receiving_agency_id for a in head_of):
+        return True, True
+    if head_of and active_grants().filter(
+        content_object=case, group_id__in=[a.group_id for a in head_of]
+    ).exists():
         return True, True
     return False, False
 

@@ -149,10 +149,11 @@ def case_revoke_access(*, actor: User | None, grant: CaseGrant, reason: str,
 def identity_reveal(*, actor: User, case: Case, reason: str = "", request=None):
     """Return the case's victims with identity, after checking the rule and logging the view.
 
-    FULL access: allowed, logged. Below FULL: only break-the-glass roles, with a reason, logged and
-    written to the timeline. Anything else: refused (and nothing logged as a reveal)."""
+    FULL access: allowed, logged. Below FULL: only break-the-glass on this case (policies:
+    head of the receiving or a granted agency, or the Ketua), with a reason, logged and written to
+    the timeline. Anything else: refused (and nothing logged as a reveal)."""
     level = case_access_level(actor, case)
-    allowed, reason_required = can_reveal_identity(actor, level)
+    allowed, reason_required = can_reveal_identity(actor, case)
     if not allowed:
         raise PermissionDenied(REVEAL_NOT_ALLOWED)
     reason = (reason or "").strip()

@@ -28,7 +28,7 @@ def case_list(request):
 
 def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims=None):
     level = case.access_level
-    allowed, reason_required = can_reveal_identity(request.user, level)
+    allowed, reason_required = can_reveal_identity(request.user, case)
     manage = can_manage_grants(request.user, case)
     from cases.intake_forms import AttachmentForm, InitialResponseForm, VoidForm
     from cases.selectors import receiving_agencies_of
