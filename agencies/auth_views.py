@@ -15,7 +15,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +28,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
+from agencies.reauth import verify_totp
 from agencies.selectors import user_context
 from common.middleware import IDLE_FLAG
 
@@ -93,24 +93,6 @@ def with_next(url: str, nxt: str | None) -> str:
     return f"{url}?{urlencode({'next': nxt})}" if nxt else url
 
 
-def _verify_code(request, token: str) -> tuple[TOTPDevice | None, bool]:
-    """(device that accepted ``token``, throttled?). Each device is locked while it checks, so a
-    code sent twice at the same moment is accepted once: TOTPDevice refuses t <= last_t."""
-    throttled = False
-    for device_id in TOTPDevice.objects.filter(user=request.user, confirmed=True).values_list(
-        "pk", flat=True
-    ):
-        with transaction.atomic():
-            device = TOTPDevice.objects.select_for_update().get(pk=device_id)
-            allowed, _info = device.verify_is_allowed()
-            if not allowed:
-                throttled = True
-                continue
-            if device.verify_token(token):
-                return device, False
-    return None, throttled
-
-
 def _pass_totp(request, device) -> None:
     otp_login(request, device)
     # A session that gained the second factor gets a new key, as it did at password login.
@@ -125,7 +107,7 @@ def otp_verify(request):
         return redirect(with_next(reverse("otp-enrol"), nxt))
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device, throttled = _verify_code(request, form.cleaned_data["otp_token"])
+        device, throttled = verify_totp(user=request.user, token=form.cleaned_data["otp_token"])
         if device is not None:
             _pass_totp(request, device)
             return redirect(nxt or reverse("home"))

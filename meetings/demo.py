@@ -104,6 +104,7 @@ def _hold(users, agencies, complaints, *, proposed, noted, outside, decisions, a
 def _sign(meeting: Meeting, signer: User) -> None:
     """The presiding officer signs with the demo password and a code from the demo TOTP secret
     (agencies.demo), exactly as on the signing page."""
+    from django.http import HttpRequest
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -113,8 +114,12 @@ def _sign(meeting: Meeting, signer: User) -> None:
     device = TOTPDevice.objects.filter(user=signer, confirmed=True).first()
     # One step back, so a code the demo user types right after seeding is still fresh.
     token = f"{totp(device.bin_key, step=device.step, t0=device.t0 + device.step, digits=6):06d}"
+    # Re-authentication counts failures per username and IP (django-axes): the seeding machine.
+    request = HttpRequest()
+    request.method = "POST"
+    request.META["REMOTE_ADDR"] = "127.0.0.1"
     minutes_sign(actor=signer, meeting=meeting, password=DEMO_PASSWORD, otp_token=token,
-                 shown_hash=minutes_content_hash(meeting))
+                 shown_hash=minutes_content_hash(meeting), request=request)
 
 
 def seed(agencies: dict[str, Agency], users: dict[str, User]) -> None:

@@ -45,7 +45,7 @@ def minutes_sign_view(request, meeting: int):
             try:
                 signing.minutes_sign(actor=request.user, meeting=m, password=form.cleaned_data["password"],
                                      otp_token=form.cleaned_data["otp_token"],
-                                     shown_hash=form.cleaned_data["content_hash"])
+                                     shown_hash=form.cleaned_data["content_hash"], request=request)
             except (ApplicationError, PermissionDenied) as exc:
                 form.add_error(None, exc.message)
                 if exc.message == signing.CONTENT_CHANGED:

@@ -1,10 +1,12 @@
 """Signing the minutes (SKB E.1.c): a selection is valid and binding only when it stands in minutes
 with a decision log signed by the presiding officer or a designated official.
 
-``minutes_sign`` re-authenticates the signer (password + a fresh TOTP code), checks that the
-document shown is the document signed (canonical content hash), renders the PDF, signs it (PAdES,
-common.signing), stores it with its SHA-256, freezes the minutes, and puts every decision into
-effect — all in one transaction. Database triggers (migration 0004) refuse any later UPDATE or
+``minutes_sign`` re-authenticates the signer (password + a fresh TOTP code, ``agencies.reauth``)
+before its transaction opens, so that wrong passwords count towards the django-axes lockout and
+wrong codes towards django-otp's throttling even though the signature is refused. Then, in one
+transaction, it checks that the document shown is the document signed (canonical content hash),
+renders the PDF, signs it (PAdES, common.signing), stores it with its SHA-256, freezes the minutes,
+and puts every decision into effect. Database triggers (migration 0004) refuse any later UPDATE or
 DELETE of signed minutes, their decisions, attendance and action-item definitions.
 """
 
@@ -15,10 +17,13 @@ import json
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import User
+from agencies.reauth import BAD_PASSWORD as BAD_PASSWORD  # re-exported: the sign page and tests
+from agencies.reauth import BAD_TOTP as BAD_TOTP
+from agencies.reauth import reauthenticate
 from agencies.selectors import active_delegation_for
 from cases.events import case_event_record
 from cases.models import (
@@ -53,8 +58,6 @@ NOT_SIGNER = ("Hanya pimpinan rapat ini atau pejabat yang ditunjuk (dengan penun
               "yang dapat menandatangani.")
 ALREADY_SIGNED = "Notula ini sudah ditandatangani dan tidak dapat diubah."
 NOT_READY = "Notula belum diajukan untuk ditandatangani."
-BAD_PASSWORD = "Kata sandi salah."
-BAD_TOTP = "Kode autentikator tidak valid atau sudah dipakai."
 CONTENT_CHANGED = "Isi notula berubah sejak Anda membukanya. Baca ulang dokumen sebelum menandatangani."
 
 
@@ -134,25 +137,8 @@ def signer_position(*, actor: User, meeting: Meeting, day=None) -> str | None:
     return None
 
 
-def _check_totp(actor: User, token: str) -> bool:
-    token = (token or "").strip()
-    if not token.isdigit():
-        return False
-    for device in TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=True):
-        # verify_token remembers the last time step used: a replayed code is refused.
-        if device.verify_token(token):
-            return True
-    return False
-
-
-# --- signing ---------------------------------------------------------------------------------------
-
-@transaction.atomic
-def minutes_sign(*, actor: User, meeting: Meeting, password: str, otp_token: str,
-                 shown_hash: str) -> Minutes:
-    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("presiding_officer").get(
-        pk=meeting.pk)
-    minutes = Minutes.objects.select_for_update().get(meeting=meeting)
+def _may_sign(*, actor: User, meeting: Meeting, minutes: Minutes) -> str:
+    """The signer's position, or the refusal: signed already, not a signer, not ready."""
     if minutes.status == MinutesStatus.SIGNED:
         raise ApplicationError(ALREADY_SIGNED)
     position = signer_position(actor=actor, meeting=meeting)
@@ -160,10 +146,31 @@ def minutes_sign(*, actor: User, meeting: Meeting, password: str, otp_token: str
         raise PermissionDenied(NOT_SIGNER)
     if minutes.status != MinutesStatus.READY:
         raise ApplicationError(NOT_READY)
-    if not actor.check_password(password or ""):
-        raise ApplicationError(BAD_PASSWORD)
-    if not _check_totp(actor, otp_token):
-        raise ApplicationError(BAD_TOTP)
+    return position
+
+
+# --- signing ---------------------------------------------------------------------------------------
+
+def minutes_sign(*, actor: User, meeting: Meeting, password: str, otp_token: str, shown_hash: str,
+                 request: HttpRequest) -> Minutes:
+    """Sign ``meeting``'s minutes as ``actor``, who re-authenticates on ``request``.
+
+    Who may sign is checked first (someone who may not sign has nothing to guess, and a code is not
+    spent on a refusal), then the password and the code — outside any transaction, so their failure
+    counters persist (agencies.reauth) — and only then does the signing transaction open, which
+    checks everything again under the row locks."""
+    current = Meeting.objects.select_related("minutes", "presiding_officer").get(pk=meeting.pk)
+    _may_sign(actor=actor, meeting=current, minutes=current.minutes)
+    reauthenticate(request=request, user=actor, password=password, otp_token=otp_token)
+    return _minutes_sign_authenticated(actor=actor, meeting=meeting, shown_hash=shown_hash)
+
+
+@transaction.atomic
+def _minutes_sign_authenticated(*, actor: User, meeting: Meeting, shown_hash: str) -> Minutes:
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("presiding_officer").get(
+        pk=meeting.pk)
+    minutes = Minutes.objects.select_for_update().get(meeting=meeting)
+    position = _may_sign(actor=actor, meeting=meeting, minutes=minutes)
     content_hash = minutes_content_hash(meeting)
     if shown_hash != content_hash:
         raise ApplicationError(CONTENT_CHANGED)

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, InternalError, connection, transaction
 from django.http import Http404
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -77,11 +78,17 @@ def ready(team, uptd, polres, rsud):
     return meeting, ca.case, cb.case
 
 
+def signing_request():
+    """The signer's POST: re-authentication counts failures per username and IP (django-axes)."""
+    return RequestFactory().post("/", REMOTE_ADDR="127.0.0.1")
+
+
 def sign(meeting, user, **kw):
     dev = device_for(user)
     return minutes_sign(actor=user, meeting=meeting, password=kw.get("password", PASSWORD),
                         otp_token=kw.get("otp", code(dev)), shown_hash=kw.get("shown",
-                                                                             minutes_content_hash(meeting)))
+                                                                             minutes_content_hash(meeting)),
+                        request=signing_request())
 
 
 def test_presiding_officer_signs_a_valid_trusted_pdf(ready, team):
@@ -182,10 +189,10 @@ def test_a_replayed_code_is_refused_and_signing_twice_is_refused(ready, team):
     dev = device_for(team.ketua)
     token = code(dev)
     minutes_sign(actor=team.ketua, meeting=meeting, password=PASSWORD, otp_token=token,
-                 shown_hash=minutes_content_hash(meeting))
+                 shown_hash=minutes_content_hash(meeting), request=signing_request())
     with pytest.raises(ApplicationError, match=ALREADY_SIGNED):
         minutes_sign(actor=team.ketua, meeting=meeting, password=PASSWORD, otp_token=token,
-                     shown_hash=minutes_content_hash(meeting))
+                     shown_hash=minutes_content_hash(meeting), request=signing_request())
     assert dev.__class__.objects.get(pk=dev.pk).verify_token(token) is False
 
 
