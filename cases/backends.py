@@ -1,9 +1,10 @@
 """Keeps Django's ``has_perm`` consistent with cases.policies.
 
-guardian's ObjectPermissionBackend is installed (grants are stored in its direct-FK model), but it
-knows nothing of grant level, expiry or revocation. This backend runs first and answers every
-object-permission question about a Case from the policies: True when allowed, otherwise
-PermissionDenied, which stops Django from asking guardian.
+Grants are stored in guardian's direct-FK model, but guardian's own ObjectPermissionBackend is not
+installed: it knows nothing of grant level, expiry or revocation (it would list a revoked grant in
+``get_all_permissions``). This backend answers every object-permission question about a Case from
+the policies: True when allowed, otherwise PermissionDenied, which stops Django from asking any
+later backend.
 """
 
 from django.core.exceptions import PermissionDenied

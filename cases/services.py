@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
-from guardian.shortcuts import get_perms_for_model
 
 from agencies.models import Agency, User
 from agencies.selectors import user_context
@@ -83,7 +84,8 @@ def case_assign(*, actor: User, case: Case, user: User, role: str) -> CaseAssign
 
 
 def _access_permission():
-    return next(p for p in get_perms_for_model(Case) if p.codename == "access_case")
+    return Permission.objects.get(content_type=ContentType.objects.get_for_model(Case),
+                                  codename="access_case")
 
 
 @transaction.atomic

@@ -115,7 +115,6 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "cases.backends.CasePolicyBackend",
-    "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -146,9 +145,13 @@ CSRF_COOKIE_HTTPONLY = True
 
 OTP_TOTP_ISSUER = "Terpadu"
 
-# guardian stores case grants (cases.CaseGrant, a direct-FK group permission model). Access is
-# answered only by cases.policies, which also reads level, expiry and revocation;
-# cases.backends.CasePolicyBackend runs before guardian's backend so has_perm() agrees with them.
+# guardian only stores case grants (cases.CaseGrant, a direct-FK group permission model). Access is
+# answered only by cases.policies, which also reads level, expiry and revocation, and
+# cases.backends.CasePolicyBackend makes has_perm() agree with them. guardian's backend, shortcuts,
+# template tags and User/Group monkey patches would count revoked or expired grants (or bypass the
+# grant service), so none is used: tests/cases/test_guardian_rule.py reads the source.
+GUARDIAN_MONKEY_PATCH_USER = False
+GUARDIAN_MONKEY_PATCH_GROUP = False
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RENDER_403 = False
 GUARDIAN_RAISE_403 = False

@@ -19,15 +19,19 @@ place for the same reason. So each row is updated by primary key, only its encry
 a compare-and-swap on the old token: a row that a user saved in the meantime is left alone (it was
 written under the primary key anyway). Rows are read in keyset batches, each batch in its own
 transaction, so the command never holds locks for long and can be interrupted and re-run.
+
+History tables are append-only in the database (common.append_only): each batch goes through the
+one door, ``trail_rewrite()``, which lets an UPDATE change encrypted columns and nothing else.
 """
 
 from __future__ import annotations
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 
 from common import crypto
+from common.append_only import trail_rewrite
 from common.fields import EncryptedTextField
 
 
@@ -70,7 +74,7 @@ class Command(BaseCommand):
         counts = {"rows": 0, "values": 0, "skipped": 0}
         last = None
         while True:
-            with transaction.atomic(), connection.cursor() as cursor:
+            with trail_rewrite(), connection.cursor() as cursor:
                 where = f"WHERE {pk} > %s " if last is not None else ""
                 cursor.execute(f"SELECT {pk}, {cols} FROM {table} {where}ORDER BY {pk} LIMIT %s",  # noqa: S608
                                [*([last] if last is not None else []), batch_size])
