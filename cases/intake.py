@@ -31,6 +31,8 @@ from cases.models import (
     InitialResponse,
     Perpetrator,
     Reporter,
+    SlaEvent,
+    SlaKind,
     Victim,
     VictimCategory,
     ViolenceForm,
@@ -58,8 +60,12 @@ ASSIGNEE_INVALID = "Petugas penanggung jawab harus staf aktif lembaga penerima."
 JOIN_CASE_INVALID = "Kasus yang dipilih tidak dapat digabungkan."
 VOID_REASON_REQUIRED = "Alasan pembatalan wajib diisi."
 ALREADY_ENDED = "Pengaduan ini sudah memiliki hasil akhir."
+ALREADY_VOIDED = "Pengaduan ini sudah dibatalkan."
+VOID_AFTER_SELECTION = ("Pengaduan ini sudah ditetapkan masuk program terpadu dalam notula yang "
+                        "ditandatangani, sehingga tidak dapat dibatalkan.")
 RESPONSE_IN_FUTURE = "Waktu respons tidak boleh di masa depan."
 RESPONSE_BEFORE_RECEIVED = "Waktu respons tidak boleh sebelum pengaduan diterima."
+RESPONSE_EARLIER_NEEDS_REASON = "Waktu respons lebih awal dari sekarang: isi alasannya."
 CHRONOLOGY_REQUIRED = "Kronologi singkat wajib diisi."
 NAME_REQUIRED = "Nama korban wajib diisi."
 
@@ -298,11 +304,15 @@ def victims_matching(*, user: User, nik: str = "", phone: str = "", full_name: s
 
 @transaction.atomic
 def complaint_void(*, actor: User, complaint: Complaint, reason: str) -> Complaint:
+    """Void a complaint (entered in error, a duplicate): it leaves the 24-hour clock. Possible
+    until signed minutes select it — a screening outcome or a decision not to select does not
+    prevent it; a signed selection is binding (SKB E.1.c) and cannot be undone from here."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if not reason.strip():
         raise ValidationError({"reason": [VOID_REASON_REQUIRED]})
-    if complaint.outcome:
-        raise ApplicationError(ALREADY_ENDED)
+    if not complaint.voidable:
+        raise ApplicationError(ALREADY_VOIDED if complaint.outcome == ComplaintOutcome.VOIDED
+                               else VOID_AFTER_SELECTION)
     if not _is_receiving_staff(actor, complaint.receiving_agency):
         raise PermissionDenied(NOT_RECEIVING_STAFF)
     complaint.outcome = ComplaintOutcome.VOIDED
@@ -350,32 +360,49 @@ def complaint_assign(*, actor: User, complaint: Complaint, assignee: User) -> Co
 
 @transaction.atomic
 def initial_response_record(*, actor: User, complaint: Complaint, method: str, successful: bool,
-                            result: str = "", responded_at: datetime | None = None) -> InitialResponse:
-    """Record a response or a failed contact attempt. The first successful one stops the clock."""
+                            result: str = "", responded_at: datetime | None = None,
+                            responded_at_reason: str = "") -> InitialResponse:
+    """Record a response or a failed contact attempt. The first successful one stops the clock.
+
+    A time earlier than now needs a reason and is put on the timeline, like a back-dated
+    ``received_at``. A breach already recorded stays recorded even when the response is dated
+    before it: the breach row is immutable, and the response's ``within_sla`` agrees with it."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if not _is_receiving_staff(actor, complaint.receiving_agency):
         raise PermissionDenied(NOT_RECEIVING_STAFF)
     now = timezone.now()
     at = responded_at or now
+    reason = responded_at_reason.strip()
     if at > now + timedelta(minutes=1):
         raise ValidationError({"responded_at": [RESPONSE_IN_FUTURE]})
     if at < complaint.received_at:
         raise ValidationError({"responded_at": [RESPONSE_BEFORE_RECEIVED]})
+    backdated = now - at > BACKDATE_TOLERANCE
+    if backdated and not reason:
+        raise ValidationError({"responded_at_reason": [RESPONSE_EARLIER_NEEDS_REASON]})
     response = InitialResponse(complaint=complaint, responder=actor, responded_at=at, method=method,
-                               successful=successful, result=result)
+                               successful=successful, result=result,
+                               responded_at_reason=reason if backdated else "")
     response.full_clean(exclude=["complaint"])
     save_with_history(response, actor=actor)
+    if backdated:
+        case_event_record(case=complaint.case, actor=actor, event_type=EventType.RESPONDED_AT_BACKDATED,
+                          payload={"complaint": str(complaint.public_id), "successful": successful,
+                                   "hours_earlier": round((now - at).total_seconds() / 3600, 1)})
     if successful and complaint.responded_at is None:
+        from cases.sla import sla_check_complaint
+
         if at > complaint.response_due_at:
             # Answered late while no sweep ran (worker down): the breach is still recorded once.
-            from cases.sla import sla_check_complaint
-
             sla_check_complaint(complaint=complaint, now=now)
+        breached = SlaEvent.objects.filter(complaint=complaint, kind=SlaKind.BREACH).exists()
         complaint.responded_at = at
         save_with_history(complaint, actor=actor, update_fields=["responded_at"])
         case_event_record(case=complaint.case, actor=actor, event_type=EventType.INITIAL_RESPONSE,
                           payload={"complaint": str(complaint.public_id), "method": method,
-                                   "within_sla": at <= complaint.response_due_at,
+                                   # A recorded breach is never contradicted by a back-dated time.
+                                   "within_sla": at <= complaint.response_due_at and not breached,
+                                   "breach_recorded": breached,
                                    "minutes": int((at - complaint.received_at).total_seconds() // 60)})
     elif not successful:
         case_event_record(case=complaint.case, actor=actor, event_type=EventType.CONTACT_ATTEMPT_FAILED,

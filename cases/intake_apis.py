@@ -169,6 +169,9 @@ class InitialResponseInputSerializer(serializers.Serializer):
     successful = serializers.BooleanField()
     result = serializers.CharField(required=False, allow_blank=True, default="")
     responded_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    responded_at_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=300,
+        help_text="Required when responded_at is earlier than now; recorded on the case timeline")
 
 
 class InitialResponseApi(APIView):

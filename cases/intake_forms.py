@@ -136,7 +136,11 @@ class InitialResponseForm(forms.Form):
     )
     responded_at = forms.DateTimeField(label=_("Waktu respons"), required=False,
                                        widget=DateTimeLocalInput(),
-                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                       help_text=_("Kosongkan bila respons baru saja dilakukan. "
+                                                   "Waktu lampau wajib disertai alasan."))
+    responded_at_reason = forms.CharField(label=_("Alasan waktu respons lebih awal"), required=False,
+                                          max_length=300)
     result = forms.CharField(label=_("Catatan hasil"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 

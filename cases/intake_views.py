@@ -157,7 +157,8 @@ def initial_response_view(request, pk: int, complaint: str):
         intake.initial_response_record(
             actor=request.user, complaint=c, method=form.cleaned_data["method"],
             successful=form.cleaned_data["successful"], result=form.cleaned_data.get("result", ""),
-            responded_at=form.cleaned_data.get("responded_at"))
+            responded_at=form.cleaned_data.get("responded_at"),
+            responded_at_reason=form.cleaned_data.get("responded_at_reason", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(m for ms in validation_messages(exc).values() for m in ms))
     except (PermissionDenied, ApplicationError) as exc:

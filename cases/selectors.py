@@ -54,14 +54,15 @@ def receiving_agencies_of(user):
 
 
 def complaint_queue(*, user, filters: dict | None = None):
-    """Open complaints of the user's receiving agencies, overdue first (constant query count)."""
+    """Complaints of the user's receiving agencies whose 24-hour clock still runs — decided or
+    screened ones included until their first response — overdue first (constant query count)."""
     from agencies.selectors import user_context
     from cases.models import Complaint
 
     filters = filters or {}
     qs = (
-        Complaint.objects.filter(receiving_agency_id__in=list(user_context(user).work_agency_ids),
-                                 responded_at__isnull=True, outcome="")
+        Complaint.objects.open_for_clock()
+        .filter(receiving_agency_id__in=list(user_context(user).work_agency_ids))
         .select_related("case", "assignee", "receiving_agency", "triage")
         .order_by("response_due_at", "id")
     )
@@ -95,5 +96,5 @@ def complaint_get_for_user(*, user, case_id, complaint_id, level: int = AccessLe
 
 
 def case_complaints(*, case: Case):
-    return (case.complaints.select_related("assignee", "registered_by", "triage")
+    return (case.complaints.with_clock_open().select_related("assignee", "registered_by", "triage")
             .prefetch_related("responses__responder", "sla_events", "attachments").order_by("received_at"))

@@ -1,7 +1,9 @@
 """The 1×24-hour initial-response SLA (SKB B.2): warn at 18 h, record a breach at 24 h.
 
 No countdown tasks: deadlines are columns, and a beat sweep finds what is due in one indexed
-query (the partial index ``complaint_open_due_idx`` on open complaints by deadline). Each
+query (the partial index ``complaint_open_due_idx`` on complaints open for the clock, by deadline).
+"Open for the clock" is ``cases.models.intake.OPEN_FOR_CLOCK``: no successful first response yet
+and not voided. A decision or a screening outcome does not stop the clock (R1). Each
 (complaint, kind) happens once — a unique constraint, not a habit — so sweeps may run twice, late,
 or concurrently; after a worker outage one sweep catches up on everything missed, batch by batch.
 
@@ -43,8 +45,8 @@ def complaints_due(*, now: datetime):
     warning. Complaints whose event exists are left out here, so a sweep that finds nothing to do
     touches nothing (and the unique constraint only has to catch real races)."""
     return (
-        Complaint.objects.filter(responded_at__isnull=True, outcome="",
-                                 response_due_at__lte=now + WARN_BEFORE)
+        Complaint.objects.open_for_clock()
+        .filter(response_due_at__lte=now + WARN_BEFORE)
         .filter(Q(~_has_event(SlaKind.BREACH), response_due_at__lte=now)
                 | Q(~_has_event(SlaKind.WARNING), response_due_at__gt=now))
         .order_by("response_due_at", "pk")
@@ -112,7 +114,7 @@ def _apply(complaint: Complaint, now: datetime) -> str | None:
 def sla_check_complaint(*, complaint: Complaint, now: datetime | None = None) -> None:
     """Apply the SLA to one complaint at once (at registration, for a late-registered one)."""
     now = now or timezone.now()
-    if complaint.responded_at is not None or complaint.outcome:
+    if not Complaint.objects.open_for_clock().filter(pk=complaint.pk).exists():
         return
     _apply(complaint, now)
 

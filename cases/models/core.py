@@ -168,6 +168,7 @@ class EventType(models.IntegerChoices):
     RECEIVED_AT_BACKDATED = 146, _("Waktu terima diisi mundur")
     INITIAL_RESPONSE = 150, _("Respons awal")
     CONTACT_ATTEMPT_FAILED = 151, _("Upaya kontak gagal")
+    RESPONDED_AT_BACKDATED = 152, _("Waktu respons diisi mundur")
     SLA_WARNED = 160, _("Peringatan batas 24 jam")
     SLA_BREACHED = 161, _("Batas 24 jam terlampaui")
     TRIAGE_RECORDED = 200, _("Verifikasi dan triase")

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -48,6 +48,24 @@ class ComplaintOutcome(models.TextChoices):
     REFERRED = "referred", _("Dirujuk")
     OUTSIDE_CRITERIA = "outside_criteria", _("Di luar kriteria")
     VOIDED = "voided", _("Dibatalkan")
+
+
+# R1 (SKB B.2.a.1): every complaint gets a first response within 1×24 h of being received. The
+# clock runs until a successful first response is recorded or the complaint is voided; screening
+# and decisions (selected, handled by the agency, outside the criteria) never stop it — a complaint
+# decided at a meeting still needs its first response. This is the one definition: the work queue,
+# the SLA sweep, the partial index the sweep reads and the case page's response form all use it.
+OPEN_FOR_CLOCK = Q(responded_at__isnull=True) & ~Q(outcome=ComplaintOutcome.VOIDED)
+
+
+class ComplaintQuerySet(models.QuerySet):
+    def open_for_clock(self):
+        """Complaints whose 24-hour clock still runs (``OPEN_FOR_CLOCK``)."""
+        return self.filter(OPEN_FOR_CLOCK)
+
+    def with_clock_open(self):
+        """Each complaint with ``clock_open``: whether ``OPEN_FOR_CLOCK`` holds, computed in SQL."""
+        return self.annotate(clock_open=ExpressionWrapper(OPEN_FOR_CLOCK, output_field=BooleanField()))
 
 
 class ConsentBy(models.TextChoices):
@@ -100,14 +118,15 @@ class Complaint(models.Model):
     void_reason = models.CharField(_("alasan pembatalan"), max_length=300, blank=True)
 
     history = HistoricalRecords()
+    objects = ComplaintQuerySet.as_manager()
 
     class Meta:
         ordering = ["response_due_at"]
         verbose_name = _("pengaduan")
         verbose_name_plural = _("pengaduan")
         indexes = [
-            # The SLA sweep: open complaints by deadline.
-            models.Index(fields=["response_due_at"], condition=Q(responded_at__isnull=True, outcome=""),
+            # The SLA sweep: complaints open for the clock, by deadline.
+            models.Index(fields=["response_due_at"], condition=OPEN_FOR_CLOCK,
                          name="complaint_open_due_idx"),
             models.Index(fields=["receiving_agency", "response_due_at"]),
         ]
@@ -120,8 +139,9 @@ class Complaint(models.Model):
         return f"{self.case_id}/{self.public_id}"
 
     @property
-    def is_open(self) -> bool:
-        return self.responded_at is None and not self.outcome
+    def voidable(self) -> bool:
+        """Void stays possible until the complaint is selected by signed minutes (SKB E.1.c)."""
+        return self.outcome not in (ComplaintOutcome.SELECTED, ComplaintOutcome.VOIDED)
 
     def time_left(self, now=None):
         return self.response_due_at - (now or timezone.now())
@@ -295,6 +315,7 @@ class InitialResponse(models.Model):
     responded_at = models.DateTimeField(_("waktu"))
     method = models.CharField(_("cara"), max_length=20, choices=ResponseMethod.choices)
     successful = models.BooleanField(_("berhasil"), default=True)
+    responded_at_reason = models.CharField(_("alasan waktu respons mundur"), max_length=300, blank=True)
     result = EncryptedTextField(_("hasil"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
