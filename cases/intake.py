@@ -18,6 +18,7 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyKind, Region, User
 from agencies.selectors import user_context
 from cases.events import case_event_record
+from cases.lifecycle import case_status_change, complaint_outcome_set
 from cases.models import (
     RESPONSE_SLA,
     AccessLevel,
@@ -305,31 +306,11 @@ def complaint_void(*, actor: User, complaint: Complaint, reason: str) -> Complai
         raise ApplicationError(ALREADY_ENDED)
     if not _is_receiving_staff(actor, complaint.receiving_agency):
         raise PermissionDenied(NOT_RECEIVING_STAFF)
-    complaint.outcome = ComplaintOutcome.VOIDED
-    complaint.outcome_at = timezone.now()
-    complaint.void_reason = reason.strip()[:300]
-    save_with_history(complaint, actor=actor, update_fields=["outcome", "outcome_at", "void_reason"])
-    case_event_record(case=complaint.case, actor=actor, event_type=EventType.COMPLAINT_VOIDED,
-                      payload={"complaint": str(complaint.public_id)})
+    complaint_outcome_set(actor=actor, complaint=complaint, to=ComplaintOutcome.VOIDED,
+                          reason="complaint_voided", void_reason=reason)
     case = complaint.case
     if not case.complaints.exclude(outcome=ComplaintOutcome.VOIDED).exists():
-        case.status = CaseStatus.VOIDED
-        save_with_history(case, actor=actor, update_fields=["status", "updated_at"])
-    return complaint
-
-
-@transaction.atomic
-def complaint_set_outcome(*, actor: User | None, complaint: Complaint, outcome: str) -> Complaint:
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.outcome:
-        raise ApplicationError(ALREADY_ENDED)
-    if outcome not in ComplaintOutcome.values or outcome == ComplaintOutcome.VOIDED:
-        raise ApplicationError("Hasil akhir tidak valid.")
-    complaint.outcome = outcome
-    complaint.outcome_at = timezone.now()
-    save_with_history(complaint, actor=actor, update_fields=["outcome", "outcome_at"])
-    case_event_record(case=complaint.case, actor=actor, event_type=EventType.COMPLAINT_OUTCOME,
-                      payload={"complaint": str(complaint.public_id), "outcome": outcome})
+        case_status_change(actor=actor, case=case, to=CaseStatus.VOIDED, reason="all_complaints_voided")
     return complaint
 
 

@@ -1,4 +1,5 @@
-"""Writes on cases: open, assign, grant and revoke access, reveal identity (break-the-glass)."""
+"""Writes on cases: open, assign, grant and revoke access, reveal identity (break-the-glass).
+Status changes are ``cases.lifecycle``'s."""
 
 from __future__ import annotations
 
@@ -53,13 +54,13 @@ def _next_case_number(year: int) -> str:
 
 @transaction.atomic
 def case_open(*, actor: User, receiving_agency: Agency, initials: str = "",
-              violence_types: list[str] | None = None, opened_at: datetime | None = None,
-              status: str = CaseStatus.REGISTERED) -> Case:
+              violence_types: list[str] | None = None, opened_at: datetime | None = None) -> Case:
+    """A case always starts registered; every later status comes from ``cases.lifecycle``."""
     opened_at = opened_at or timezone.now()
     case = Case(
         number=_next_case_number(timezone.localtime(opened_at).year),
         receiving_agency=receiving_agency, initials=initials,
-        violence_types=violence_types or [], opened_at=opened_at, status=status,
+        violence_types=violence_types or [], opened_at=opened_at, status=CaseStatus.REGISTERED,
     )
     case.full_clean()
     save_with_history(case, actor=actor)
