@@ -24,6 +24,7 @@ from cases.models import (
     AccessLevel,
     Attachment,
     Case,
+    CaseAssignment,
     CaseStatus,
     Complaint,
     ComplaintOutcome,
@@ -39,7 +40,7 @@ from cases.models import (
 )
 from cases.models.intake import AgeBand
 from cases.policies import case_access_level
-from cases.services import case_assign, case_open
+from cases.services import case_assign, case_assignment_end, case_open
 from common import crypto
 from common.audit import save_with_history
 from common.errors import ApplicationError, PermissionDenied
@@ -314,6 +315,18 @@ def complaint_void(*, actor: User, complaint: Complaint, reason: str) -> Complai
     return complaint
 
 
+def _end_complaint_assignment(*, actor: User, complaint: Complaint, user: User) -> None:
+    """Reassignment: the previous assignee's FULL access through this complaint ends at once — unless
+    they still answer for another complaint of the case (not voided), or were assigned to the case
+    in another role (that assignment is not the complaint's to end)."""
+    if complaint.case.complaints.filter(assignee=user).exclude(outcome=ComplaintOutcome.VOIDED).exists():
+        return
+    assignment = CaseAssignment.objects.filter(case=complaint.case, user=user, ended_at__isnull=True,
+                                               role="complaint_assignee").first()
+    if assignment is not None:
+        case_assignment_end(actor=actor, assignment=assignment, reason="reassigned")
+
+
 @transaction.atomic
 def complaint_assign(*, actor: User, complaint: Complaint, assignee: User) -> Complaint:
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
@@ -321,9 +334,12 @@ def complaint_assign(*, actor: User, complaint: Complaint, assignee: User) -> Co
         raise PermissionDenied(NOT_RECEIVING_STAFF)
     if complaint.receiving_agency_id not in user_context(assignee).work_agency_ids:
         raise ValidationError({"assignee": [ASSIGNEE_INVALID]})
+    previous = complaint.assignee
     complaint.assignee = assignee
     save_with_history(complaint, actor=actor, update_fields=["assignee"])
     case_assign(actor=actor, case=complaint.case, user=assignee, role="complaint_assignee")
+    if previous is not None and previous != assignee:
+        _end_complaint_assignment(actor=actor, complaint=complaint, user=previous)
     case_event_record(case=complaint.case, actor=actor, event_type=EventType.COMPLAINT_ASSIGNED,
                       payload={"complaint": str(complaint.public_id), "user_id": assignee.pk})
     return complaint

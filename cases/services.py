@@ -1,5 +1,5 @@
-"""Writes on cases: open, assign, grant and revoke access, reveal identity (break-the-glass).
-Status changes are ``cases.lifecycle``'s."""
+"""Writes on cases: open, assign and end an assignment, grant and revoke access, reveal identity
+(break-the-glass). Status changes are ``cases.lifecycle``'s."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from guardian.shortcuts import get_perms_for_model
 from agencies.models import Agency, User
 from agencies.selectors import user_context
 from cases.events import case_event_record
+from cases.lifecycle import check_reason_code
 from cases.models import (
     AccessLevel,
     Case,
@@ -35,6 +36,7 @@ GRANT_ALREADY_REVOKED = "Akses ini sudah dicabut."
 REVEAL_REASON_REQUIRED = "Alasan wajib diisi untuk membuka identitas korban."
 REVEAL_NOT_ALLOWED = "Peran Anda tidak berwenang membuka identitas korban."
 ASSIGNEE_NOT_STAFF = "Petugas yang ditugaskan harus staf aktif lembaga penerima."
+ASSIGNMENT_ALREADY_ENDED = "Penugasan ini sudah berakhir."
 
 
 def _next_case_number(year: int) -> str:
@@ -80,6 +82,23 @@ def case_assign(*, actor: User, case: Case, user: User, role: str) -> CaseAssign
     if created:
         case_event_record(case=case, actor=actor, event_type=EventType.CASE_ASSIGNED,
                           payload={"user_id": user.pk, "role": role})
+    return assignment
+
+
+@transaction.atomic
+def case_assignment_end(*, actor: User | None, assignment: CaseAssignment, reason: str) -> CaseAssignment:
+    """End an assignment now: the user loses the FULL access it gave at once (the access policy
+    reads open assignments only); history keeps it. ``reason`` is a code (e.g. ``reassigned``),
+    written to the timeline with the user and role. The calling service checks who may end it."""
+    check_reason_code(reason)
+    assignment = CaseAssignment.objects.select_for_update(of=("self",)).select_related("case").get(
+        pk=assignment.pk)
+    if assignment.ended_at is not None:
+        raise ApplicationError(ASSIGNMENT_ALREADY_ENDED)
+    assignment.ended_at = timezone.now()
+    save_with_history(assignment, actor=actor, update_fields=["ended_at"])
+    case_event_record(case=assignment.case, actor=actor, event_type=EventType.CASE_ASSIGNMENT_ENDED,
+                      payload={"user_id": assignment.user_id, "role": assignment.role, "reason": reason})
     return assignment
 
 
