@@ -18,11 +18,13 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyKind, Region, User
 from agencies.selectors import user_context
 from cases.events import case_event_record
+from cases.lifecycle import case_status_change, complaint_outcome_set
 from cases.models import (
     RESPONSE_SLA,
     AccessLevel,
     Attachment,
     Case,
+    CaseAssignment,
     CaseStatus,
     Complaint,
     ComplaintOutcome,
@@ -40,7 +42,7 @@ from cases.models import (
 )
 from cases.models.intake import AgeBand
 from cases.policies import case_access_level
-from cases.services import case_assign, case_open
+from cases.services import case_assign, case_assignment_end, case_open
 from common import crypto
 from common.audit import save_with_history
 from common.errors import ApplicationError, PermissionDenied
@@ -315,32 +317,24 @@ def complaint_void(*, actor: User, complaint: Complaint, reason: str) -> Complai
                                else VOID_AFTER_SELECTION)
     if not _is_receiving_staff(actor, complaint.receiving_agency):
         raise PermissionDenied(NOT_RECEIVING_STAFF)
-    complaint.outcome = ComplaintOutcome.VOIDED
-    complaint.outcome_at = timezone.now()
-    complaint.void_reason = reason.strip()[:300]
-    save_with_history(complaint, actor=actor, update_fields=["outcome", "outcome_at", "void_reason"])
-    case_event_record(case=complaint.case, actor=actor, event_type=EventType.COMPLAINT_VOIDED,
-                      payload={"complaint": str(complaint.public_id)})
+    complaint_outcome_set(actor=actor, complaint=complaint, to=ComplaintOutcome.VOIDED,
+                          reason="complaint_voided", void_reason=reason)
     case = complaint.case
     if not case.complaints.exclude(outcome=ComplaintOutcome.VOIDED).exists():
-        case.status = CaseStatus.VOIDED
-        save_with_history(case, actor=actor, update_fields=["status", "updated_at"])
+        case_status_change(actor=actor, case=case, to=CaseStatus.VOIDED, reason="all_complaints_voided")
     return complaint
 
 
-@transaction.atomic
-def complaint_set_outcome(*, actor: User | None, complaint: Complaint, outcome: str) -> Complaint:
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.outcome:
-        raise ApplicationError(ALREADY_ENDED)
-    if outcome not in ComplaintOutcome.values or outcome == ComplaintOutcome.VOIDED:
-        raise ApplicationError("Hasil akhir tidak valid.")
-    complaint.outcome = outcome
-    complaint.outcome_at = timezone.now()
-    save_with_history(complaint, actor=actor, update_fields=["outcome", "outcome_at"])
-    case_event_record(case=complaint.case, actor=actor, event_type=EventType.COMPLAINT_OUTCOME,
-                      payload={"complaint": str(complaint.public_id), "outcome": outcome})
-    return complaint
+def _end_complaint_assignment(*, actor: User, complaint: Complaint, user: User) -> None:
+    """Reassignment: the previous assignee's FULL access through this complaint ends at once — unless
+    they still answer for another complaint of the case (not voided), or were assigned to the case
+    in another role (that assignment is not the complaint's to end)."""
+    if complaint.case.complaints.filter(assignee=user).exclude(outcome=ComplaintOutcome.VOIDED).exists():
+        return
+    assignment = CaseAssignment.objects.filter(case=complaint.case, user=user, ended_at__isnull=True,
+                                               role="complaint_assignee").first()
+    if assignment is not None:
+        case_assignment_end(actor=actor, assignment=assignment, reason="reassigned")
 
 
 @transaction.atomic
@@ -350,9 +344,12 @@ def complaint_assign(*, actor: User, complaint: Complaint, assignee: User) -> Co
         raise PermissionDenied(NOT_RECEIVING_STAFF)
     if complaint.receiving_agency_id not in user_context(assignee).work_agency_ids:
         raise ValidationError({"assignee": [ASSIGNEE_INVALID]})
+    previous = complaint.assignee
     complaint.assignee = assignee
     save_with_history(complaint, actor=actor, update_fields=["assignee"])
     case_assign(actor=actor, case=complaint.case, user=assignee, role="complaint_assignee")
+    if previous is not None and previous != assignee:
+        _end_complaint_assignment(actor=actor, complaint=complaint, user=previous)
     case_event_record(case=complaint.case, actor=actor, event_type=EventType.COMPLAINT_ASSIGNED,
                       payload={"complaint": str(complaint.public_id), "user_id": assignee.pk})
     return complaint

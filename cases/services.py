@@ -1,4 +1,5 @@
-"""Writes on cases: open, assign, grant and revoke access, reveal identity (break-the-glass)."""
+"""Writes on cases: open, assign and end an assignment, grant and revoke access, reveal identity
+(break-the-glass). Status changes are ``cases.lifecycle``'s."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from agencies.models import Agency, User
 from agencies.selectors import user_context
 from cases.events import case_event_record
+from cases.lifecycle import check_reason_code
 from cases.models import (
     AccessLevel,
     Case,
@@ -35,6 +37,7 @@ GRANT_ALREADY_REVOKED = "Akses ini sudah dicabut."
 REVEAL_REASON_REQUIRED = "Alasan wajib diisi untuk membuka identitas korban."
 REVEAL_NOT_ALLOWED = "Peran Anda tidak berwenang membuka identitas korban."
 ASSIGNEE_NOT_STAFF = "Petugas yang ditugaskan harus staf aktif lembaga penerima."
+ASSIGNMENT_ALREADY_ENDED = "Penugasan ini sudah berakhir."
 
 
 def _next_case_number(year: int) -> str:
@@ -54,13 +57,13 @@ def _next_case_number(year: int) -> str:
 
 @transaction.atomic
 def case_open(*, actor: User, receiving_agency: Agency, initials: str = "",
-              violence_types: list[str] | None = None, opened_at: datetime | None = None,
-              status: str = CaseStatus.REGISTERED) -> Case:
+              violence_types: list[str] | None = None, opened_at: datetime | None = None) -> Case:
+    """A case always starts registered; every later status comes from ``cases.lifecycle``."""
     opened_at = opened_at or timezone.now()
     case = Case(
         number=_next_case_number(timezone.localtime(opened_at).year),
         receiving_agency=receiving_agency, initials=initials,
-        violence_types=violence_types or [], opened_at=opened_at, status=status,
+        violence_types=violence_types or [], opened_at=opened_at, status=CaseStatus.REGISTERED,
     )
     case.full_clean()
     save_with_history(case, actor=actor)
@@ -80,6 +83,23 @@ def case_assign(*, actor: User, case: Case, user: User, role: str) -> CaseAssign
     if created:
         case_event_record(case=case, actor=actor, event_type=EventType.CASE_ASSIGNED,
                           payload={"user_id": user.pk, "role": role})
+    return assignment
+
+
+@transaction.atomic
+def case_assignment_end(*, actor: User | None, assignment: CaseAssignment, reason: str) -> CaseAssignment:
+    """End an assignment now: the user loses the FULL access it gave at once (the access policy
+    reads open assignments only); history keeps it. ``reason`` is a code (e.g. ``reassigned``),
+    written to the timeline with the user and role. The calling service checks who may end it."""
+    check_reason_code(reason)
+    assignment = CaseAssignment.objects.select_for_update(of=("self",)).select_related("case").get(
+        pk=assignment.pk)
+    if assignment.ended_at is not None:
+        raise ApplicationError(ASSIGNMENT_ALREADY_ENDED)
+    assignment.ended_at = timezone.now()
+    save_with_history(assignment, actor=actor, update_fields=["ended_at"])
+    case_event_record(case=assignment.case, actor=actor, event_type=EventType.CASE_ASSIGNMENT_ENDED,
+                      payload={"user_id": assignment.user_id, "role": assignment.role, "reason": reason})
     return assignment
 
 

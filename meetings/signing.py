@@ -26,6 +26,7 @@ from agencies.reauth import BAD_TOTP as BAD_TOTP
 from agencies.reauth import reauthenticate
 from agencies.selectors import active_delegation_for
 from cases.events import case_event_record
+from cases.lifecycle import case_status_allowed, case_status_change, complaint_outcome_set
 from cases.models import (
     AccessLevel,
     CaseGrant,
@@ -198,25 +199,19 @@ def _minutes_sign_authenticated(*, actor: User, meeting: Meeting, shown_hash: st
     return minutes
 
 
-def _set_outcome(complaints, outcome, *, actor, case):
+def _set_outcome(complaints, outcome, *, actor, reason):
     for c in complaints:
-        c.outcome = outcome
-        c.outcome_at = timezone.now()
-        save_with_history(c, actor=actor, update_fields=["outcome", "outcome_at"])
-        case_event_record(case=case, actor=actor, event_type=EventType.COMPLAINT_OUTCOME,
-                          payload={"complaint": str(c.public_id), "outcome": outcome})
+        complaint_outcome_set(actor=actor, complaint=c, to=outcome, reason=reason)
 
 
-def _set_case(case, *, actor, status=None, awaiting=None):
-    fields = []
-    if status is not None and case.status != status:
-        case.status = status
-        fields.append("status")
+def _set_case(case, *, actor, reason, status=None, awaiting=None):
+    # A signed decision moves the case only where the lifecycle allows it: a case voided meanwhile
+    # stays voided (and one past selection keeps its stage); DECISION_SIGNED still records it.
+    if status is not None and case_status_allowed(case.status, status):
+        case_status_change(actor=actor, case=case, to=status, reason=reason)
     if awaiting is not None and case.awaiting_formal_decision != awaiting:
         case.awaiting_formal_decision = awaiting
-        fields.append("awaiting_formal_decision")
-    if fields:
-        save_with_history(case, actor=actor, update_fields=[*fields, "updated_at"])
+        save_with_history(case, actor=actor, update_fields=["awaiting_formal_decision", "updated_at"])
 
 
 def _revoke_temporary(case, *, actor, reason):
@@ -233,15 +228,17 @@ def _apply_decisions(*, actor: User, meeting: Meeting, minutes: Minutes, doc_cod
         if not s.complaint.outcome:
             outcome = (ComplaintOutcome.OUTSIDE_CRITERIA if s.outcome == ScreeningOutcome.OUTSIDE_CRITERIA
                        else ComplaintOutcome.HANDLED_BY_AGENCY)
-            _set_outcome([s.complaint], outcome, actor=actor, case=s.case)
+            _set_outcome([s.complaint], outcome, actor=actor, reason=f"screening_{s.outcome}")
             if s.case.status in (CaseStatus.REGISTERED, CaseStatus.TRIAGED):
-                _set_case(s.case, actor=actor, status=CaseStatus.HANDLED_BY_AGENCY)
+                _set_case(s.case, actor=actor, status=CaseStatus.HANDLED_BY_AGENCY,
+                          reason=f"screening_{s.outcome}")
 
     decisions = (Decision.objects.filter(meeting=meeting, applied_at__isnull=True)
                  .select_related("case", "coordinator_agency", "supersedes__case")
                  .prefetch_related("serving_agencies").order_by("id"))
     for d in decisions:
         case = d.case
+        reason = f"decision_{d.kind}"
         if d.supersedes_id:
             _undo(d.supersedes, actor=actor, reason=f"Diganti oleh addendum {doc_code}")
         open_complaints = list(Complaint.objects.filter(case=case, outcome=""))
@@ -261,12 +258,12 @@ def _apply_decisions(*, actor: User, meeting: Meeting, minutes: Minutes, doc_cod
                     if g.group.agency.pk not in agencies:
                         case_revoke_access(actor=actor, grant=g, reason=f"Tidak ditetapkan ({ref})",
                                            check_actor=False)
-            _set_outcome(open_complaints, ComplaintOutcome.SELECTED, actor=actor, case=case)
-            _set_case(case, actor=actor, status=CaseStatus.SELECTED, awaiting=False)
+            _set_outcome(open_complaints, ComplaintOutcome.SELECTED, actor=actor, reason=reason)
+            _set_case(case, actor=actor, status=CaseStatus.SELECTED, awaiting=False, reason=reason)
         elif d.kind in (DecisionKind.NOT_SELECT, DecisionKind.EMERGENCY_REVOKE):
             _revoke_temporary(case, actor=actor, reason=f"Keputusan rapat ({ref})")
-            _set_outcome(open_complaints, ComplaintOutcome.HANDLED_BY_AGENCY, actor=actor, case=case)
-            _set_case(case, actor=actor, status=CaseStatus.HANDLED_BY_AGENCY, awaiting=False)
+            _set_outcome(open_complaints, ComplaintOutcome.HANDLED_BY_AGENCY, actor=actor, reason=reason)
+            _set_case(case, actor=actor, status=CaseStatus.HANDLED_BY_AGENCY, awaiting=False, reason=reason)
         d.applied_at = at
         save_with_history(d, actor=actor, update_fields=["applied_at"])
         case_event_record(case=case, actor=actor, event_type=EventType.DECISION_SIGNED,

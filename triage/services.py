@@ -20,6 +20,7 @@ from django.utils import timezone
 from agencies.models import CASE_WORK_ROLES, Agency, AgencyKind, Membership, Role, User
 from agencies.selectors import users_with_role
 from cases.events import case_event_record
+from cases.lifecycle import case_status_change
 from cases.models import (
     AccessLevel,
     Case,
@@ -80,15 +81,6 @@ def _lock_complaint(complaint: Complaint) -> Complaint:
 
 def _lock_case(case_id: int) -> Case:
     return Case.objects.select_for_update().get(pk=case_id)
-
-
-def _set_case_status(*, case: Case, actor: User, status: str) -> None:
-    if case.status == status:
-        return
-    old = case.status
-    case.status = status
-    case_event_record(case=case, actor=actor, event_type=EventType.STATUS_CHANGED,
-                      payload={"from": old, "to": status})
 
 
 def _refresh_case_emergency(case: Case) -> None:
@@ -159,9 +151,9 @@ def triage_record(*, actor: User, complaint: Complaint | None, emergency_conditi
     case = _lock_case(complaint.case_id)
     was_emergency = case.is_emergency
     if case.status in TRIAGE_FROM:
-        _set_case_status(case=case, actor=actor, status=CaseStatus.TRIAGED)
+        case_status_change(actor=actor, case=case, to=CaseStatus.TRIAGED, reason="triage")
     _refresh_case_emergency(case)
-    save_with_history(case, actor=actor, update_fields=["status", "is_emergency", "updated_at"])
+    save_with_history(case, actor=actor, update_fields=["is_emergency", "updated_at"])
     case_event_record(case=case, actor=actor, agency=complaint.receiving_agency,
                       event_type=EventType.TRIAGE_RECORDED, payload={
                           "complaint": str(complaint.public_id), "risk": result.risk_level,
@@ -245,10 +237,10 @@ def _emergency_declare(*, actor: User | None, case: Case, complaint: Complaint, 
     declarations = case.events.filter(event_type=EventType.EMERGENCY_DECLARED).count()
     if case.status in EMERGENCY_FROM:
         case.awaiting_formal_decision = True
-        _set_case_status(case=case, actor=actor, status=CaseStatus.AWAITING_DECISION)
+        case_status_change(actor=actor, case=case, to=CaseStatus.AWAITING_DECISION, reason="emergency")
     case.is_emergency = True
     save_with_history(case, actor=actor,
-                      update_fields=["status", "is_emergency", "awaiting_formal_decision", "updated_at"])
+                      update_fields=["is_emergency", "awaiting_formal_decision", "updated_at"])
     if not (was_emergency and declarations):
         declarations += 1
         case_event_record(case=case, actor=actor, agency=complaint.receiving_agency,

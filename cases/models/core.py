@@ -24,13 +24,20 @@ class AccessLevel(models.IntegerChoices):
 
 
 class CaseStatus(models.TextChoices):
+    """Where a case stands. Which status may follow which is ``cases.lifecycle.CASE_TRANSITIONS``
+    (docs/lifecycle.md); only ``cases.lifecycle.case_status_change`` changes it."""
+
     REGISTERED = "registered", _("Terdaftar")
     TRIAGED = "triaged", _("Terverifikasi")
     AWAITING_DECISION = "awaiting_decision", _("Menunggu penetapan rapat")
     SELECTED = "selected", _("Ditetapkan (program terpadu)")
     HANDLED_BY_AGENCY = "handled_by_agency", _("Ditangani lembaga penerima")
+    PLAN_AGREED = "plan_agreed", _("Rencana layanan disepakati")
+    IN_SERVICE = "in_service", _("Dalam layanan")
     TERMINATED = "terminated", _("Terminasi")
+    POST_SERVICE_MONITORING = "post_service_monitoring", _("Pemantauan pasca layanan")
     CLOSED = "closed", _("Ditutup")
+    REOPENED = "reopened", _("Dibuka kembali")
     VOIDED = "voided", _("Dibatalkan")
 
 

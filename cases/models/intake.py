@@ -43,6 +43,9 @@ class ViolenceForm(models.TextChoices):
 
 
 class ComplaintOutcome(models.TextChoices):
+    """How a complaint ended (blank while it is open). Set only through
+    ``cases.lifecycle.complaint_outcome_set`` (``OUTCOME_TRANSITIONS``, docs/lifecycle.md)."""
+
     SELECTED = "selected", _("Ditetapkan masuk program terpadu")
     HANDLED_BY_AGENCY = "handled_by_agency", _("Ditangani lembaga penerima sesuai SOP")
     REFERRED = "referred", _("Dirujuk")

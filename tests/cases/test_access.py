@@ -33,9 +33,73 @@ def test_assigned_staff_get_full_and_lose_it_when_assignment_ends(uptd, open_cas
     assignment = services.case_assign(actor=head, case=case, user=companion, role=Role.PENDAMPING)
     assert case_access_level(companion, case) == AccessLevel.FULL
     assert CaseEvent.objects.filter(case=case, event_type=EventType.CASE_ASSIGNED).count() == 1
-    assignment.ended_at = timezone.now()
-    assignment.save()
+    services.case_assignment_end(actor=head, assignment=assignment, reason="service_done")
     assert case_access_level(companion, case) == AccessLevel.SUMMARY
+    ended = CaseEvent.objects.get(case=case, event_type=EventType.CASE_ASSIGNMENT_ENDED)
+    assert ended.payload == {"user_id": companion.pk, "role": Role.PENDAMPING, "reason": "service_done"}
+    assignment.refresh_from_db()
+    assert assignment.ended_at is not None
+
+
+def test_an_ended_assignment_cannot_end_twice_and_history_keeps_it(uptd, open_case):
+    case = open_case(uptd)
+    head = member(uptd, Role.HEAD)
+    companion = member(uptd, Role.PENDAMPING)
+    assignment = services.case_assign(actor=head, case=case, user=companion, role=Role.PENDAMPING)
+    services.case_assignment_end(actor=head, assignment=assignment, reason="service_done")
+    with pytest.raises(ApplicationError, match=services.ASSIGNMENT_ALREADY_ENDED):
+        services.case_assignment_end(actor=head, assignment=assignment, reason="service_done")
+    assert CaseEvent.objects.filter(case=case, event_type=EventType.CASE_ASSIGNMENT_ENDED).count() == 1
+    states = list(assignment.history.order_by("history_date").values_list("ended_at", flat=True))
+    assert states[0] is None and states[-1] is not None
+    assert assignment.history.order_by("history_date").last().history_user == head
+    # Assigned again later: a new assignment, FULL again.
+    services.case_assign(actor=head, case=case, user=companion, role=Role.PENDAMPING)
+    assert case_access_level(companion, case) == AccessLevel.FULL
+
+
+def test_reassigning_a_complaint_ends_the_previous_assignees_full_access_at_once(uptd):
+    from cases.intake import complaint_assign, complaint_register
+    from tests.intake.helpers import complaint_input
+
+    admin = member(uptd, Role.ADMIN_OFFICER)
+    first, second = member(uptd, Role.PENDAMPING), member(uptd, Role.KONSELOR)
+    complaint = complaint_register(actor=admin, receiving_agency=uptd, data=complaint_input(),
+                                   assignee=first)
+    case = complaint.case
+    assert case_access_level(first, case) == AccessLevel.FULL
+    assert case_access_level(second, case) == AccessLevel.SUMMARY
+
+    complaint_assign(actor=admin, complaint=complaint, assignee=second)
+
+    assert case_access_level(first, case) == AccessLevel.SUMMARY
+    assert case_access_level(second, case) == AccessLevel.FULL
+    with pytest.raises(Http404):
+        selectors.case_get_for_user(user=first, id=case.pk, level=AccessLevel.FULL)
+    ended = CaseEvent.objects.get(case=case, event_type=EventType.CASE_ASSIGNMENT_ENDED)
+    assert ended.payload == {"user_id": first.pk, "role": "complaint_assignee", "reason": "reassigned"}
+    assert ended.actor == admin
+
+
+def test_a_previous_assignee_keeps_access_while_answering_for_another_complaint_of_the_case(uptd):
+    from cases.intake import complaint_assign, complaint_register
+    from tests.intake.helpers import complaint_input
+
+    admin = member(uptd, Role.ADMIN_OFFICER)
+    first, second = member(uptd, Role.PENDAMPING), member(uptd, Role.KONSELOR)
+    one = complaint_register(actor=admin, receiving_agency=uptd, data=complaint_input(), assignee=first)
+    two = complaint_register(actor=admin, receiving_agency=uptd, data=complaint_input(), assignee=first,
+                             join_case=one.case)
+
+    complaint_assign(actor=admin, complaint=one, assignee=second)
+    assert case_access_level(first, one.case) == AccessLevel.FULL
+    assert case_access_level(second, one.case) == AccessLevel.FULL
+    assert not CaseEvent.objects.filter(case=one.case, event_type=EventType.CASE_ASSIGNMENT_ENDED).exists()
+
+    complaint_assign(actor=admin, complaint=two, assignee=second)
+    assert case_access_level(first, one.case) == AccessLevel.SUMMARY
+    assert case_access_level(second, one.case) == AccessLevel.FULL
+    assert CaseEvent.objects.filter(case=one.case, event_type=EventType.CASE_ASSIGNMENT_ENDED).count() == 1
 
 
 def test_other_agency_sees_nothing_without_a_grant(uptd, polres, open_case, client):
