@@ -1,4 +1,5 @@
-"""Session hardening: idle timeout and the TOTP requirement for sensitive roles."""
+"""Request hardening: idle timeout, the TOTP requirement for sensitive roles and an active
+membership for every signed-in request."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,10 @@ IDLE_FLAG = "_idle_logged_out"
 OTP_REQUIRED_API = _(
     "Peran Anda mewajibkan verifikasi kode autentikator. Verifikasi di aplikasi web terlebih "
     "dahulu, atau gunakan token API."
+)
+
+NO_MEMBERSHIP_API = _(
+    "Akun Anda tidak memiliki keanggotaan aktif di lembaga mana pun. Hubungi administrator sistem."
 )
 
 
@@ -106,3 +111,35 @@ class OTPRequiredMiddleware:
     def _exempt_prefixes() -> tuple[str, ...]:
         # The token views check TOTP themselves and explain the refusal (TOKEN_NEEDS_TOTP).
         return (reverse("token-create"),)
+
+
+class ActiveMembershipMiddleware:
+    """A signed-in user with no active membership today reaches nothing: every page answers the
+    "ask your administrator" page and the session-authenticated API a JSON refusal, both 403.
+
+    Checked at every request, so a membership that ends (``valid_until`` in the past, or an agency
+    made inactive) ends access at the next request, whatever the session — no job, no logout
+    needed. API tokens get the same check in ``common.api.MemberTokenAuthentication``. Sign-in,
+    sign-out and the TOTP pages stay reachable, and a superuser keeps the Django admin (the
+    bootstrap account that creates the first agencies and memberships; its own flag is its access).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None and user.is_authenticated
+            and not request.path.startswith(_EXEMPT_PREFIXES)
+            and request.path not in OTPRequiredMiddleware._exempt_paths()
+            and not (user.is_superuser and request.path.startswith(reverse("admin:index")))
+        ):
+            from agencies.selectors import user_context
+
+            if not user_context(user).is_active_member:
+                if _is_api(request):
+                    return JsonResponse({"detail": str(NO_MEMBERSHIP_API)}, status=403)
+                return render(request, "agencies/no_membership.html", status=403)
+        return self.get_response(request)
+

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Answers with a page, so it sits inside the CSP middleware.
+    "common.middleware.ActiveMembershipMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # axes last, as its documentation asks
     "axes.middleware.AxesMiddleware",
@@ -216,7 +218,8 @@ SIGNING_MASTER_KEY = env("SIGNING_MASTER_KEY", default="ZGV2LW9ubHktc2lnbmluZy1t
 # --- REST API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        # knox's token authentication, refusing users with no active membership (common.authentication).
+        "common.authentication.MemberTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -225,8 +228,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
+# An API token stops working this long after it was created (no silent renewal); then the user
+# creates a new one on their profile page.
 REST_KNOX = {
-    "TOKEN_TTL": timedelta(days=30),
+    "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=24 * 30)),
     "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
