@@ -1,5 +1,5 @@
-"""Request hardening: idle timeout, the TOTP requirement for sensitive roles and an active
-membership for every signed-in request."""
+"""Request hardening: idle timeout, the TOTP requirement for sensitive roles, an active membership
+for every signed-in request, and a limit on the size of a request body."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ OTP_REQUIRED_API = _(
 
 NO_MEMBERSHIP_API = _(
     "Akun Anda tidak memiliki keanggotaan aktif di lembaga mana pun. Hubungi administrator sistem."
+)
+BODY_TOO_LARGE_API = _(
+    "Permintaan terlalu besar: paling banyak %(limit)s. Perpendek teks atau perkecil lampiran."
 )
 
 
@@ -143,3 +146,57 @@ class ActiveMembershipMiddleware:
                 return render(request, "agencies/no_membership.html", status=403)
         return self.get_response(request)
 
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB"
+
+
+def body_limit(request) -> int | None:
+    """The largest body this request may carry: ``DATA_UPLOAD_MAX_MEMORY_SIZE`` for text, plus one
+    attachment for a multipart upload. ``None``: no limit (Django's own convention)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is None:
+        return None
+    if request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
+        from common.limits import ATTACHMENT_MAX_BYTES
+
+        limit += ATTACHMENT_MAX_BYTES
+    return limit
+
+
+def request_too_large(request, limit: int | None = None):
+    """413: JSON under /api/, otherwise a page that says what to do. Nothing was read or saved."""
+    limit = body_limit(request) if limit is None else limit
+    size = _megabytes(limit) if limit else ""
+    if _is_api(request):
+        return JsonResponse({"detail": str(BODY_TOO_LARGE_API) % {"limit": size},
+                             "limit_bytes": limit}, status=413)
+    from common.limits import ATTACHMENT_MAX_BYTES, CHRONOLOGY
+
+    return render(request, "413.html", {
+        "limit": size, "attachment_limit": _megabytes(ATTACHMENT_MAX_BYTES), "chronology_limit": CHRONOLOGY,
+    }, status=413)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a body larger than ``body_limit`` from its Content-Length, before anything reads it.
+
+    Django checks ``DATA_UPLOAD_MAX_MEMORY_SIZE`` only once something reads ``request.body`` or
+    ``request.POST`` (then answers a bare 400, see ``common.error_views``) and never counts uploaded
+    files; this refuses early, for pages and API alike, with one clear 413. A body is never read
+    past its declared length, and one without a length is empty to Django. The reverse proxy
+    should refuse larger bodies too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = body_limit(request)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is not None and length > limit:
+            return request_too_large(request, limit)
+        return self.get_response(request)

@@ -68,7 +68,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Answers with a page, so it sits inside the CSP middleware.
+    # Both answer with a page, so they sit inside the CSP middleware; the size check runs before
+    # anything (CSRF included) reads the body.
+    "common.middleware.RequestSizeLimitMiddleware",
     "common.middleware.ActiveMembershipMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # axes last, as its documentation asks
@@ -175,6 +177,14 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- request limits (issue 9.7; text lengths are in common/limits.py) --------------------------------
+# The largest body a page or the API accepts, attachments aside: larger answers 413 (JSON under
+# /api/, a page elsewhere). The longest form (a complaint with ten victims and a 10,000-character
+# chronology) stays far below it. A multipart upload may carry one attachment more
+# (common.limits.ATTACHMENT_MAX_BYTES, 10 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
 
 # --- security headers ------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
