@@ -19,10 +19,10 @@ from cases import intake
 from cases.models import Attachment, Case, Complaint, Reporter, Victim
 from common import limits
 from meetings import services as meeting_services
-from meetings.models import Minutes
+from meetings.models import CasePresentation, JointAssessment, Minutes
 from tests.factories import member
 from tests.intake.helpers import complaint_input
-from tests.meetings.helpers import make_meeting, make_team
+from tests.meetings.helpers import make_meeting, make_team, propose_and_open, register
 
 pytestmark = pytest.mark.django_db
 
@@ -184,6 +184,42 @@ def test_the_minutes_service_refuses_notes_over_the_limit(uptd):
                                               notes="n" * (limits.MINUTES_NOTES + 1))
     assert "notes" in exc.value.message_dict
     assert Minutes.objects.get(meeting=meeting).notes == ""
+
+
+@pytest.fixture
+def agenda_item(uptd):
+    team = make_team(uptd)
+    meeting = make_meeting(team)
+    propose_and_open(team, meeting, [register(uptd)])
+    return team, meeting.agenda.get()
+
+
+def test_the_meeting_api_refuses_a_presentation_over_its_limit_and_takes_one_at_it(client, uptd,
+                                                                                  agenda_item):
+    _team, item = agenda_item
+    client.force_login(member(uptd, Role.PENDAMPING))
+    url = f"/api/meetings/{item.meeting_id}/agenda/{item.pk}/presentation/"
+    text = {"current_condition": "Stabil.", "obstacles": "Visum belum dijadwalkan."}
+    resp = client.post(url, {"chronology": "k" * (limits.PRESENTATION_CHRONOLOGY + 1), **text},
+                       content_type="application/json")
+    assert resp.status_code == 400
+    assert str(limits.PRESENTATION_CHRONOLOGY) in resp.json()["chronology"][0]
+    assert not CasePresentation.objects.exists()
+    resp = client.post(url, {"chronology": "k" * limits.PRESENTATION_CHRONOLOGY, **text},
+                       content_type="application/json")
+    assert resp.status_code == 200
+
+
+def test_assessment_notes_over_the_limit_are_shown_under_the_note_and_nothing_saved(client,
+                                                                                   agenda_item):
+    team, item = agenda_item
+    client.force_login(team.sekretaris)
+    data = {f"{p}_rating": "2" for p in ("violence", "urgency", "psychosocial", "coordination")}
+    data["urgency_notes"] = "u" * (limits.NOTE + 1)
+    resp = client.post(reverse("meetings:assessment", args=[item.meeting_id, item.pk]), data)
+    assert resp.status_code == 400
+    assert str(limits.NOTE) in resp.context["assessment_form"].errors["urgency_notes"][0]
+    assert not JointAssessment.objects.exists()
 
 
 # --- request bodies ----------------------------------------------------------------------------------
