@@ -9,6 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common import limits
+from common.fields import LimitedTextField
+
 
 class AgencyKind(models.TextChoices):
     MINISTRY = "ministry", _("Kementerian/Lembaga")
@@ -70,7 +73,7 @@ class Service(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(_("nama layanan"), max_length=120)
     category = models.CharField(_("kategori"), max_length=20, choices=ServiceCategory.choices)
-    description = models.TextField(_("keterangan"), blank=True)
+    description = LimitedTextField(_("keterangan"), blank=True, max_length=limits.NOTE)
     is_active = models.BooleanField(_("aktif"), default=True)
 
     history = HistoricalRecords()

@@ -16,7 +16,7 @@ from agencies.selectors import user_context
 def home(request):
     ctx = user_context(request.user)
     if not ctx.is_active_member:
-        return render(request, "agencies/no_membership.html", status=200)
+        return render(request, "agencies/no_membership.html", status=403)
     sections = []
     if ctx.roles & CASE_WORK_ROLES:
         from cases.selectors import case_list

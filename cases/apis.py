@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from cases import selectors, services
 from cases.models import AccessLevel
+from common import limits
 from common.audit import access_log_record
 from common.models import AccessAction
 
@@ -48,7 +49,7 @@ class CaseDetailApi(APIView):
 
 class CaseRevealApi(APIView):
     class RevealInputSerializer(serializers.Serializer):
-        reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=limits.REVEAL_REASON)
 
     class VictimIdentitySerializer(serializers.Serializer):
         id = serializers.IntegerField()

@@ -3,11 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from cases.models import AccessLevel
+from common import limits
 
 
 class RevealForm(forms.Form):
     reason = forms.CharField(label=_("Alasan membuka identitas"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+                             widget=forms.Textarea(attrs={"rows": 2}), max_length=limits.REVEAL_REASON)
 
 
 class GrantForm(forms.Form):
@@ -28,4 +29,4 @@ class GrantForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=_("Alasan pencabutan"), max_length=300)
+    reason = forms.CharField(label=_("Alasan pencabutan"), max_length=limits.SHORT_REASON)

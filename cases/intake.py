@@ -43,7 +43,7 @@ from cases.models import (
 from cases.models.intake import AgeBand
 from cases.policies import case_access_level
 from cases.services import case_assign, case_assignment_end, case_open
-from common import crypto
+from common import crypto, limits
 from common.audit import save_with_history
 from common.errors import ApplicationError, PermissionDenied
 
@@ -175,12 +175,35 @@ def _validate(data: ComplaintInput, *, now: datetime) -> dict[str, list[str]]:
             err(f"victims-{i}-region", REGION_UNKNOWN)
         if v.category not in VictimCategory.values:
             err(f"victims-{i}-category", "Kategori korban tidak dikenal.")
+    # Too long for the model: refused here, before anything is written (pages and API refuse it
+    # earlier still, with the same limits from common.limits).
+    for key, msgs in _length_errors(data).items():
+        for m in msgs:
+            err(key, m)
     has_child = any(v.category == VictimCategory.CHILD for v in data.victims)
     guardian_accused = any(p.is_guardian for p in data.perpetrators)
     if has_child:
         allowed = {ConsentBy.GUARDIAN} | ({ConsentBy.VICTIM} if guardian_accused else set())
         if data.consent_by not in allowed:
             err("consent_by", CHILD_CONSENT_REQUIRED)
+    return errors
+
+
+def _length_errors(data: ComplaintInput) -> dict[str, list[str]]:
+    errors = limits.length_errors(Complaint, {
+        "chronology": data.chronology, "received_at_reason": data.received_at_reason,
+        "incident_place": data.incident_place, "stated_needs_note": data.stated_needs_note,
+        "safe_contact": data.safe_contact})
+    for i, v in enumerate(data.victims):
+        errors |= limits.length_errors(Victim, {"full_name": v.full_name, "nik": v.nik, "phone": v.phone,
+                                                "address": v.address}, prefix=f"victims-{i}-")
+    r = data.reporter
+    errors |= limits.length_errors(Reporter, {"full_name": r.full_name, "phone": r.phone,
+                                              "address": r.address, "relation": r.relation},
+                                   prefix="reporter_")
+    for i, p in enumerate(data.perpetrators):
+        errors |= limits.length_errors(Perpetrator, {"full_name": p.full_name},
+                                       prefix=f"perpetrators-{i}-")
     return errors
 
 
@@ -409,7 +432,7 @@ def initial_response_record(*, actor: User, complaint: Complaint, method: str, s
 
 # --- attachments -----------------------------------------------------------------------------------
 
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = limits.ATTACHMENT_MAX_BYTES
 ATTACHMENT_TYPE_REFUSED = "Berkas harus PDF, JPEG atau PNG."
 ATTACHMENT_TOO_BIG = "Berkas terlalu besar (maksimal 10 MB)."
 ATTACHMENT_EMPTY = "Berkas kosong."

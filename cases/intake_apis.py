@@ -24,15 +24,16 @@ from cases.models.intake import (
     VictimCategory,
     ViolenceForm,
 )
+from common import limits
 
 
 class VictimInputSerializer(serializers.Serializer):
-    full_name = serializers.CharField(max_length=200)
+    full_name = serializers.CharField(max_length=limits.NAME)
     category = serializers.ChoiceField(choices=VictimCategory.choices)
     sex = serializers.ChoiceField(choices=Sex.choices, default=Sex.FEMALE)
-    nik = serializers.CharField(required=False, allow_blank=True, max_length=24, default="")
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=30, default="")
-    address = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    nik = serializers.CharField(required=False, allow_blank=True, max_length=limits.NIK_INPUT, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=limits.PHONE, default="")
+    address = serializers.CharField(required=False, allow_blank=True, max_length=limits.ADDRESS, default="")
     date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
     estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120,
                                              default=None)
@@ -43,15 +44,16 @@ class VictimInputSerializer(serializers.Serializer):
 
 class ReporterInputSerializer(serializers.Serializer):
     is_victim = serializers.BooleanField(default=True)
-    full_name = serializers.CharField(required=False, allow_blank=True, default="")
-    phone = serializers.CharField(required=False, allow_blank=True, default="")
-    address = serializers.CharField(required=False, allow_blank=True, default="")
-    relation = serializers.CharField(required=False, allow_blank=True, default="")
+    full_name = serializers.CharField(required=False, allow_blank=True, max_length=limits.NAME, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=limits.PHONE, default="")
+    address = serializers.CharField(required=False, allow_blank=True, max_length=limits.ADDRESS, default="")
+    relation = serializers.CharField(required=False, allow_blank=True, max_length=limits.RELATION,
+                                     default="")
 
 
 class PerpetratorInputSerializer(serializers.Serializer):
     relation = serializers.ChoiceField(choices=PerpetratorRelation.choices)
-    full_name = serializers.CharField(required=False, allow_blank=True, default="")
+    full_name = serializers.CharField(required=False, allow_blank=True, max_length=limits.NAME, default="")
     power_relation = serializers.BooleanField(default=False)
     public_official = serializers.BooleanField(default=False)
     is_guardian = serializers.BooleanField(default=False)
@@ -62,26 +64,32 @@ class ComplaintRegisterInputSerializer(serializers.Serializer):
                                              required=False)
     channel = serializers.ChoiceField(choices=Channel.choices)
     received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    received_at_reason = serializers.CharField(required=False, allow_blank=True, default="")
-    assignee = serializers.CharField(required=False, allow_blank=True, default="",
+    received_at_reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                               max_length=limits.SHORT_REASON)
+    assignee = serializers.CharField(required=False, allow_blank=True, default="", max_length=150,
                                      help_text="Username of the staff member responsible")
-    victims = VictimInputSerializer(many=True, allow_empty=True)
+    victims = VictimInputSerializer(many=True, allow_empty=True, max_length=limits.PEOPLE_PER_COMPLAINT)
     reporter = ReporterInputSerializer(required=False)
-    perpetrators = PerpetratorInputSerializer(many=True, required=False, default=list)
+    perpetrators = PerpetratorInputSerializer(many=True, required=False, default=list,
+                                              max_length=limits.PEOPLE_PER_COMPLAINT)
     violence_types = serializers.ListField(child=serializers.ChoiceField(choices=ViolenceType.choices),
                                            allow_empty=True)
     violence_forms = serializers.ListField(child=serializers.ChoiceField(choices=ViolenceForm.choices),
                                            required=False, default=list)
     incident_date = serializers.DateField(required=False, allow_null=True, default=None)
-    incident_place = serializers.CharField(required=False, allow_blank=True, default="")
-    incident_region = serializers.CharField(required=False, allow_blank=True, default="")
-    chronology = serializers.CharField(allow_blank=True)
-    stated_needs = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
-    stated_needs_note = serializers.CharField(required=False, allow_blank=True, default="")
+    incident_place = serializers.CharField(required=False, allow_blank=True, default="",
+                                           max_length=limits.PLACE)
+    incident_region = serializers.CharField(required=False, allow_blank=True, default="", max_length=4)
+    chronology = serializers.CharField(allow_blank=True, max_length=limits.CHRONOLOGY)
+    stated_needs = serializers.ListField(child=serializers.SlugField(max_length=40), required=False,
+                                         default=list)
+    stated_needs_note = serializers.CharField(required=False, allow_blank=True, default="",
+                                              max_length=limits.NOTE)
     consent_to_share = serializers.BooleanField(default=False)
     consent_by = serializers.ChoiceField(choices=ConsentBy.choices, default=ConsentBy.NONE)
     safe_to_contact = serializers.BooleanField(default=True)
-    safe_contact = serializers.CharField(required=False, allow_blank=True, default="")
+    safe_contact = serializers.CharField(required=False, allow_blank=True, default="",
+                                         max_length=limits.SAFE_CONTACT)
     join_case = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
@@ -167,7 +175,7 @@ class ComplaintDetailApi(APIView):
 class InitialResponseInputSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=ResponseMethod.choices)
     successful = serializers.BooleanField()
-    result = serializers.CharField(required=False, allow_blank=True, default="")
+    result = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.NOTE)
     responded_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     responded_at_reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=300,

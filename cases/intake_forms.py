@@ -20,6 +20,7 @@ from cases.models.intake import (
     VictimCategory,
     ViolenceForm,
 )
+from common import limits
 
 DKI_REGION_CHOICES = [("", "—")] + [
     (r.value, r.label) for r in Region if r.value not in (Region.PROVINCE, Region.NATIONAL)
@@ -41,7 +42,7 @@ class ComplaintForm(forms.Form):
         help_text=_("Kosongkan bila baru saja diterima. Waktu lampau wajib disertai alasan."),
     )
     received_at_reason = forms.CharField(label=_("Alasan waktu terima lebih awal"), required=False,
-                                         max_length=300)
+                                         max_length=limits.SHORT_REASON)
     assignee = forms.ModelChoiceField(label=_("Petugas penanggung jawab"), queryset=User.objects.none(),
                                       required=False)
     violence_types = forms.MultipleChoiceField(label=_("Jenis kekerasan"), choices=ViolenceType.choices,
@@ -50,27 +51,28 @@ class ComplaintForm(forms.Form):
                                                widget=forms.CheckboxSelectMultiple, required=False)
     incident_date = forms.DateField(label=_("Tanggal kejadian"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))
-    incident_place = forms.CharField(label=_("Tempat kejadian"), required=False, max_length=300)
+    incident_place = forms.CharField(label=_("Tempat kejadian"), required=False, max_length=limits.PLACE)
     incident_region = forms.ChoiceField(label=_("Wilayah kejadian"), choices=DKI_REGION_CHOICES,
                                         required=False)
-    chronology = forms.CharField(label=_("Kronologi singkat"), widget=forms.Textarea(attrs={"rows": 4}))
+    chronology = forms.CharField(label=_("Kronologi singkat"), widget=forms.Textarea(attrs={"rows": 4}),
+                                 max_length=limits.CHRONOLOGY)
     stated_needs = forms.MultipleChoiceField(label=_("Kebutuhan layanan yang disampaikan"),
                                              required=False, widget=forms.CheckboxSelectMultiple)
     stated_needs_note = forms.CharField(label=_("Catatan kebutuhan"), required=False,
-                                        widget=forms.Textarea(attrs={"rows": 2}))
+                                        widget=forms.Textarea(attrs={"rows": 2}), max_length=limits.NOTE)
     reporter_is_victim = forms.BooleanField(label=_("Pelapor adalah korban sendiri"), required=False,
                                             initial=True)
-    reporter_name = forms.CharField(label=_("Nama pelapor"), required=False, max_length=200)
-    reporter_phone = forms.CharField(label=_("Telepon pelapor"), required=False, max_length=30)
+    reporter_name = forms.CharField(label=_("Nama pelapor"), required=False, max_length=limits.NAME)
+    reporter_phone = forms.CharField(label=_("Telepon pelapor"), required=False, max_length=limits.PHONE)
     reporter_relation = forms.CharField(label=_("Hubungan pelapor dengan korban"), required=False,
-                                        max_length=60)
+                                        max_length=limits.RELATION)
     consent_to_share = forms.BooleanField(label=_("Ada persetujuan berbagi data antarlembaga"),
                                           required=False)
     consent_by = forms.ChoiceField(label=_("Persetujuan diberikan oleh"), choices=ConsentBy.choices,
                                    initial=ConsentBy.NONE)
     safe_to_contact = forms.BooleanField(label=_("Korban aman dihubungi"), required=False, initial=True)
     safe_contact = forms.CharField(label=_("Cara dan waktu aman menghubungi"), required=False,
-                                   max_length=300)
+                                   max_length=limits.SAFE_CONTACT)
     join_case = forms.IntegerField(required=False, widget=forms.HiddenInput)
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -94,21 +96,21 @@ class ComplaintForm(forms.Form):
 
 
 class VictimForm(forms.Form):
-    full_name = forms.CharField(label=_("Nama lengkap korban"), max_length=200)
+    full_name = forms.CharField(label=_("Nama lengkap korban"), max_length=limits.NAME)
     # Initials equal to the first option, so an untouched extra form counts as empty.
     category = forms.ChoiceField(label=_("Kategori"), choices=VictimCategory.choices,
                                  initial=VictimCategory.ADULT_WOMAN)
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, initial=Sex.FEMALE)
-    nik = forms.CharField(label=_("NIK (16 digit)"), required=False, max_length=24,
+    nik = forms.CharField(label=_("NIK (16 digit)"), required=False, max_length=limits.NIK_INPUT,
                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     date_of_birth = forms.DateField(label=_("Tanggal lahir"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))
     estimated_age = forms.IntegerField(label=_("Perkiraan usia (bila tanggal lahir tidak diketahui)"),
                                        required=False, min_value=0, max_value=120)
     disability = forms.ChoiceField(label=_("Disabilitas"), choices=DisabilityType.choices, required=False)
-    phone = forms.CharField(label=_("Telepon"), required=False, max_length=30,
+    phone = forms.CharField(label=_("Telepon"), required=False, max_length=limits.PHONE,
                             widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    address = forms.CharField(label=_("Alamat"), required=False, max_length=300,
+    address = forms.CharField(label=_("Alamat"), required=False, max_length=limits.ADDRESS,
                               widget=forms.TextInput(attrs={"autocomplete": "off"}))
     region = forms.ChoiceField(label=_("Kota/kabupaten domisili"), choices=DKI_REGION_CHOICES,
                                required=False)
@@ -118,14 +120,17 @@ class VictimForm(forms.Form):
 class PerpetratorForm(forms.Form):
     relation = forms.ChoiceField(label=_("Hubungan terlapor dengan korban"),
                                  choices=[("", "—")] + list(PerpetratorRelation.choices))
-    full_name = forms.CharField(label=_("Nama terlapor (bila diketahui)"), required=False, max_length=200)
+    full_name = forms.CharField(label=_("Nama terlapor (bila diketahui)"), required=False,
+                                max_length=limits.NAME)
     power_relation = forms.BooleanField(label=_("Ada relasi kuasa"), required=False)
     public_official = forms.BooleanField(label=_("Terlapor pejabat publik"), required=False)
     is_guardian = forms.BooleanField(label=_("Terlapor adalah orang tua/wali korban"), required=False)
 
 
-VictimFormSet = forms.formset_factory(VictimForm, extra=2, max_num=10)
-PerpetratorFormSet = forms.formset_factory(PerpetratorForm, extra=1, max_num=10)
+VictimFormSet = forms.formset_factory(VictimForm, extra=2, max_num=limits.PEOPLE_PER_COMPLAINT,
+                                      validate_max=True)
+PerpetratorFormSet = forms.formset_factory(PerpetratorForm, extra=1, max_num=limits.PEOPLE_PER_COMPLAINT,
+                                           validate_max=True)
 
 
 class InitialResponseForm(forms.Form):
@@ -142,7 +147,7 @@ class InitialResponseForm(forms.Form):
     responded_at_reason = forms.CharField(label=_("Alasan waktu respons lebih awal"), required=False,
                                           max_length=300)
     result = forms.CharField(label=_("Catatan hasil"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+                             widget=forms.Textarea(attrs={"rows": 2}), max_length=limits.NOTE)
 
     def clean_responded_at(self):
         value = self.cleaned_data.get("responded_at")
@@ -156,7 +161,7 @@ class AttachmentForm(forms.Form):
 
 
 class VoidForm(forms.Form):
-    reason = forms.CharField(label=_("Alasan pembatalan"), max_length=300)
+    reason = forms.CharField(label=_("Alasan pembatalan"), max_length=limits.SHORT_REASON)
 
 
 class QueueFilterForm(forms.Form):

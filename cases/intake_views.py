@@ -21,7 +21,7 @@ from cases.intake_forms import (
     VictimFormSet,
     VoidForm,
 )
-from common.errors import ApplicationError, PermissionDenied, validation_messages
+from common.errors import ApplicationError, PermissionDenied, form_error_text, validation_messages
 
 
 def _to_input(form, victims, perpetrators) -> tuple[intake.ComplaintInput, list[int]]:
@@ -151,7 +151,7 @@ def initial_response_view(request, pk: int, complaint: str):
     form = InitialResponseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Periksa isian respons awal: %(errors)s") % {
-            "errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())})
+            "errors": form_error_text(form)})
         return redirect("cases:detail", pk=pk)
     try:
         intake.initial_response_record(
@@ -214,7 +214,8 @@ def complaint_void_view(request, pk: int, complaint: str):
     c = selectors.complaint_get_for_user(user=request.user, case_id=pk, complaint_id=complaint)
     form = VoidForm(request.POST)
     if not form.is_valid():
-        messages.error(request, intake.VOID_REASON_REQUIRED)
+        messages.error(request, form_error_text(form) if request.POST.get("reason", "").strip()
+                       else intake.VOID_REASON_REQUIRED)
         return redirect("cases:detail", pk=pk)
     try:
         intake.complaint_void(actor=request.user, complaint=c, reason=form.cleaned_data["reason"])

@@ -16,7 +16,7 @@ from cases.forms import GrantForm, RevealForm, RevokeForm
 from cases.models import AccessLevel, CaseGrant
 from cases.policies import can_manage_grants, can_reveal_identity
 from common.audit import access_log_record
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ApplicationError, PermissionDenied, form_error_text
 from common.models import AccessAction
 
 
@@ -69,7 +69,10 @@ def case_detail(request, pk: int):
 def case_reveal(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, id=pk)
     form = RevealForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        # A reason too long for the access log is refused, never cut or dropped.
+        return render(request, "cases/detail.html",
+                      _detail_context(request, case, reveal_form=form), status=400)
     try:
         victims = services.identity_reveal(actor=request.user, case=case,
                                            reason=form.cleaned_data.get("reason", ""), request=request)
@@ -118,7 +121,8 @@ def case_revoke(request, pk: int, grant_id: int):
         raise Http404
     form = RevokeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Alasan pencabutan wajib diisi.")
+        messages.error(request, form_error_text(form) if request.POST.get("reason", "").strip()
+                       else "Alasan pencabutan wajib diisi.")
         return redirect("cases:detail", pk=case.pk)
     try:
         services.case_revoke_access(actor=request.user, grant=grant, reason=form.cleaned_data["reason"])

@@ -20,3 +20,13 @@ def validation_messages(exc: ValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "message_dict"):
         return exc.message_dict
     return {"__all__": exc.messages}
+
+
+def form_error_text(form) -> str:
+    """A form's errors as one sentence for a message: each under its field's label, never its code."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        text = " ".join(errors)
+        parts.append(f"{field.label}: {text}" if field is not None and field.label else text)
+    return " ".join(parts)

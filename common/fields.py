@@ -1,4 +1,12 @@
-"""EncryptedTextField: stores AES-GCM ciphertext (common.crypto); Python code sees plaintext.
+"""Text fields of the domain models.
+
+LimitedTextField: a TextField whose ``max_length`` the model enforces (issue 9.7). Django's own
+TextField only hands ``max_length`` to the form widget; here ``full_clean`` (so every service),
+model forms and the admin refuse a longer value, with Django's message naming the limit. The limits
+themselves are in ``common.limits``.
+
+EncryptedTextField: stores AES-GCM ciphertext (common.crypto); Python code sees plaintext, and the
+limit counts the plaintext.
 
 History tables copy the field, so they hold ciphertext too (each row under its own nonce).
 Lookups other than ``isnull`` and every transform are refused: search goes through blind indexes,
@@ -6,6 +14,7 @@ never through the ciphertext, and a ``filter(full_name=...)`` that silently matc
 hide a bug.
 """
 
+from django.core import validators
 from django.db import models
 
 from common import crypto
@@ -13,7 +22,17 @@ from common import crypto
 ALLOWED_LOOKUPS = frozenset({"isnull"})
 
 
-class EncryptedTextField(models.TextField):
+class LimitedTextField(models.TextField):
+    description = "Text with a maximum length checked by the model"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # As CharField does; deconstruct() leaves it out, so migrations carry only max_length.
+        if self.max_length is not None:
+            self.validators.append(validators.MaxLengthValidator(self.max_length))
+
+
+class EncryptedTextField(LimitedTextField):
     description = "Text encrypted at rest with AES-GCM"
 
     def from_db_value(self, value, expression, connection):

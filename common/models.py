@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common import limits
+from common.fields import LimitedTextField
+
 
 class AccessAction(models.TextChoices):
     VIEW = "view", _("Melihat detail")
@@ -24,7 +27,7 @@ class AccessLog(models.Model):
     case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="access_logs")
     level = models.CharField(max_length=10, blank=True)
-    reason = models.TextField(blank=True)
+    reason = LimitedTextField(blank=True, max_length=limits.REVEAL_REASON)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)

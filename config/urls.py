@@ -21,4 +21,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "common.error_views.bad_request"
 handler404 = "agencies.views.not_found"

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from agencies.models import Agency
 from cases.models import Case
+from common import limits
 from common.errors import PermissionDenied
 from meetings import policies, selectors, services
 from meetings.models import (
@@ -196,9 +197,9 @@ class MeetingAgendaApi(APIView):
 
 class MeetingPresentationApi(APIView):
     class MeetingPresentationInputSerializer(serializers.Serializer):
-        chronology = serializers.CharField()
-        current_condition = serializers.CharField()
-        obstacles = serializers.CharField()
+        chronology = serializers.CharField(max_length=limits.PRESENTATION_CHRONOLOGY)
+        current_condition = serializers.CharField(max_length=limits.NOTE)
+        obstacles = serializers.CharField(max_length=limits.NOTE)
 
     @extend_schema(request=MeetingPresentationInputSerializer,
                    responses=MeetingPresentationInputSerializer,
@@ -216,7 +217,8 @@ class MeetingPresentationApi(APIView):
 class MeetingAssessmentApi(APIView):
     class MeetingAssessmentInputSerializer(serializers.Serializer):
         ratings = serializers.DictField(child=serializers.ChoiceField(choices=Rating.choices))
-        notes = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+        notes = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=limits.NOTE),
+                                      required=False)
 
     @extend_schema(request=MeetingAssessmentInputSerializer, responses={200: None},
                    summary=f"Joint assessment: {', '.join(p for p, _ in ASSESSMENT_DIMENSIONS)}")
@@ -255,7 +257,7 @@ class MeetingDecisionApi(APIView):
     class MeetingDecisionInputSerializer(serializers.Serializer):
         case = serializers.IntegerField()
         kind = serializers.ChoiceField(choices=DecisionKind.choices)
-        reason = serializers.CharField(required=False, allow_blank=True)
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=limits.DECISION_REASON)
         serving_agencies = serializers.ListField(child=serializers.SlugField(), required=False)
         coordinator_agency = serializers.SlugField(required=False, allow_blank=True)
 
@@ -284,7 +286,7 @@ class MeetingDecisionApi(APIView):
 
 class MeetingActionItemApi(APIView):
     class MeetingActionItemInputSerializer(serializers.Serializer):
-        description = serializers.CharField(required=False, allow_blank=True)
+        description = serializers.CharField(required=False, allow_blank=True, max_length=limits.NOTE)
         responsible_agency = serializers.SlugField(required=False, allow_blank=True)
         due_date = serializers.DateField(required=False, allow_null=True)
 
@@ -332,7 +334,7 @@ class MeetingActionItemListApi(APIView):
 class MeetingFollowUpApi(APIView):
     class MeetingFollowUpInputSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=[FollowUpStatus.OPEN, FollowUpStatus.DONE])
-        evidence = serializers.CharField(required=False, allow_blank=True)
+        evidence = serializers.CharField(required=False, allow_blank=True, max_length=limits.NOTE)
 
     @extend_schema(request=MeetingFollowUpInputSerializer, responses={201: MeetingFollowUpSerializer},
                    summary="Append a follow-up (responsible agency's staff; append-only)")

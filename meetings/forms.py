@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import TEAM_ROLES, Agency
 from agencies.selectors import users_with_role
+from common import limits
 from meetings.models import ASSESSMENT_DIMENSIONS, DecisionKind, FollowUpStatus, Rating, Weekday
 from meetings.services import ALLOWED_KINDS
 
@@ -35,11 +36,11 @@ class MeetingCreateForm(forms.Form):
 class RescheduleForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("Waktu baru"), widget=DT, input_formats=["%Y-%m-%dT%H:%M"])
     place = forms.CharField(label=_("Tempat (bila berubah)"), max_length=200, required=False)
-    reason = forms.CharField(label=_("Alasan penjadwalan ulang"), max_length=300)
+    reason = forms.CharField(label=_("Alasan penjadwalan ulang"), max_length=limits.SHORT_REASON)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Alasan"), max_length=300)
+    reason = forms.CharField(label=_("Alasan"), max_length=limits.SHORT_REASON)
 
 
 class AttendanceForm(forms.Form):
@@ -66,10 +67,12 @@ class AgendaAddForm(forms.Form):
 
 class PresentationForm(forms.Form):
     chronology = forms.CharField(label=_("Kronologi singkat"), widget=forms.Textarea(attrs={"rows": 5}),
+                                 max_length=limits.PRESENTATION_CHRONOLOGY,
                                  help_text=_("Tanpa nama atau NIK: gunakan nomor kasus dan inisial."))
-    current_condition = forms.CharField(label=_("Kondisi terkini korban"),
+    current_condition = forms.CharField(label=_("Kondisi terkini korban"), max_length=limits.NOTE,
                                         widget=forms.Textarea(attrs={"rows": 3}))
-    obstacles = forms.CharField(label=_("Hambatan penanganan"), widget=forms.Textarea(attrs={"rows": 3}))
+    obstacles = forms.CharField(label=_("Hambatan penanganan"), max_length=limits.NOTE,
+                                widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AssessmentForm(forms.Form):
@@ -79,7 +82,8 @@ class AssessmentForm(forms.Form):
             self.fields[f"{prefix}_rating"] = forms.TypedChoiceField(
                 label=label, choices=[("", "—")] + list(Rating.choices), coerce=int)
             self.fields[f"{prefix}_notes"] = forms.CharField(
-                label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+                label=_("Catatan"), required=False, max_length=limits.NOTE,
+                widget=forms.Textarea(attrs={"rows": 2}))
 
     def pairs(self):
         return [(self[f"{p}_rating"], self[f"{p}_notes"]) for p, _label in ASSESSMENT_DIMENSIONS]
@@ -88,7 +92,7 @@ class AssessmentForm(forms.Form):
 class DecisionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Keputusan"), choices=DecisionKind.choices)
     reason = forms.CharField(label=_("Alasan/pertimbangan"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+                             max_length=limits.DECISION_REASON, widget=forms.Textarea(attrs={"rows": 2}))
     serving_agencies = forms.ModelMultipleChoiceField(
         label=_("Lembaga pelaksana layanan"), required=False, widget=forms.CheckboxSelectMultiple,
         queryset=Agency.objects.filter(is_active=True).exclude(kind="ministry").order_by("name"))
@@ -104,7 +108,8 @@ class DecisionForm(forms.Form):
 
 
 class ActionItemForm(forms.Form):
-    description = forms.CharField(label=_("Tindak lanjut"), widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(label=_("Tindak lanjut"), max_length=limits.NOTE,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
     responsible_agency = forms.ModelChoiceField(label=_("Lembaga penanggung jawab"),
                                                 queryset=Agency.objects.filter(is_active=True).order_by("name"))
     due_date = forms.DateField(label=_("Batas waktu"), widget=DATE, input_formats=["%Y-%m-%d"])
@@ -113,11 +118,11 @@ class ActionItemForm(forms.Form):
 class FollowUpForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[(FollowUpStatus.OPEN, _("Berjalan")),
                                                            (FollowUpStatus.DONE, _("Selesai"))])
-    evidence = forms.CharField(label=_("Bukti/keterangan"), required=False,
+    evidence = forms.CharField(label=_("Bukti/keterangan"), required=False, max_length=limits.NOTE,
                                widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class MinutesNotesForm(forms.Form):
-    notes = forms.CharField(label=_("Catatan notula"), required=False,
+    notes = forms.CharField(label=_("Catatan notula"), required=False, max_length=limits.MINUTES_NOTES,
                             widget=forms.Textarea(attrs={"rows": 6}),
                             help_text=_("Tanpa identitas korban: nomor kasus dan inisial saja."))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.models import AccessLevel
 from cases.selectors import case_get_for_user
-from common.errors import ApplicationError
+from common.errors import ApplicationError, form_error_text
 from meetings import forms, policies, selectors, services
 from meetings.models import (
     WEEKLY_SELECTION_TARGET,
@@ -56,6 +56,16 @@ def _back(meeting, name="detail"):
 
 def _refused(request, exc: ApplicationError):
     messages.error(request, exc.message)
+
+
+def _posted_reason(form) -> str:
+    """The reason of a bound reason form. A reason that is too long is refused with the form's own
+    message (it names the limit); an empty one is left to the service, which refuses it."""
+    if form.is_valid():
+        return form.cleaned_data["reason"]
+    if form.data.get("reason", "").strip():
+        raise ApplicationError(form_error_text(form))
+    return ""
 
 
 # --- list, schedule, create ------------------------------------------------------------------------
@@ -189,9 +199,8 @@ def meeting_close(request, meeting: int):
 @require_POST
 def meeting_cancel(request, meeting: int):
     def act(m):
-        form = forms.ReasonForm(request.POST)
         services.meeting_cancel(actor=request.user, meeting=m,
-                                reason=form.cleaned_data["reason"] if form.is_valid() else "")
+                                reason=_posted_reason(forms.ReasonForm(request.POST)))
         return "Rapat dibatalkan."
     return _back(_meeting_post(request, meeting, act))
 
@@ -202,8 +211,11 @@ def meeting_reschedule(request, meeting: int):
     def act(m):
         form = forms.RescheduleForm(request.POST)
         if not form.is_valid():
-            raise ApplicationError(services.REASON_REQUIRED if "reason" in form.errors
-                                   else services.START_IN_PAST)
+            if "reason" in form.errors and not form.data.get("reason", "").strip():
+                raise ApplicationError(services.REASON_REQUIRED)
+            if set(form.errors) == {"starts_at"}:
+                raise ApplicationError(services.START_IN_PAST)
+            raise ApplicationError(form_error_text(form))
         services.meeting_reschedule(actor=request.user, meeting=m, **form.cleaned_data)
         return "Rapat dijadwalkan ulang."
     return _back(_meeting_post(request, meeting, act))
@@ -288,10 +300,9 @@ def agenda_move(request, meeting: int, item: int):
 def agenda_defer(request, meeting: int, item: int):
     it = _item(request, meeting, item)
     _editor_or_404(request)
-    form = forms.ReasonForm(request.POST)
     try:
         services.agenda_defer(actor=request.user, item=it,
-                              reason=form.cleaned_data["reason"] if form.is_valid() else "")
+                              reason=_posted_reason(forms.ReasonForm(request.POST)))
     except ApplicationError as exc:
         _refused(request, exc)
     else:
@@ -342,7 +353,11 @@ def item_assessment(request, meeting: int, item: int):
     it = _item(request, meeting, item)
     _editor_or_404(request)
     form = forms.AssessmentForm(request.POST)
-    form.is_valid()
+    if not form.is_valid() and any(name.endswith("_notes") for name in form.errors):
+        # Notes too long: shown under the note, with what was typed (a missing rating is the
+        # service's to explain).
+        return render(request, "meetings/item.html", _item_context(request, it, assessment_form=form),
+                      status=400)
     data = form.cleaned_data
     dims = ("violence", "urgency", "psychosocial", "coordination")
     try:
@@ -449,14 +464,20 @@ def minutes(request, meeting: int):
             elif request.POST.get("action") == "draft":
                 services.minutes_return_to_draft(actor=request.user, meeting=m)
                 messages.success(request, "Notula dikembalikan ke draf.")
-            else:
-                form.is_valid()
+            elif form.is_valid():
                 services.minutes_update_notes(actor=request.user, meeting=m,
                                               notes=form.cleaned_data.get("notes", ""))
                 messages.success(request, "Catatan notula disimpan.")
+            else:
+                # Too long: the page again, with the text as typed and the limit under the field.
+                return _minutes_page(request, m, form, status=400)
         except ApplicationError as exc:
             _refused(request, exc)
         return _back(m, "minutes")
+    return _minutes_page(request, m, form)
+
+
+def _minutes_page(request, m, form, *, status=200):
     from meetings.signing import minutes_context, signer_position
 
     ctx = minutes_context(m)
@@ -465,7 +486,7 @@ def minutes(request, meeting: int):
         "can_sign": m.minutes.status == "ready"
         and signer_position(actor=request.user, meeting=m) is not None,
     })
-    return render(request, "meetings/minutes.html", ctx)
+    return render(request, "meetings/minutes.html", ctx, status=status)
 
 
 # --- agencies and cases ----------------------------------------------------------------------------
@@ -490,7 +511,8 @@ def follow_up(request, action: int):
     ai = selectors.action_item_get_for_user(user=request.user, id=action)
     form = forms.FollowUpForm(request.POST)
     if not form.is_valid():
-        messages.error(request, services.FOLLOW_UP_STATUS_INVALID)
+        messages.error(request, services.FOLLOW_UP_STATUS_INVALID if "status" in form.errors
+                       else form_error_text(form))
         return render(request, "meetings/agency.html", {
             "requested": selectors.presentations_requested(user=request.user),
             "action_items": selectors.action_items_for_agencies(user=request.user),

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from agencies.models import Agency
 from cases.models import AccessLevel
+from common import limits
 from common.audit import access_log_record
 from common.errors import PermissionDenied
 from common.models import AccessAction
@@ -102,7 +103,7 @@ class TriageRecordApi(APIView):
             child=serializers.ChoiceField(choices=ComplexityCondition.choices), allow_empty=True)
         needs_multiple_services = serializers.BooleanField()
         cross_region = serializers.BooleanField()
-        notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+        notes = serializers.CharField(required=False, allow_blank=True, max_length=limits.NOTE)
 
     @extend_schema(request=TriageRecordInputSerializer, responses={201: TriageAssessmentOutputSerializer},
                    summary="Record (or replace) the triage of a complaint; an emergency starts action first")
@@ -121,7 +122,7 @@ class TriageOverrideApi(APIView):
     class TriageOverrideInputSerializer(serializers.Serializer):
         complaint = serializers.UUIDField(required=False)
         risk_level = serializers.ChoiceField(choices=RiskLevel.choices)
-        reason = serializers.CharField(max_length=300)
+        reason = serializers.CharField(max_length=limits.SHORT_REASON)
 
     @extend_schema(request=TriageOverrideInputSerializer, responses=TriageAssessmentOutputSerializer,
                    summary="The receiving agency's head sets the risk level, with a reason")

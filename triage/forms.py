@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from common import limits
 from triage.models import ComplexityCondition, EmergencyCondition, RiskLevel
 from triage.rules import COMPLEXITY_WORDING, EMERGENCY_WORDING
 from triage.services import EMERGENCY_GRANT_HOURS, EMERGENCY_GRANT_MAX_HOURS, OVERRIDE_REASON_MIN
@@ -39,7 +40,7 @@ class TriageForm(forms.Form):
         choices=YES_NO, coerce=_yes, widget=forms.RadioSelect,
         error_messages={"required": _("Jawab ya atau tidak.")})
     notes = forms.CharField(
-        label=_("Catatan verifikasi"), required=False, max_length=2000,
+        label=_("Catatan verifikasi"), required=False, max_length=limits.NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Jangan menulis nama, NIK, telepon atau alamat korban di sini."))
 
@@ -47,7 +48,7 @@ class TriageForm(forms.Form):
 class OverrideForm(forms.Form):
     risk_level = forms.ChoiceField(label=_("Tingkat risiko baru"), choices=RiskLevel.choices)
     reason = forms.CharField(
-        label=_("Alasan perubahan"), min_length=OVERRIDE_REASON_MIN, max_length=300,
+        label=_("Alasan perubahan"), min_length=OVERRIDE_REASON_MIN, max_length=limits.SHORT_REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Wajib, minimal 10 karakter. Dicatat dalam riwayat dan linimasa kasus."),
         error_messages={"required": _("Alasan perubahan tingkat risiko wajib diisi."),

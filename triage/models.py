@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common import limits
 from common.fields import EncryptedTextField
 
 
@@ -55,7 +56,8 @@ class TriageAssessment(models.Model):
     cross_region = models.BooleanField(_("lintas wilayah/kewenangan"), default=False)
     assessed_risk = models.CharField(_("risiko (dinilai)"), max_length=10, choices=RiskLevel.choices)
     risk_level = models.CharField(_("tingkat risiko"), max_length=10, choices=RiskLevel.choices)
-    risk_override_reason = models.CharField(_("alasan perubahan risiko"), max_length=300, blank=True)
+    risk_override_reason = models.CharField(_("alasan perubahan risiko"), max_length=limits.SHORT_REASON,
+                                            blank=True)
     risk_overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                            null=True, blank=True, related_name="+")
     risk_overridden_at = models.DateTimeField(_("waktu perubahan risiko"), null=True, blank=True)
@@ -65,7 +67,7 @@ class TriageAssessment(models.Model):
     #: [{"code": rule code, "text": reason in Indonesian}] — why the rules answered as they did.
     explanation = models.JSONField(default=list, blank=True)
     # Encrypted: free text typed at triage may carry a name despite the label.
-    notes = EncryptedTextField(_("catatan (tanpa identitas)"), blank=True)
+    notes = EncryptedTextField(_("catatan (tanpa identitas)"), blank=True, max_length=limits.NOTE)
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
     assessed_at = models.DateTimeField(default=timezone.now)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common import limits
 from common.fields import EncryptedTextField
 
 RESPONSE_SLA = timedelta(hours=24)
@@ -90,7 +91,8 @@ class Complaint(models.Model):
                                  verbose_name=_("petugas penanggung jawab"))
     channel = models.CharField(_("saluran"), max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(_("diterima"))
-    received_at_reason = models.CharField(_("alasan waktu terima mundur"), max_length=300, blank=True)
+    received_at_reason = models.CharField(_("alasan waktu terima mundur"), max_length=limits.SHORT_REASON,
+                                          blank=True)
     registered_at = models.DateTimeField(_("dicatat"), default=timezone.now)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                       related_name="+")
@@ -102,23 +104,24 @@ class Complaint(models.Model):
     violence_forms = ArrayField(models.CharField(max_length=20), default=list, blank=True,
                                 verbose_name=_("bentuk kekerasan"))
     incident_date = models.DateField(_("tanggal kejadian"), null=True, blank=True)
-    incident_place = EncryptedTextField(_("tempat kejadian"), blank=True)
+    incident_place = EncryptedTextField(_("tempat kejadian"), blank=True, max_length=limits.PLACE)
     incident_region = models.CharField(_("wilayah kejadian"), max_length=4, blank=True)
-    chronology = EncryptedTextField(_("kronologi"))
+    chronology = EncryptedTextField(_("kronologi"), max_length=limits.CHRONOLOGY)
     stated_needs = ArrayField(models.CharField(max_length=40), default=list, blank=True,
                               verbose_name=_("kebutuhan layanan"))
-    stated_needs_note = EncryptedTextField(_("catatan kebutuhan"), blank=True)
+    stated_needs_note = EncryptedTextField(_("catatan kebutuhan"), blank=True, max_length=limits.NOTE)
 
     consent_to_share = models.BooleanField(_("persetujuan berbagi data"), default=False)
     consent_by = models.CharField(_("persetujuan diberikan oleh"), max_length=10,
                                   choices=ConsentBy.choices, default=ConsentBy.NONE)
     safe_to_contact = models.BooleanField(_("aman dihubungi"), default=True)
-    safe_contact = EncryptedTextField(_("cara dan waktu aman menghubungi"), blank=True)
+    safe_contact = EncryptedTextField(_("cara dan waktu aman menghubungi"), blank=True,
+                                      max_length=limits.SAFE_CONTACT)
 
     outcome = models.CharField(_("hasil akhir"), max_length=20, choices=ComplaintOutcome.choices,
                                blank=True)
     outcome_at = models.DateTimeField(null=True, blank=True)
-    void_reason = models.CharField(_("alasan pembatalan"), max_length=300, blank=True)
+    void_reason = models.CharField(_("alasan pembatalan"), max_length=limits.SHORT_REASON, blank=True)
 
     history = HistoricalRecords()
     objects = ComplaintQuerySet.as_manager()
@@ -204,11 +207,11 @@ class Victim(models.Model):
                                   null=True, blank=True)
     category = models.CharField(_("kategori"), max_length=20, choices=VictimCategory.choices)
     initials = models.CharField(_("inisial"), max_length=10)
-    full_name = EncryptedTextField(_("nama lengkap"))
-    nik = EncryptedTextField(_("NIK"), blank=True)
-    phone = EncryptedTextField(_("telepon"), blank=True)
-    address = EncryptedTextField(_("alamat"), blank=True)
-    date_of_birth = EncryptedTextField(_("tanggal lahir"), blank=True)
+    full_name = EncryptedTextField(_("nama lengkap"), max_length=limits.NAME)
+    nik = EncryptedTextField(_("NIK"), blank=True, max_length=limits.NIK_INPUT)
+    phone = EncryptedTextField(_("telepon"), blank=True, max_length=limits.PHONE)
+    address = EncryptedTextField(_("alamat"), blank=True, max_length=limits.ADDRESS)
+    date_of_birth = EncryptedTextField(_("tanggal lahir"), blank=True, max_length=limits.ISO_DATE)
     estimated_age = models.PositiveSmallIntegerField(_("perkiraan usia"), null=True, blank=True)
     age_band_at_incident = models.CharField(_("kelompok usia saat kejadian"), max_length=10,
                                             choices=AgeBand.choices, default=AgeBand.UNKNOWN)
@@ -240,10 +243,10 @@ class Reporter(models.Model):
 
     complaint = models.OneToOneField(Complaint, on_delete=models.PROTECT, related_name="reporter")
     is_victim = models.BooleanField(_("pelapor adalah korban"), default=False)
-    full_name = EncryptedTextField(_("nama pelapor"), blank=True)
-    phone = EncryptedTextField(_("telepon pelapor"), blank=True)
-    address = EncryptedTextField(_("alamat pelapor"), blank=True)
-    relation = models.CharField(_("hubungan dengan korban"), max_length=60, blank=True)
+    full_name = EncryptedTextField(_("nama pelapor"), blank=True, max_length=limits.NAME)
+    phone = EncryptedTextField(_("telepon pelapor"), blank=True, max_length=limits.PHONE)
+    address = EncryptedTextField(_("alamat pelapor"), blank=True, max_length=limits.ADDRESS)
+    relation = models.CharField(_("hubungan dengan korban"), max_length=limits.RELATION, blank=True)
 
     history = HistoricalRecords()
 
@@ -267,7 +270,7 @@ class Perpetrator(models.Model):
     """An alleged perpetrator (terlapor)."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="perpetrators")
-    full_name = EncryptedTextField(_("nama terlapor"), blank=True)
+    full_name = EncryptedTextField(_("nama terlapor"), blank=True, max_length=limits.NAME)
     relation = models.CharField(_("hubungan dengan korban"), max_length=20,
                                 choices=PerpetratorRelation.choices)
     power_relation = models.BooleanField(_("relasi kuasa"), default=False)
@@ -291,7 +294,7 @@ class Attachment(models.Model):
     file = models.FileField(upload_to=attachment_path)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
-    original_name = EncryptedTextField(_("nama berkas"))
+    original_name = EncryptedTextField(_("nama berkas"), max_length=limits.FILE_NAME)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
@@ -318,8 +321,9 @@ class InitialResponse(models.Model):
     responded_at = models.DateTimeField(_("waktu"))
     method = models.CharField(_("cara"), max_length=20, choices=ResponseMethod.choices)
     successful = models.BooleanField(_("berhasil"), default=True)
-    responded_at_reason = models.CharField(_("alasan waktu respons mundur"), max_length=300, blank=True)
-    result = EncryptedTextField(_("hasil"), blank=True)
+    responded_at_reason = models.CharField(_("alasan waktu respons mundur"), max_length=limits.SHORT_REASON,
+                                           blank=True)
+    result = EncryptedTextField(_("hasil"), blank=True, max_length=limits.NOTE)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

@@ -68,6 +68,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Both answer with a page, so they sit inside the CSP middleware; the size check runs before
+    # anything (CSRF included) reads the body.
+    "common.middleware.RequestSizeLimitMiddleware",
+    "common.middleware.ActiveMembershipMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # axes last, as its documentation asks
     "axes.middleware.AxesMiddleware",
@@ -177,6 +181,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- request limits (issue 9.7; text lengths are in common/limits.py) --------------------------------
+# The largest body a page or the API accepts, attachments aside: larger answers 413 (JSON under
+# /api/, a page elsewhere). The longest form (a complaint with ten victims and a 10,000-character
+# chronology) stays far below it. A multipart upload may carry one attachment more
+# (common.limits.ATTACHMENT_MAX_BYTES, 10 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
+
 # --- security headers ------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -219,7 +231,8 @@ SIGNING_MASTER_KEY = env("SIGNING_MASTER_KEY", default="ZGV2LW9ubHktc2lnbmluZy1t
 # --- REST API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        # knox's token authentication, refusing users with no active membership (common.authentication).
+        "common.authentication.MemberTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -228,8 +241,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
+# An API token stops working this long after it was created (no silent renewal); then the user
+# creates a new one on their profile page.
 REST_KNOX = {
-    "TOKEN_TTL": timedelta(days=30),
+    "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=24 * 30)),
     "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {

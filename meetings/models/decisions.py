@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common import limits
+from common.fields import LimitedTextField
+
 __all__ = ["CasePresentation", "Rating", "ASSESSMENT_DIMENSIONS", "JointAssessment", "DecisionKind",
            "SELECTING_KINDS", "Decision", "ActionItem", "FollowUpStatus", "FollowUp", "AlertKind",
            "ActionItemAlert"]
@@ -24,9 +27,9 @@ class CasePresentation(models.Model):
                                        related_name="presentation")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
-    chronology = models.TextField(_("kronologi singkat"))
-    current_condition = models.TextField(_("kondisi terkini korban"))
-    obstacles = models.TextField(_("hambatan penanganan"))
+    chronology = LimitedTextField(_("kronologi singkat"), max_length=limits.PRESENTATION_CHRONOLOGY)
+    current_condition = LimitedTextField(_("kondisi terkini korban"), max_length=limits.NOTE)
+    obstacles = LimitedTextField(_("hambatan penanganan"), max_length=limits.NOTE)
     presented_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -61,14 +64,14 @@ class JointAssessment(models.Model):
                                        related_name="assessment")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
     violence_rating = models.PositiveSmallIntegerField(_("kekerasan: penilaian"), choices=Rating.choices)
-    violence_notes = models.TextField(_("kekerasan: catatan"), blank=True)
+    violence_notes = LimitedTextField(_("kekerasan: catatan"), blank=True, max_length=limits.NOTE)
     urgency_rating = models.PositiveSmallIntegerField(_("urgensi: penilaian"), choices=Rating.choices)
-    urgency_notes = models.TextField(_("urgensi: catatan"), blank=True)
+    urgency_notes = LimitedTextField(_("urgensi: catatan"), blank=True, max_length=limits.NOTE)
     psychosocial_rating = models.PositiveSmallIntegerField(_("psikososial: penilaian"),
                                                            choices=Rating.choices)
-    psychosocial_notes = models.TextField(_("psikososial: catatan"), blank=True)
+    psychosocial_notes = LimitedTextField(_("psikososial: catatan"), blank=True, max_length=limits.NOTE)
     coordination_rating = models.PositiveSmallIntegerField(_("koordinasi: penilaian"), choices=Rating.choices)
-    coordination_notes = models.TextField(_("koordinasi: catatan"), blank=True)
+    coordination_notes = LimitedTextField(_("koordinasi: catatan"), blank=True, max_length=limits.NOTE)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -109,7 +112,7 @@ class Decision(models.Model):
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.PROTECT, related_name="decisions")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="meeting_decisions")
     kind = models.CharField(_("keputusan"), max_length=20, choices=DecisionKind.choices)
-    reason = models.TextField(_("alasan/pertimbangan"), blank=True)
+    reason = LimitedTextField(_("alasan/pertimbangan"), blank=True, max_length=limits.DECISION_REASON)
     serving_agencies = models.ManyToManyField("agencies.Agency", blank=True, related_name="+",
                                               verbose_name=_("lembaga pelaksana layanan"))
     coordinator_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True,
@@ -147,7 +150,7 @@ class ActionItem(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="action_items")
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.PROTECT, related_name="action_items")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="meeting_action_items")
-    description = models.TextField(_("tindak lanjut"))
+    description = LimitedTextField(_("tindak lanjut"), max_length=limits.NOTE)
     responsible_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT,
                                            related_name="meeting_action_items",
                                            verbose_name=_("lembaga penanggung jawab"))
@@ -176,7 +179,7 @@ class FollowUp(models.Model):
 
     action_item = models.ForeignKey(ActionItem, on_delete=models.PROTECT, related_name="follow_ups")
     status = models.CharField(_("status"), max_length=10, choices=FollowUpStatus.choices)
-    evidence = models.TextField(_("bukti/keterangan"), blank=True)
+    evidence = LimitedTextField(_("bukti/keterangan"), blank=True, max_length=limits.NOTE)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                            related_name="+")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, blank=True,

@@ -9,6 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common import limits
+from common.fields import LimitedTextField
+
 __all__ = ["Weekday", "MeetingSchedule", "MeetingKind", "MeetingStatus", "Meeting", "Attendance",
            "PresidingRole", "MinutesStatus", "Minutes", "WEEKLY_SELECTION_TARGET"]
 
@@ -85,8 +88,9 @@ class Meeting(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=MeetingStatus.choices,
                               default=MeetingStatus.SCHEDULED, db_index=True)
     reschedule_count = models.PositiveSmallIntegerField(default=0)
-    reschedule_reason = models.CharField(_("alasan penjadwalan ulang"), max_length=300, blank=True)
-    cancel_reason = models.CharField(_("alasan pembatalan"), max_length=300, blank=True)
+    reschedule_reason = models.CharField(_("alasan penjadwalan ulang"), max_length=limits.SHORT_REASON,
+                                         blank=True)
+    cancel_reason = models.CharField(_("alasan pembatalan"), max_length=limits.SHORT_REASON, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(_("dibuka"), null=True, blank=True)
     closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
@@ -166,7 +170,7 @@ class Minutes(models.Model):
     meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="minutes")
     status = models.CharField(_("status"), max_length=10, choices=MinutesStatus.choices,
                               default=MinutesStatus.DRAFT)
-    notes = models.TextField(_("catatan notula"), blank=True)
+    notes = LimitedTextField(_("catatan notula"), blank=True, max_length=limits.MINUTES_NOTES)
     ready_at = models.DateTimeField(null=True, blank=True)
     ready_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="+")

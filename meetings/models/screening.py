@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common import limits
+
 __all__ = ["ScreeningOutcome", "Screening", "AgendaKind", "AgendaStatus", "AgendaItem"]
 
 
@@ -66,7 +68,7 @@ class AgendaItem(models.Model):
     position = models.PositiveIntegerField(_("urutan"), default=0)
     status = models.CharField(_("status"), max_length=10, choices=AgendaStatus.choices,
                               default=AgendaStatus.PENDING)
-    defer_reason = models.CharField(_("alasan penundaan"), max_length=300, blank=True)
+    defer_reason = models.CharField(_("alasan penundaan"), max_length=limits.SHORT_REASON, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from agencies.models import Agency, User
 from cases.events import case_event_record
 from cases.models import Case, EventType
+from common import limits
 from common.audit import save_with_history
 from common.errors import ApplicationError, PermissionDenied
 from meetings import policies
@@ -241,6 +242,7 @@ def follow_up_add(*, actor: User, action_item: ActionItem, status: str, evidence
                    agency=ai.responsible_agency,
                    on_time=(timezone.localdate(now) <= ai.due_date)
                    if status == FollowUpStatus.DONE else None)
+    limits.check_lengths(row, "evidence")
     row.save()
     case_event_record(case=ai.case, actor=actor, agency=ai.responsible_agency,
                       event_type=EventType.FOLLOW_UP_ADDED,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from agencies.models import TEAM_ROLES, Role, User
 from agencies.selectors import user_context, users_with_role
+from common import limits
 from common.audit import save_with_history
 from common.errors import ApplicationError
 from common.notifications import notify
@@ -255,6 +256,7 @@ def minutes_update_notes(*, actor: User, meeting: Meeting, notes: str) -> Minute
     for item in meeting.agenda.select_related("case"):
         identity_check(case=item.case, texts=[notes])
     minutes.notes = notes
+    limits.check_lengths(minutes, "notes")
     save_with_history(minutes, actor=actor, update_fields=["notes", "updated_at"])
     return minutes
 
