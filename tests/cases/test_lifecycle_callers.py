@@ -87,11 +87,12 @@ def _sign(meeting, ketua):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from meetings.signing import minutes_content_hash, minutes_sign
+    from tests.meetings.test_signing import signing_request
 
     device = TOTPDevice.objects.get_or_create(user=ketua, name="uji", defaults={"confirmed": True})[0]
     token = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=6):06d}"
     return minutes_sign(actor=ketua, meeting=meeting, password="sandi-uji-12345", otp_token=token,
-                        shown_hash=minutes_content_hash(meeting))
+                        shown_hash=minutes_content_hash(meeting), request=signing_request())
 
 
 def test_signing_moves_each_case_and_ends_each_complaint_with_its_reason(signing_ca, team, uptd, polres,
