@@ -3,7 +3,8 @@
 Levels, per case and user (the highest that applies):
 - receiving agency: head and admin officers -> FULL; staff assigned to the case -> FULL;
   other case-work staff there -> SUMMARY;
-- another agency: the level of its active grant (not revoked, not expired) -> that level;
+- another agency: the highest level of its active grants (not revoked, not expired; one per
+  source: the head's own, an emergency referral, a referral, a signed decision) -> that level;
 - Tim Percepatan members -> SUMMARY on every case (meeting screens: number and initials only);
 - ministry viewers and system administrators -> NONE (aggregates only).
 """
@@ -55,6 +56,7 @@ def annotate_access_level(qs: QuerySet[Case], user) -> QuerySet[Case]:
             When(receiving_agency_id__in=list(work_agencies), then=Value(int(AccessLevel.SUMMARY))),
             default=Value(int(AccessLevel.NONE)), output_field=IntegerField(),
         ))
+        # An agency may hold several active grants (one per source): the highest counts.
         best_grant = (
             active_grants().filter(content_object=OuterRef("pk"), group_id__in=group_ids)
             .order_by("-level").values("level")[:1]

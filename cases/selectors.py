@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 
 from cases.models import AccessLevel, Case, CaseEvent, CaseGrant
@@ -37,9 +37,12 @@ def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
 
 
 def case_grants(*, case: Case) -> QuerySet[CaseGrant]:
+    """Every grant row of the case, one per source and grant (revoked rows stay as history):
+    per agency, active rows first, newest first."""
     return (
         CaseGrant.objects.filter(content_object=case)
-        .select_related("group__agency", "granted_by", "revoked_by").order_by("-granted_at")
+        .select_related("group__agency", "granted_by", "revoked_by")
+        .order_by("group__agency__name", F("revoked_at").desc(nulls_first=True), "-granted_at", "-id")
     )
 
 

@@ -31,6 +31,7 @@ from common.models import AccessAction
 
 GRANT_OWN_AGENCY = "Lembaga penerima sudah memiliki akses penuh ke kasusnya sendiri."
 GRANT_LEVEL_INVALID = "Tingkat akses tidak valid."
+GRANT_SOURCE_INVALID = "Sumber akses tidak valid."
 GRANT_EXPIRY_PAST = "Waktu berakhir harus di masa depan."
 GRANT_NOT_ALLOWED = "Anda tidak berwenang mengatur akses kasus ini."
 GRANT_ALREADY_REVOKED = "Akses ini sudah dicabut."
@@ -108,36 +109,46 @@ def _access_permission():
                                   codename="access_case")
 
 
+def _lock_case_for_grants(case_id: int) -> None:
+    # Grant changes on one case queue here (case row first, then its grant rows, in every grant
+    # service), so two grants of the same source never race into the one-active-row constraint.
+    Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True).first()
+
+
 @transaction.atomic
 def case_grant_access(*, actor: User | None, case: Case, agency: Agency, level: int,
                       source: str = GrantSource.MANUAL, source_ref: str = "",
                       expires_at: datetime | None = None, check_actor: bool = True) -> CaseGrant:
-    """Give ``agency`` access to ``case``. Re-granting updates the single row (history keeps the
-    earlier state). ``check_actor=False`` is for system sources (signed decisions, emergency
-    referrals) whose own service has already checked the actor."""
+    """Give ``agency`` access to ``case`` from ``source`` (the head's own grant on the case page
+    is ``MANUAL``). Each source keeps its own row: re-granting the same source updates its active
+    row (level, expiry, reference; history keeps the earlier state), granting it again after it
+    was revoked opens a new row, and the rows of other sources are left as they are.
+    ``check_actor=False`` is for system sources (signed decisions, emergency referrals) whose own
+    service has already checked the actor."""
     if check_actor and (actor is None or not can_manage_grants(actor, case)):
         raise PermissionDenied(GRANT_NOT_ALLOWED)
     if agency.pk == case.receiving_agency_id:
         raise ApplicationError(GRANT_OWN_AGENCY)
     if int(level) not in (AccessLevel.SUMMARY, AccessLevel.SERVICE, AccessLevel.FULL):
         raise ApplicationError(GRANT_LEVEL_INVALID)
+    if source not in GrantSource.values:
+        raise ApplicationError(GRANT_SOURCE_INVALID)
     if expires_at is not None and expires_at <= timezone.now():
         raise ApplicationError(GRANT_EXPIRY_PAST)
+    _lock_case_for_grants(case.pk)
     grant = (
         CaseGrant.objects.select_for_update()
-        .filter(content_object=case, group=agency.group).first()
+        .filter(content_object=case, group=agency.group, source=source, revoked_at__isnull=True)
+        .first()
     )
     if grant is None:
-        grant = CaseGrant(content_object=case, group=agency.group, permission=_access_permission())
+        grant = CaseGrant(content_object=case, group=agency.group, source=source,
+                          permission=_access_permission())
     grant.level = int(level)
-    grant.source = source
     grant.source_ref = source_ref
     grant.granted_by = actor
     grant.granted_at = timezone.now()
     grant.expires_at = expires_at
-    grant.revoked_at = None
-    grant.revoked_by = None
-    grant.revoke_reason = ""
     save_with_history(grant, actor=actor)
     case_event_record(case=case, actor=actor, event_type=EventType.ACCESS_GRANTED, payload={
         "agency": agency.code, "level": AccessLevel(int(level)).name.lower(),
@@ -147,9 +158,23 @@ def case_grant_access(*, actor: User | None, case: Case, agency: Agency, level: 
     return grant
 
 
+def _revoke(grant: CaseGrant, *, actor: User | None, reason: str) -> CaseGrant:
+    grant.revoked_at = timezone.now()
+    grant.revoked_by = actor
+    grant.revoke_reason = reason[:300]
+    save_with_history(grant, actor=actor,
+                      update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    case_event_record(case=grant.content_object, actor=actor, event_type=EventType.ACCESS_REVOKED,
+                      payload={"agency": grant.group.agency.code, "source": grant.source})
+    return grant
+
+
 @transaction.atomic
 def case_revoke_access(*, actor: User | None, grant: CaseGrant, reason: str,
                        check_actor: bool = True) -> CaseGrant:
+    """End one grant row (the head's "Cabut" on the case page names the row, hence its source).
+    The agency keeps whatever its other sources give."""
+    _lock_case_for_grants(grant.content_object_id)
     grant = CaseGrant.objects.select_for_update(of=("self",)).select_related(
         "group__agency", "content_object").get(pk=grant.pk)
     case = grant.content_object
@@ -157,14 +182,27 @@ def case_revoke_access(*, actor: User | None, grant: CaseGrant, reason: str,
         raise PermissionDenied(GRANT_NOT_ALLOWED)
     if grant.revoked_at is not None:
         raise ApplicationError(GRANT_ALREADY_REVOKED)
-    grant.revoked_at = timezone.now()
-    grant.revoked_by = actor
-    grant.revoke_reason = reason[:300]
-    save_with_history(grant, actor=actor,
-                      update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-    case_event_record(case=case, actor=actor, event_type=EventType.ACCESS_REVOKED,
-                      payload={"agency": grant.group.agency.code})
-    return grant
+    return _revoke(grant, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def case_revoke_source(*, actor: User | None, case: Case, source: str, reason: str,
+                       agency: Agency | None = None, source_ref: str | None = None,
+                       check_actor: bool = True) -> list[CaseGrant]:
+    """End what one source gave on ``case``: its active rows — of ``agency`` only, when given, and
+    of that ``source_ref`` only (e.g. one signed minutes), when given. Grants from other sources
+    stay. Nothing active from that source is not an error: the source has simply ended."""
+    if check_actor and (actor is None or not can_manage_grants(actor, case)):
+        raise PermissionDenied(GRANT_NOT_ALLOWED)
+    _lock_case_for_grants(case.pk)
+    qs = CaseGrant.objects.select_for_update(of=("self",)).select_related(
+        "group__agency", "content_object").filter(content_object=case, source=source,
+                                                  revoked_at__isnull=True)
+    if agency is not None:
+        qs = qs.filter(group=agency.group)
+    if source_ref is not None:
+        qs = qs.filter(source_ref=source_ref)
+    return [_revoke(g, actor=actor, reason=reason) for g in qs.order_by("id")]
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cases import selectors, services
 from cases.forms import GrantForm, RevealForm, RevokeForm
-from cases.models import AccessLevel, CaseGrant
+from cases.models import AccessLevel, CaseGrant, GrantSource
 from cases.policies import can_manage_grants, can_reveal_identity
 from common.audit import access_log_record
 from common.errors import ApplicationError, PermissionDenied, form_error_text
@@ -98,6 +98,7 @@ def case_grant(request, pk: int):
             services.case_grant_access(
                 actor=request.user, case=case, agency=form.cleaned_data["agency"],
                 level=form.cleaned_data["level"], expires_at=form.cleaned_data["expires_at"],
+                source=GrantSource.MANUAL,
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)

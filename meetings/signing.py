@@ -36,7 +36,7 @@ from cases.models import (
     EventType,
     GrantSource,
 )
-from cases.services import case_grant_access, case_revoke_access
+from cases.services import case_grant_access, case_revoke_access, case_revoke_source
 from common import documents
 from common.audit import save_with_history
 from common.errors import ApplicationError, PermissionDenied
@@ -215,13 +215,19 @@ def _set_case(case, *, actor, reason, status=None, awaiting=None):
 
 
 def _revoke_temporary(case, *, actor, reason):
-    for g in CaseGrant.objects.filter(content_object=case, revoked_at__isnull=True,
-                                      source=GrantSource.EMERGENCY_REFERRAL):
-        case_revoke_access(actor=actor, grant=g, reason=reason, check_actor=False)
+    """The meeting did not confirm the emergency: every temporary emergency-referral grant ends
+    (grants of other sources stay)."""
+    case_revoke_source(actor=actor, case=case, source=GrantSource.EMERGENCY_REFERRAL, reason=reason,
+                       check_actor=False)
+
+
+def _grant_ref(doc_code: str) -> str:
+    """The ``source_ref`` of the grants a signed minutes gives: names the document they stand on."""
+    return f"notula {doc_code}"
 
 
 def _apply_decisions(*, actor: User, meeting: Meeting, minutes: Minutes, doc_code: str, at) -> None:
-    ref = f"notula {doc_code}"
+    ref = _grant_ref(doc_code)
     # Screening outcomes become complaint outcomes (proposed ones wait for their decision).
     screened = meeting.screenings.select_related("complaint", "case")
     for s in screened.exclude(outcome=ScreeningOutcome.PROPOSED):
@@ -251,13 +257,19 @@ def _apply_decisions(*, actor: User, meeting: Meeting, minutes: Minutes, doc_cod
                     case_grant_access(actor=actor, case=case, agency=agency, level=AccessLevel.SERVICE,
                                       source=GrantSource.SIGNED_DECISION, source_ref=ref,
                                       check_actor=False)
-            if d.kind == DecisionKind.EMERGENCY_CONFIRM:
-                # Temporary emergency grants of agencies not named become permanent only if named.
-                for g in CaseGrant.objects.filter(content_object=case, revoked_at__isnull=True,
-                                                  source=GrantSource.EMERGENCY_REFERRAL):
-                    if g.group.agency.pk not in agencies:
-                        case_revoke_access(actor=actor, grant=g, reason=f"Tidak ditetapkan ({ref})",
-                                           check_actor=False)
+            # Temporary emergency grants: an agency the decision names now holds the decision's
+            # own grant (above), so its temporary one ends as confirmed; on an emergency
+            # confirmation, one it does not name loses what the referral gave. Either way only the
+            # referral's row ends: what any other source gave stays.
+            temporary = CaseGrant.objects.filter(content_object=case, revoked_at__isnull=True,
+                                                 source=GrantSource.EMERGENCY_REFERRAL)
+            for g in temporary.select_related("group__agency").order_by("id"):
+                if g.group.agency.pk in agencies:
+                    case_revoke_access(actor=actor, grant=g, check_actor=False,
+                                       reason=f"Dikukuhkan keputusan rapat ({ref})")
+                elif d.kind == DecisionKind.EMERGENCY_CONFIRM:
+                    case_revoke_access(actor=actor, grant=g, check_actor=False,
+                                       reason=f"Tidak ditetapkan ({ref})")
             _set_outcome(open_complaints, ComplaintOutcome.SELECTED, actor=actor, reason=reason)
             _set_case(case, actor=actor, status=CaseStatus.SELECTED, awaiting=False, reason=reason)
         elif d.kind in (DecisionKind.NOT_SELECT, DecisionKind.EMERGENCY_REVOKE):
@@ -272,12 +284,13 @@ def _apply_decisions(*, actor: User, meeting: Meeting, minutes: Minutes, doc_cod
 
 
 def _undo(old: Decision, *, actor: User, reason: str) -> None:
-    """An addendum supersedes ``old``: the access that decision gave is revoked (history keeps it)."""
+    """An addendum supersedes ``old``: the access that decision gave — the signed-decision grants
+    whose reference is its minutes — is revoked (history keeps it). Grants from any other source
+    (the head's own, an emergency referral, a later decision) stay."""
     document = (Minutes.objects.filter(meeting_id=old.meeting_id)
                 .values_list("document__code", flat=True).first())
-    for g in CaseGrant.objects.filter(content_object=old.case, revoked_at__isnull=True,
-                                      source=GrantSource.SIGNED_DECISION, source_ref=f"notula {document}"):
-        case_revoke_access(actor=actor, grant=g, reason=reason, check_actor=False)
+    case_revoke_source(actor=actor, case=old.case, source=GrantSource.SIGNED_DECISION,
+                       source_ref=_grant_ref(document), reason=reason, check_actor=False)
 
 
 NOT_SIGNED_YET = "Addendum hanya untuk notula yang sudah ditandatangani."

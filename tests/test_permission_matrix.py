@@ -191,3 +191,32 @@ def test_route_answers_as_the_table_says(row, role, world, client, login_verifie
 
 def test_agency_groups_exist_for_grants(world):
     assert Group.objects.filter(name="agency:a-uptd").exists()
+
+
+@pytest.mark.django_db
+def test_revoke_route_ends_one_source_and_the_agency_keeps_the_others(world, client, login_verified):
+    """Grants are per source: the row the head revokes on the case page ends that source only; the
+    third agency still sees the case through its other grant, and loses it when that ends too."""
+    from cases.models import CaseGrant, GrantSource
+
+    case = world["case"]["a"]
+    manual = world["grant"]["a"]  # the head's summary grant to agency C
+    c = manual.group.agency
+    decision = case_grant_access(actor=None, case=case, agency=c, level=AccessLevel.SERVICE,
+                                 source=GrantSource.SIGNED_DECISION, source_ref="notula NTL-MATRIKS",
+                                 check_actor=False)
+    nurse = member(c, Role.HEALTH_WORKER)
+    login_verified(client, world["users"]["head"])
+    detail = reverse("cases:detail", args=[case.pk])
+
+    def revoke(grant):
+        url = reverse("cases:revoke", kwargs={"pk": case.pk, "grant_id": grant.pk})
+        assert client.post(url, {"reason": "Layanan selesai"}).status_code == 302
+
+    revoke(decision)
+    assert CaseGrant.objects.get(pk=manual.pk).revoked_at is None
+    nurse_client = type(client)()
+    nurse_client.force_login(nurse)
+    assert nurse_client.get(detail).status_code == 200
+    revoke(manual)
+    assert nurse_client.get(detail).status_code == 404

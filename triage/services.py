@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -295,12 +296,13 @@ def emergency_refer(*, actor: User, case: Case, agencies: list[Agency], hours: i
     if complaint is None:
         complaint = (case.complaints.exclude(outcome=ComplaintOutcome.VOIDED)
                      .order_by("-received_at", "-id").first())
-    existing = {g.group_id: g for g in active_grants().filter(content_object=case)}
+    # Every source keeps its own grant; an agency that already holds, from any source, a grant at
+    # least this good and this long needs no temporary one.
+    covering = set(active_grants().filter(content_object=case, level__gte=AccessLevel.SERVICE).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gte=expires_at)).values_list("group_id", flat=True))
     grants, kept = [], []
     for agency in sorted(agencies, key=lambda a: a.code):
-        current = existing.get(agency.group_id)
-        if current is not None and current.level >= AccessLevel.SERVICE and (
-                current.expires_at is None or current.expires_at >= expires_at):
+        if agency.group_id in covering:
             kept.append(agency.code)
             continue
         grants.append(case_grant_access(

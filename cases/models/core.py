@@ -122,9 +122,15 @@ class GrantSource(models.TextChoices):
 
 
 class CaseGrant(GroupObjectPermissionBase):
-    """Access to one case for one agency (granted to the agency's group; django-guardian
-    direct foreign-key model). One row per agency and case: re-granting updates it, revoking sets
-    ``revoked_at``; simple-history keeps every state."""
+    """Access to one case for one agency from one source (granted to the agency's group;
+    django-guardian direct foreign-key model).
+
+    At most one *active* row per case, agency and source (a partial unique constraint): a signed
+    decision, an emergency referral and the head's own grant each keep their row, so ending one
+    leaves the others. Re-granting the same source updates its active row; granting it again after
+    it was revoked opens a new row. Rows are never deleted: a revoked row keeps ``revoked_at`` and
+    simple-history keeps every state. The agency's level is the highest of its active rows
+    (cases.policies)."""
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="grants")
     level = models.PositiveSmallIntegerField(_("tingkat akses"), choices=AccessLevel.choices)
@@ -145,6 +151,15 @@ class CaseGrant(GroupObjectPermissionBase):
         verbose_name = _("hak akses kasus")
         verbose_name_plural = _("hak akses kasus")
         indexes = [models.Index(fields=["group", "content_object"])]
+        # guardian's base declares unique_together (group, permission, content_object): one row per
+        # agency and case. Grants are per source and revoked rows stay, so that is dropped here and
+        # replaced by one active row per (case, agency, source).
+        unique_together = ()
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "group", "source"],
+                                    condition=Q(revoked_at__isnull=True),
+                                    name="one_active_grant_per_source"),
+        ]
 
     @property
     def case(self) -> Case:

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from agencies.models import Role, SigningDelegation
 from cases.models import AccessLevel, CaseEvent, CaseGrant, CaseStatus, EventType, GrantSource
+from cases.policies import case_access_level
 from cases.selectors import case_get_for_user
 from common import documents
 from common import signing as doc_signing
@@ -143,10 +144,16 @@ def test_emergency_confirmation_keeps_named_and_revokes_unnamed_temporary_grants
     services.meeting_close(actor=team.sekretaris, meeting=meeting)
     services.minutes_mark_ready(actor=team.sekretaris, meeting=meeting)
     sign(meeting, team.ketua)
-    kept = CaseGrant.objects.get(content_object=case, group=rsud.group)
+    # Grants are per source: the named agency's access now stands on the decision's own grant
+    # (its temporary emergency row ended as confirmed and stays as history).
+    kept = CaseGrant.objects.get(content_object=case, group=rsud.group, revoked_at__isnull=True)
     dropped = CaseGrant.objects.get(content_object=case, group=polres.group)
     assert kept.revoked_at is None and kept.expires_at is None
     assert dropped.revoked_at is not None
+    assert kept.source == GrantSource.SIGNED_DECISION
+    confirmed = CaseGrant.objects.get(content_object=case, group=rsud.group,
+                                      source=GrantSource.EMERGENCY_REFERRAL)
+    assert confirmed.revoked_at is not None and "Dikukuhkan" in confirmed.revoke_reason
 
 
 def test_unsigned_minutes_change_nothing(ready, rsud):
@@ -281,3 +288,62 @@ def test_an_addendum_supersedes_a_decision_and_revokes_what_it_gave(ready, team,
     assert CaseGrant.objects.get(content_object=case_a, group=polres.group).revoked_at is None
     with original.document.pdf.open("rb") as fh:
         assert doc_signing.verify_pdf(fh.read()).ok  # the original document is untouched
+
+
+# --- grants per source (issue 10, step 2) -----------------------------------------------------------
+
+def test_an_addendum_revokes_only_what_the_superseded_decision_gave(ready, team, uptd, rsud, polres):
+    # Given the head's own summary grant to the hospital before the meeting,
+    from cases.services import case_grant_access
+    from meetings.signing import addendum_create
+
+    meeting, case_a, _ = ready
+    nurse = member(rsud, Role.HEALTH_WORKER)
+    case_grant_access(actor=member(uptd, Role.HEAD), case=case_a, agency=rsud, level=AccessLevel.SUMMARY,
+                      source=GrantSource.MANUAL)
+    # the signed decision makes the hospital a serving agency (its own grant, beside the head's),
+    sign(meeting, team.ketua)
+    assert case_access_level(nurse, case_a) == AccessLevel.SERVICE
+    # and an addendum replaces the hospital by the police.
+    addendum = addendum_create(actor=team.sekretaris, minutes=meeting.minutes)
+    services.meeting_open(actor=team.sekretaris, meeting=addendum, attendee_ids=team.ids)
+    services.decision_record(actor=team.sekretaris, meeting=addendum, case=case_a,
+                             kind=DecisionKind.SELECT, serving_agencies=[polres], coordinator_agency=uptd)
+    services.meeting_close(actor=team.sekretaris, meeting=addendum)
+    services.minutes_mark_ready(actor=team.sekretaris, meeting=addendum)
+    sign(addendum, team.ketua, otp=code(device_for(team.ketua), offset=1))
+    # Only the superseded decision's grant ends: the head's summary grant stands.
+    rows = CaseGrant.objects.filter(content_object=case_a, group=rsud.group)
+    assert rows.get(source=GrantSource.SIGNED_DECISION).revoked_at is not None
+    assert rows.get(source=GrantSource.MANUAL).revoked_at is None
+    assert case_access_level(nurse, case_a) == AccessLevel.SUMMARY
+
+
+def test_revoking_an_emergency_at_the_meeting_ends_only_the_temporary_grants(team, uptd, rsud):
+    from cases.services import case_grant_access
+    from triage.services import emergency_refer, triage_record
+
+    head = member(uptd, Role.HEAD)
+    nurse = member(rsud, Role.HEALTH_WORKER)
+    c = register(uptd, name="Dewi Empat", nik="")
+    case = c.case
+    case_grant_access(actor=head, case=case, agency=rsud, level=AccessLevel.SUMMARY,
+                      source=GrantSource.MANUAL)
+    triage_record(actor=head, complaint=c, emergency_conditions=["severe_injury"], complexity_conditions=[],
+                  needs_multiple_services=True, cross_region=False)
+    emergency_refer(actor=head, case=case, agencies=[rsud], hours=72)
+    # The referral adds its own temporary row; the head's grant is untouched.
+    assert set(CaseGrant.objects.filter(content_object=case, group=rsud.group, revoked_at__isnull=True)
+               .values_list("source", flat=True)) == {GrantSource.MANUAL, GrantSource.EMERGENCY_REFERRAL}
+    assert case_access_level(nurse, case) == AccessLevel.SERVICE
+    meeting = make_meeting(team)
+    services.meeting_open(actor=team.sekretaris, meeting=meeting, attendee_ids=team.ids)
+    services.decision_record(actor=team.sekretaris, meeting=meeting, case=case,
+                             kind=DecisionKind.EMERGENCY_REVOKE, reason="Tidak memenuhi kriteria darurat")
+    services.meeting_close(actor=team.sekretaris, meeting=meeting)
+    services.minutes_mark_ready(actor=team.sekretaris, meeting=meeting)
+    sign(meeting, team.ketua)
+    rows = CaseGrant.objects.filter(content_object=case, group=rsud.group)
+    assert rows.get(source=GrantSource.EMERGENCY_REFERRAL).revoked_at is not None
+    assert rows.get(source=GrantSource.MANUAL).revoked_at is None
+    assert case_access_level(nurse, case) == AccessLevel.SUMMARY
