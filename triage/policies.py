@@ -3,7 +3,7 @@
 Seeing the triage page needs the same level as the case page (``summary``): it shows the case
 number, initials, conditions and steps — never identity. Acting needs more:
 
-- record a triage or an SOP step: a case-work member of the complaint's receiving agency;
+- record a triage: a case-work member of the complaint's receiving agency (SOP steps: sops.policies);
 - override the risk, refer an emergency: the head of the receiving agency.
 """
 
@@ -25,10 +25,6 @@ def is_receiving_head(user, agency_id: int) -> bool:
 
 
 def can_triage(user, complaint) -> bool:
-    return is_receiving_staff(user, complaint.receiving_agency_id)
-
-
-def can_record_sop_step(user, complaint) -> bool:
     return is_receiving_staff(user, complaint.receiving_agency_id)
 
 

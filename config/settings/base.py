@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "common",
     "agencies",
     "cases",
+    "sops",
     "triage",
     "meetings",
     "terminations",
