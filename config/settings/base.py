@@ -213,6 +213,11 @@ SIGNING_CA_CERT_FILE = env("SIGNING_CA_CERT_FILE", default=str(BASE_DIR / "var" 
 SIGNING_CA_KEY_FILE = env("SIGNING_CA_KEY_FILE", default=str(BASE_DIR / "var" / "ca" / "ca.key"))
 SIGNING_MASTER_KEY = env("SIGNING_MASTER_KEY", default="ZGV2LW9ubHktc2lnbmluZy1tYXN0ZXIta2V5LTAwMDA=")
 
+# --- working days ------------------------------------------------------------------------------------
+# From this month on, the admin also warns when next year's collective leave is not entered yet
+# (the joint decree for a year usually appears in the September before it). docs/workdays.md
+WORKDAYS_NEXT_YEAR_WARNING_MONTH = env.int("WORKDAYS_NEXT_YEAR_WARNING_MONTH", default=10)
+
 # --- REST API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
