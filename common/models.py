@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -67,6 +68,28 @@ class Notification(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "dedupe_key"],
                                                name="one_notification_per_key")]
         indexes = [models.Index(fields=["user", "read_at"])]
+
+
+class DeadlineAlert(models.Model):
+    """An alert of a deadline rule (``common.deadlines``) that keeps no alert table of its own.
+    Append-only; one row per (rule, subject, kind, window) by constraint. The subject is named by
+    its id only: the rule knows its model."""
+
+    rule = models.CharField(max_length=60)
+    subject_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=30)
+    window = models.DateTimeField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("peringatan tenggat")
+        verbose_name_plural = _("peringatan tenggat")
+        constraints = [models.UniqueConstraint(fields=["rule", "subject_id", "kind", "window"],
+                                               name="one_deadline_alert_per_window")]
+
+    def __str__(self) -> str:
+        return f"{self.rule} #{self.subject_id} {self.kind} {self.window:%Y-%m-%d %H:%M}"
 
 
 class SignerCertificate(models.Model):
