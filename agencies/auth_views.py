@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import base64
-import io
 import secrets
 from urllib.parse import urlencode
 
-import qrcode
-import qrcode.image.svg
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -31,6 +28,7 @@ from knox.models import AuthToken
 from agencies.reauth import verify_totp
 from agencies.selectors import user_context
 from common.middleware import IDLE_FLAG
+from common.qr import qr_svg_data_uri
 
 LOGIN_INVALID = gettext_lazy(
     "Nama pengguna atau kata sandi salah. Periksa kembali lalu coba lagi. "
@@ -115,13 +113,6 @@ def otp_verify(request):
     return render(request, "registration/otp_verify.html", {"form": form, "next": nxt})
 
 
-def _qr_svg(uri: str) -> str:
-    img = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    buf = io.BytesIO()
-    img.save(buf)
-    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode()
-
-
 @never_cache
 @login_required
 def otp_enrol(request):
@@ -144,7 +135,8 @@ def otp_enrol(request):
         form.add_error("otp_token", OTP_ENROL_MISMATCH)
     secret_b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(request, "registration/otp_enrol.html", {
-        "form": form, "qr": _qr_svg(device.config_url), "secret": secret_b32, "next": nxt,
+        "form": form, "qr": qr_svg_data_uri(device.config_url, box_size=8, border=4), "secret": secret_b32,
+        "next": nxt,
     })
 
 

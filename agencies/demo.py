@@ -286,7 +286,7 @@ def _more_states(agencies, users, now, *, first_case):
 
 def _signing(users: dict[str, User]) -> None:
     """A development CA and signer certificates for those who sign minutes."""
-    from common.signing import certificate_for, load_ca
+    from documents.signing import certificate_for, load_ca
 
     load_ca()
     for username, position in (("tp.ketua", "Ketua Tim Percepatan"),

@@ -12,7 +12,7 @@ Both must run **outside** any transaction of the action they protect. Their fail
 (django-axes' attempt rows, django-otp's ``throttling_failure_count``) are written as the check fails
 and must outlive the refusal that follows: inside the action's ``transaction.atomic`` they would be
 rolled back with it, and the password and the code could be guessed without limit. A service that
-re-authenticates (``meetings.signing.minutes_sign``) calls ``reauthenticate`` first and opens its
+re-authenticates (``documents.registry.document_sign``) calls ``reauthenticate`` first and opens its
 transaction only after it returned.
 """
 

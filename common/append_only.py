@@ -15,10 +15,10 @@ overwrite identity in place — the rows, their dates and actors stay.
 migration operation (:class:`AppendOnly`) installs it from the model state, so a table's
 rewritable columns are derived from its encrypted fields, not typed by hand. pgtrigger would add
 a dependency, need registering on every generated history model, and bring its own bypass
-(``pgtrigger.ignore``) — a second door. The frozen-minutes triggers (meetings 0003) stay as they
-are. ``tests/common/test_append_only.py`` derives the set of tables from the models (every
-history model, the five trail models) and fails for any table whose trigger is missing or out of
-date, printing the operation to add.
+(``pgtrigger.ignore``) — a second door. Signed documents are frozen by their own triggers
+(documents.freeze). ``tests/common/test_append_only.py`` derives the set of tables from the models
+(every history model, the five trail models) and fails for any table whose trigger is missing or
+out of date, printing the operation to add.
 
 **Not covered, on purpose.** ``TRUNCATE`` fires no row trigger: the test runner empties tables
 with it between transactional tests. In production the application's database role must not be

@@ -29,29 +29,40 @@ class DecryptionError(Exception):
     """Raised when a value cannot be decrypted. The message never contains the value."""
 
 
-@lru_cache(maxsize=8)
-def _parse_keys(raw: tuple[str, ...]) -> tuple[str, dict[str, bytes]]:
+def parse_keyring(entries, *, setting: str, exact_bytes: int | None = 32,
+                  min_bytes: int = 32) -> tuple[str, dict[str, bytes]]:
+    """(primary key id, {key id: key}) from ``keyid:base64`` entries, the first being the primary.
+
+    Shared by every key ring of the deployment (field encryption here, the signing-key envelope in
+    documents.envelope) so that they read, refuse and rotate alike."""
     keys: dict[str, bytes] = {}
     primary = ""
-    for item in raw:
+    for item in entries:
         key_id, _, b64 = item.strip().partition(":")
         if not KEY_ID_RE.fullmatch(key_id) or not b64:
-            raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS entries must read 'keyid:base64key' "
+            raise ImproperlyConfigured(f"{setting} entries must read 'keyid:base64key' "
                                        "(key id: letters, digits, '_' or '-').")
         if key_id in keys:
             # Two different keys under one id would make old values undecryptable at random.
-            raise ImproperlyConfigured(f"Field encryption key id {key_id!r} is listed twice.")
+            raise ImproperlyConfigured(f"{setting}: key id {key_id!r} is listed twice.")
         try:
             key = base64.b64decode(b64)
         except ValueError:
-            raise ImproperlyConfigured(f"Field encryption key {key_id!r} is not valid base64.") from None
-        if len(key) != 32:
-            raise ImproperlyConfigured(f"Field encryption key {key_id!r} must be 32 bytes.")
+            raise ImproperlyConfigured(f"{setting}: key {key_id!r} is not valid base64.") from None
+        if exact_bytes is not None and len(key) != exact_bytes:
+            raise ImproperlyConfigured(f"{setting}: key {key_id!r} must be {exact_bytes} bytes.")
+        if len(key) < min_bytes:
+            raise ImproperlyConfigured(f"{setting}: key {key_id!r} must be at least {min_bytes} bytes.")
         keys[key_id] = key
         primary = primary or key_id
     if not keys:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty.")
+        raise ImproperlyConfigured(f"{setting} is empty.")
     return primary, keys
+
+
+@lru_cache(maxsize=8)
+def _parse_keys(raw: tuple[str, ...]) -> tuple[str, dict[str, bytes]]:
+    return parse_keyring(raw, setting="FIELD_ENCRYPTION_KEYS")
 
 
 def keyring() -> tuple[str, dict[str, bytes]]:

@@ -1,4 +1,4 @@
-"""Shared records: the access log, notifications, signing registry and the working-day calendar."""
+"""Shared records: the access log, notifications, deadline alerts and the working-day calendar."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -90,59 +90,6 @@ class DeadlineAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} #{self.subject_id} {self.kind} {self.window:%Y-%m-%d %H:%M}"
-
-
-class SignerCertificate(models.Model):
-    """A signer's certificate from the deployment's internal CA. The private key is stored encrypted
-    under SIGNING_MASTER_KEY and decrypted only inside the re-authenticated signing step."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                             related_name="signer_certificates")
-    serial = models.CharField(max_length=64, unique=True)
-    subject = models.CharField(max_length=300)
-    cert_pem = models.TextField()
-    encrypted_key = models.TextField()
-    not_before = models.DateTimeField()
-    not_after = models.DateTimeField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-not_after"]
-        verbose_name = _("sertifikat penandatangan")
-        verbose_name_plural = _("sertifikat penandatangan")
-
-    def __str__(self) -> str:
-        return f"{self.subject} ({self.serial[:12]})"
-
-
-class SignedDocument(models.Model):
-    """Every document someone signs, as stored at signing: the exact PDF, its SHA-256 and the short
-    code printed (and in the QR) on it. The public verification page reads only this table and shows
-    no victim identity and no case details."""
-
-    code = models.CharField(_("kode dokumen"), max_length=20, unique=True)
-    kind = models.CharField(max_length=40)
-    title = models.CharField(max_length=200)
-    object_type = models.CharField(max_length=60)
-    object_id = models.CharField(max_length=64)
-    pdf = models.FileField(upload_to="signed/")
-    sha256 = models.CharField(max_length=64, unique=True)
-    content_hash = models.CharField(max_length=64)
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    signer_name = models.CharField(max_length=200)
-    signer_position = models.CharField(max_length=200)
-    signed_at = models.DateTimeField()
-    subject_date = models.DateField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-signed_at"]
-        verbose_name = _("dokumen bertanda tangan")
-        verbose_name_plural = _("dokumen bertanda tangan")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
-
-    def __str__(self) -> str:
-        return self.code
 
 
 class ClosedDayKind(models.TextChoices):

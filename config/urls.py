@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from agencies import views as agency_views
-from common import verify_views
+from documents import verification
 
 urlpatterns = [
     path("", agency_views.home, name="home"),
@@ -15,7 +15,7 @@ urlpatterns = [
     path("notifikasi/", include("common.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", agency_views.healthz, name="healthz"),
-    path("verifikasi/", verify_views.verify, name="verify"),
+    path("verifikasi/", verification.verify, name="verify"),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

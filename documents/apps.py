@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DocumentsConfig(AppConfig):
-    """Official letters and documents of the agencies: their numbers (and, later, the PDF and
-    signing pipeline). Sits above ``agencies``; ``common`` never imports it."""
+    """Official letters and documents of the agencies: their numbers, the PDF and signing pipeline,
+    the signed-document registry and verification. Sits above ``agencies``; ``common`` never
+    imports it."""
 
     name = "documents"
     verbose_name = _("Dokumen")

@@ -1,20 +1,23 @@
 """Signing the minutes (SKB E.1.c): a selection is valid and binding only when it stands in minutes
 with a decision log signed by the presiding officer or a designated official.
 
-``minutes_sign`` re-authenticates the signer (password + a fresh TOTP code, ``agencies.reauth``)
-before its transaction opens, so that wrong passwords count towards the django-axes lockout and
-wrong codes towards django-otp's throttling even though the signature is refused. Then, in one
-transaction, it checks that the document shown is the document signed (canonical content hash),
-renders the PDF, signs it (PAdES, common.signing), stores it with its SHA-256, freezes the minutes,
-and puts every decision into effect. Database triggers (migration 0004) refuse any later UPDATE or
-DELETE of signed minutes, their decisions, attendance and action-item definitions.
+The minutes are one kind of signed document (:class:`MinutesDocument`), signed through the one
+service every signed document uses, ``documents.registry.document_sign``: the signer re-authenticates
+(password + a fresh TOTP code, ``agencies.reauth``) before the transaction opens, so that wrong
+passwords count towards the django-axes lockout and wrong codes towards django-otp's throttling even
+though the signature is refused. Then, in one transaction, it checks that the document shown is the
+document signed (canonical content hash), renders the PDF, signs it (PAdES), registers it with its
+SHA-256, freezes the minutes and puts every decision into effect. Database triggers
+(documents.freeze, migration 0006) refuse any later change of signed minutes, their decisions
+(except stamping ``applied_at`` once, when they take effect), serving agencies, attendance and
+action-item definitions.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -23,7 +26,6 @@ from django.utils import timezone
 from agencies.models import User
 from agencies.reauth import BAD_PASSWORD as BAD_PASSWORD  # re-exported: the sign page and tests
 from agencies.reauth import BAD_TOTP as BAD_TOTP
-from agencies.reauth import reauthenticate
 from agencies.selectors import active_delegation_for
 from cases.events import case_event_record
 from cases.lifecycle import case_status_allowed, case_status_change, complaint_outcome_set
@@ -37,11 +39,10 @@ from cases.models import (
     GrantSource,
 )
 from cases.services import case_grant_access, case_revoke_access, case_revoke_source
-from common import documents
 from common.audit import save_with_history
 from common.errors import ApplicationError, PermissionDenied
-from common.pdf import qr_data_uri, render_pdf
-from common.signing import get_signer
+from documents.freeze import Freeze
+from documents.registry import DocumentKind, Signature, document_sign, kind_register
 from meetings.models import (
     ActionItem,
     AgendaStatus,
@@ -114,17 +115,6 @@ def minutes_content_hash(meeting: Meeting) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def minutes_render_pdf(meeting: Meeting, *, code: str, signer: User, position: str,
-                       signed_at: datetime) -> bytes:
-    ctx = minutes_context(meeting)
-    ctx.update({
-        "for_pdf": True, "code": code, "verify_url": documents.verification_url(code),
-        "qr": qr_data_uri(documents.verification_url(code)),
-        "signer_name": signer.display_name, "signer_position": position, "signed_at": signed_at,
-    })
-    return render_pdf("meetings/minutes_pdf.html", ctx)
-
-
 # --- who signs -------------------------------------------------------------------------------------
 
 def signer_position(*, actor: User, meeting: Meeting, day=None) -> str | None:
@@ -150,53 +140,79 @@ def _may_sign(*, actor: User, meeting: Meeting, minutes: Minutes) -> str:
     return position
 
 
-# --- signing ---------------------------------------------------------------------------------------
+# --- the document kind ------------------------------------------------------------------------
+
+def _put_decisions_into_effect(signature: Signature) -> None:
+    """The minutes' effect: every decision they carry takes effect (_apply_decisions, below)."""
+    minutes = signature.obj
+    _apply_decisions(actor=signature.actor, meeting=minutes.meeting, minutes=minutes,
+                     doc_code=signature.code, at=signature.signed_at)
+
+
+class MinutesDocument(DocumentKind):
+    """Minutes with their decision log. Signing freezes the minutes, the meeting's attendance, its
+    decisions (with their serving agencies) and action items; follow-ups stay writable."""
+
+    code = "minutes"
+    model = Minutes
+    template_name = "meetings/minutes_pdf.html"
+    reason = "Pengesahan notula dan log keputusan"
+    freeze = Freeze(
+        flag="document",
+        rows=("meeting__attendance", "meeting__decisions", "meeting__decisions__serving_agencies",
+              "meeting__action_items"),
+        # Signing puts each decision into effect and stamps the time, once.
+        once={"meeting__decisions": ("applied_at",)},
+    )
+    already_signed = ALREADY_SIGNED
+    content_changed = CONTENT_CHANGED
+
+    def fetch(self, obj: Minutes, *, lock: bool) -> Minutes:
+        if lock:  # the meeting first, then its minutes: the order every meeting service locks in
+            Meeting.objects.select_for_update(of=("self",)).filter(minutes__pk=obj.pk).get()
+            return (Minutes.objects.select_for_update(of=("self",))
+                    .select_related("meeting__presiding_officer").get(pk=obj.pk))
+        return Minutes.objects.select_related("meeting__presiding_officer").get(pk=obj.pk)
+
+    def signer_position(self, *, actor: User, obj: Minutes) -> str:
+        return _may_sign(actor=actor, meeting=obj.meeting, minutes=obj)
+
+    def content_hash(self, obj: Minutes) -> str:
+        return minutes_content_hash(obj.meeting)
+
+    def context(self, obj: Minutes) -> dict:
+        return minutes_context(obj.meeting)
+
+    def title(self, obj: Minutes) -> str:
+        return f"Notula {obj.meeting.title}"
+
+    def subject_date(self, obj: Minutes):
+        return timezone.localdate(obj.meeting.starts_at)
+
+    def mark_signed(self, signature: Signature) -> list[str]:
+        minutes = signature.obj
+        minutes.status = MinutesStatus.SIGNED
+        minutes.signed_at = signature.signed_at
+        minutes.signed_by = signature.actor
+        minutes.signer_position = signature.position
+        minutes.content_hash = signature.content_hash
+        return ["status", "signed_at", "signed_by", "signer_position", "content_hash", "updated_at"]
+
+    effects = (_put_decisions_into_effect,)
+
+
+MINUTES = kind_register(MinutesDocument())
+
+
 
 def minutes_sign(*, actor: User, meeting: Meeting, password: str, otp_token: str, shown_hash: str,
                  request: HttpRequest) -> Minutes:
-    """Sign ``meeting``'s minutes as ``actor``, who re-authenticates on ``request``.
-
-    Who may sign is checked first (someone who may not sign has nothing to guess, and a code is not
-    spent on a refusal), then the password and the code — outside any transaction, so their failure
-    counters persist (agencies.reauth) — and only then does the signing transaction open, which
-    checks everything again under the row locks."""
-    current = Meeting.objects.select_related("minutes", "presiding_officer").get(pk=meeting.pk)
-    _may_sign(actor=actor, meeting=current, minutes=current.minutes)
-    reauthenticate(request=request, user=actor, password=password, otp_token=otp_token)
-    return _minutes_sign_authenticated(actor=actor, meeting=meeting, shown_hash=shown_hash)
-
-
-@transaction.atomic
-def _minutes_sign_authenticated(*, actor: User, meeting: Meeting, shown_hash: str) -> Minutes:
-    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("presiding_officer").get(
-        pk=meeting.pk)
-    minutes = Minutes.objects.select_for_update().get(meeting=meeting)
-    position = _may_sign(actor=actor, meeting=meeting, minutes=minutes)
-    content_hash = minutes_content_hash(meeting)
-    if shown_hash != content_hash:
-        raise ApplicationError(CONTENT_CHANGED)
-
-    signed_at = timezone.now()
-    code = documents.new_document_code()
-    pdf = minutes_render_pdf(meeting, code=code, signer=actor, position=position, signed_at=signed_at)
-    signed_pdf = get_signer().sign_pdf(pdf, user=actor, reason="Pengesahan notula dan log keputusan",
-                                       location="Jakarta", signed_at=signed_at)
-    doc = documents.document_register(
-        code=code, kind="minutes", title=f"Notula {meeting.title}", obj=minutes, pdf=signed_pdf,
-        content_hash=content_hash, signer=actor, signer_name=actor.display_name,
-        signer_position=position, signed_at=signed_at, subject_date=timezone.localdate(meeting.starts_at),
-    )
-    # Decisions first: once the minutes row says "signed", the triggers freeze everything.
-    _apply_decisions(actor=actor, meeting=meeting, minutes=minutes, doc_code=code, at=signed_at)
-    minutes.status = MinutesStatus.SIGNED
-    minutes.signed_at = signed_at
-    minutes.signed_by = actor
-    minutes.signer_position = position
-    minutes.content_hash = content_hash
-    minutes.document = doc
-    save_with_history(minutes, actor=actor, update_fields=[
-        "status", "signed_at", "signed_by", "signer_position", "content_hash", "document", "updated_at"])
-    return minutes
+    """Sign ``meeting``'s minutes as ``actor``, who re-authenticates on ``request``
+    (documents.registry.document_sign: who may sign first, then the password and code outside any
+    transaction, then the signing transaction, which checks everything again under the locks)."""
+    minutes = Minutes.objects.only("pk").get(meeting_id=meeting.pk)
+    return document_sign(request=request, actor=actor, kind=MINUTES, obj=minutes, password=password,
+                         otp_token=otp_token, shown_content_hash=shown_hash)
 
 
 def _set_outcome(complaints, outcome, *, actor, reason):

@@ -74,7 +74,7 @@ def login_verified():
 @pytest.fixture
 def signing_ca(tmp_path, settings):
     """A development signing CA and private file storage in a temporary folder (never var/)."""
-    from common import signing
+    from documents import signing
 
     settings.SIGNING_CA_CERT_FILE = str(tmp_path / "ca.pem")
     settings.SIGNING_CA_KEY_FILE = str(tmp_path / "ca.key")

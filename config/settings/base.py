@@ -46,13 +46,13 @@ INSTALLED_APPS = [
     # Terpadu
     "common",
     "agencies",
+    "documents",
     "cases",
     "sops",
     "triage",
     "meetings",
     "terminations",
     "reports",
-    "documents",
 ]
 
 MIDDLEWARE = [
@@ -225,10 +225,14 @@ FIELD_ENCRYPTION_KEYS = env.list(
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default="ZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5LTAwMDAwMDA=")
 # Public verification page: requests per client address (django-ratelimit syntax).
 VERIFY_RATE_LIMIT = env("VERIFY_RATE_LIMIT", default="30/m")
-DOCUMENT_SIGNER_BACKEND = env("DOCUMENT_SIGNER_BACKEND", default="common.signing.InternalCASigner")
+DOCUMENT_SIGNER_BACKEND = env("DOCUMENT_SIGNER_BACKEND", default="documents.signing.InternalCASigner")
 SIGNING_CA_CERT_FILE = env("SIGNING_CA_CERT_FILE", default=str(BASE_DIR / "var" / "ca" / "ca.pem"))
 SIGNING_CA_KEY_FILE = env("SIGNING_CA_KEY_FILE", default=str(BASE_DIR / "var" / "ca" / "ca.key"))
 SIGNING_MASTER_KEY = env("SIGNING_MASTER_KEY", default="ZGV2LW9ubHktc2lnbmluZy1tYXN0ZXIta2V5LTAwMDA=")
+# SIGNING_KEYS: comma-separated "keyid:base64 (>= 32 bytes)"; the first wraps signer and CA keys
+# (documents.envelope). Empty: the one key "master" = SIGNING_MASTER_KEY. To rotate, put a new key
+# first, keep the old ones, run `manage.py rewrap_signing_keys`, then drop the old ones.
+SIGNING_KEYS = env.list("SIGNING_KEYS", default=[])
 
 # --- working days and letter numbers ----------------------------------------------------------------
 # From this month on, the admin also warns when next year's collective leave is not entered yet

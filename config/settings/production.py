@@ -17,7 +17,9 @@ CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY")
-SIGNING_MASTER_KEY = env("SIGNING_MASTER_KEY")
+SIGNING_KEYS = env.list("SIGNING_KEYS", default=[])
+# Required unless SIGNING_KEYS names the key ring; then only keys wrapped before the envelope need it.
+SIGNING_MASTER_KEY = env("SIGNING_MASTER_KEY") if not SIGNING_KEYS else env("SIGNING_MASTER_KEY", default="")
 EMAIL_CONFIG = env.email("EMAIL_URL")
 vars().update(EMAIL_CONFIG)
 SITE_URL = env("SITE_URL")

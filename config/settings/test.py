@@ -18,3 +18,5 @@ AXES_FAILURE_LIMIT = 5
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 AXES_VERBOSE = False
+# A second, test-only document kind (tests/documents/test_document_sign.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.fakedocs"]  # noqa: F405

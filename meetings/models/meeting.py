@@ -180,7 +180,7 @@ class Minutes(models.Model):
     signer_position = models.CharField(_("jabatan penanda tangan"), max_length=200, blank=True)
     #: Canonical hash of the content that was shown and signed (meetings/signing.py).
     content_hash = models.CharField(max_length=64, blank=True)
-    document = models.OneToOneField("common.SignedDocument", on_delete=models.PROTECT, null=True,
+    document = models.OneToOneField("documents.SignedDocument", on_delete=models.PROTECT, null=True,
                                     blank=True, related_name="minutes")
     #: An addendum corrects signed minutes: it references them and may supersede their decisions.
     amends = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,

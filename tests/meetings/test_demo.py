@@ -16,7 +16,7 @@ def test_the_demo_has_what_a_meeting_needs():
     assert past.count() == 2
     # The older meeting's minutes are signed and verify; last week's wait for the signature.
     assert {m.minutes.status for m in past} == {MinutesStatus.SIGNED, MinutesStatus.READY}
-    from common.documents import verify_code
+    from documents.verification import verify_code
 
     signed = next(m.minutes for m in past if m.minutes.status == MinutesStatus.SIGNED)
     assert verify_code(signed.document.code).status == "valid"

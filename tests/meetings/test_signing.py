@@ -22,10 +22,10 @@ from agencies.models import Role, SigningDelegation
 from cases.models import AccessLevel, CaseEvent, CaseGrant, CaseStatus, EventType, GrantSource
 from cases.policies import case_access_level
 from cases.selectors import case_get_for_user
-from common import documents
-from common import signing as doc_signing
 from common.errors import ApplicationError, PermissionDenied
 from common.models import AccessAction, AccessLog
+from documents import registry as documents
+from documents import signing as doc_signing
 from meetings import services
 from meetings.models import DecisionKind, FollowUp, MinutesStatus
 from meetings.signing import (

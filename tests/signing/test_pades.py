@@ -6,8 +6,8 @@ import pytest
 from pypdf import PdfReader
 
 from agencies.models import Role
-from common import signing
-from common.pdf import render_pdf
+from documents import signing
+from documents.pdf import render_pdf
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db

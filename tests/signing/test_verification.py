@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Role
-from common import documents, signing
-from common.pdf import render_pdf
+from documents import registry as documents
+from documents import signing
+from documents.pdf import render_pdf
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db

@@ -5,12 +5,8 @@ renders in well under a second and may be rendered inline for the signer's previ
 
 from __future__ import annotations
 
-import base64
-import io
 from pathlib import Path
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.template.loader import render_to_string
 
@@ -27,10 +23,3 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     html = render_html(template_name, context)
     # base_url points at our own static folder: no network, fonts and CSS from the repository.
     return HTML(string=html, base_url=str(STATIC_DIR) + "/").write_pdf()
-
-
-def qr_data_uri(text: str) -> str:
-    img = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=6, border=1)
-    buf = io.BytesIO()
-    img.save(buf)
-    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode()

@@ -12,6 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0001_initial'),
+        ('documents', '0001_signed_documents'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

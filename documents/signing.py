@@ -4,20 +4,19 @@ The ``Signer`` interface is what services call; ``InternalCASigner`` is today's 
 A certified signature service (BSrE) or a hardware token replaces it by setting
 ``DOCUMENT_SIGNER_BACKEND`` to another class with the same ``sign_pdf`` method.
 
-Key material:
+Key material (never derived from SECRET_KEY):
 - the CA certificate and its private key come from files named by ``SIGNING_CA_CERT_FILE`` and
-  ``SIGNING_CA_KEY_FILE`` (the key PEM encrypted with ``SIGNING_MASTER_KEY``); outside production a
-  development CA is created there on first use;
-- each signer's private key is stored in ``SignerCertificate.encrypted_key`` (AES-GCM under a key
-  derived from ``SIGNING_MASTER_KEY``, never from SECRET_KEY) and decrypted only in ``sign_pdf``.
+  ``SIGNING_CA_KEY_FILE`` (the key wrapped by documents.envelope; a PEM written before the envelope
+  is still read); outside production a development CA is created there on first use;
+- each signer's private key is stored in ``SignerCertificate.encrypted_key``, wrapped by
+  documents.envelope, and unwrapped only in ``sign_pdf``.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import io
 import os
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -26,39 +25,16 @@ from typing import Protocol
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from common.models import SignerCertificate
+from documents import envelope
+from documents.models import SignerCertificate
 
 CERT_VALIDITY = timedelta(days=365 * 2)
-
-
-# --- master key ------------------------------------------------------------------------------------
-
-def _master_key() -> bytes:
-    raw = base64.b64decode(settings.SIGNING_MASTER_KEY)
-    if len(raw) < 32:
-        raise ImproperlyConfigured("SIGNING_MASTER_KEY must be at least 32 bytes (base64).")
-    return hashlib.sha256(b"terpadu-signing-key-wrap:" + raw).digest()
-
-
-def _wrap(data: bytes) -> str:
-    nonce = os.urandom(12)
-    return base64.b64encode(nonce + AESGCM(_master_key()).encrypt(nonce, data, b"signer-key")).decode()
-
-
-def _unwrap(token: str) -> bytes:
-    blob = base64.b64decode(token)
-    return AESGCM(_master_key()).decrypt(blob[:12], blob[12:], b"signer-key")
-
-
-def _ca_password() -> bytes:
-    return base64.b64encode(hashlib.sha256(b"terpadu-ca:" + _master_key()).digest())
 
 
 # --- the CA ----------------------------------------------------------------------------------------
@@ -106,11 +82,35 @@ def create_dev_ca(*, common_name: str = "Terpadu Development CA",
     cert_path.parent.mkdir(parents=True, exist_ok=True)
     key_path.parent.mkdir(parents=True, exist_ok=True)
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(_ca_password())))
-    os.chmod(key_path, 0o600)
+    ca_key_write(key_path, wrapped_ca_key(key))
     return CertificateAuthority(cert=cert, key=key)
+
+
+def wrapped_ca_key(key: ec.EllipticCurvePrivateKey) -> bytes:
+    der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    return envelope.wrap(der, purpose=envelope.CA_KEY).encode() + b"\n"
+
+
+def ca_key_write(path: Path, content: bytes) -> None:
+    """Write the CA key file whole or not at all (a temporary file renamed over it), mode 0600."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ca-key-")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def ca_key_read(content: bytes) -> ec.EllipticCurvePrivateKey:
+    """The CA key from its file: an envelope token, or a PEM from before the envelope."""
+    if content.lstrip().startswith(b"-----BEGIN"):
+        return serialization.load_pem_private_key(content, password=envelope.legacy_ca_password())
+    der = envelope.unwrap(content.decode("ascii").strip(), purpose=envelope.CA_KEY)
+    return serialization.load_der_private_key(der, password=None)
 
 
 def load_ca(*, create_if_missing: bool | None = None) -> CertificateAuthority:
@@ -124,8 +124,7 @@ def load_ca(*, create_if_missing: bool | None = None) -> CertificateAuthority:
                 f"(looked for {cert_path} and {key_path}).")
         return create_dev_ca()
     cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-    key = serialization.load_pem_private_key(key_path.read_bytes(), password=_ca_password())
-    return CertificateAuthority(cert=cert, key=key)
+    return CertificateAuthority(cert=cert, key=ca_key_read(key_path.read_bytes()))
 
 
 # --- signer certificates ---------------------------------------------------------------------------
@@ -161,7 +160,8 @@ def certificate_issue(*, user, position: str = "") -> SignerCertificate:
                                 serialization.NoEncryption())
     return SignerCertificate.objects.create(
         user=user, serial=format(cert.serial_number, "x"), subject=cert.subject.rfc4514_string(),
-        cert_pem=cert.public_bytes(serialization.Encoding.PEM).decode(), encrypted_key=_wrap(key_der),
+        cert_pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
+        encrypted_key=envelope.wrap(key_der, purpose=envelope.SIGNER_KEY),
         not_before=cert.not_valid_before_utc, not_after=cert.not_valid_after_utc,
     )
 
@@ -195,7 +195,7 @@ class InternalCASigner:
 
         ca = load_ca()
         record = certificate_for(user)
-        key_der = _unwrap(record.encrypted_key)  # only in memory, only now
+        key_der = envelope.unwrap(record.encrypted_key, purpose=envelope.SIGNER_KEY)  # in memory, now
         signer = signers.SimpleSigner(
             signing_cert=asn1_x509.Certificate.load(
                 x509.load_pem_x509_certificate(record.cert_pem.encode()).public_bytes(

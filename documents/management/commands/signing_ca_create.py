@@ -3,12 +3,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from common import signing
+from documents import signing
 
 
 class Command(BaseCommand):
     help = ("Create the internal signing CA at SIGNING_CA_CERT_FILE / SIGNING_CA_KEY_FILE (the key is "
-            "encrypted under SIGNING_MASTER_KEY). Refuses to overwrite an existing CA.")
+            "wrapped under the primary signing key, documents.envelope). Refuses to overwrite an "
+            "existing CA.")
 
     def add_arguments(self, parser):
         parser.add_argument("--name", default="Terpadu Internal CA")
