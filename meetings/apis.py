@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from agencies.models import Agency
 from cases.models import Case
+from common.api import Input
 from common.errors import PermissionDenied
 from meetings import policies, selectors, services
 from meetings.models import (
@@ -47,7 +48,7 @@ class MeetingOutputSerializer(serializers.Serializer):
 
 
 class MeetingListApi(APIView):
-    class MeetingCreateInputSerializer(serializers.Serializer):
+    class MeetingCreateInputSerializer(Input):
         starts_at = serializers.DateTimeField()
         place = serializers.CharField(required=False, allow_blank=True, max_length=200)
         online_link = serializers.URLField(required=False, allow_blank=True)
@@ -113,7 +114,7 @@ class MeetingScreeningSerializer(serializers.Serializer):
 
 
 class MeetingScreeningApi(APIView):
-    class MeetingScreeningInputSerializer(serializers.Serializer):
+    class MeetingScreeningInputSerializer(Input):
         outcomes = serializers.DictField(child=serializers.ChoiceField(choices=ScreeningOutcome.choices),
                                          allow_empty=False)
 
@@ -169,7 +170,7 @@ class MeetingAgendaItemSerializer(serializers.Serializer):
 
 
 class MeetingAgendaApi(APIView):
-    class MeetingAgendaInputSerializer(serializers.Serializer):
+    class MeetingAgendaInputSerializer(Input):
         case = serializers.IntegerField()
 
     @extend_schema(responses=MeetingAgendaItemSerializer(many=True), summary="The meeting's agenda")
@@ -195,7 +196,7 @@ class MeetingAgendaApi(APIView):
 
 
 class MeetingPresentationApi(APIView):
-    class MeetingPresentationInputSerializer(serializers.Serializer):
+    class MeetingPresentationInputSerializer(Input):
         chronology = serializers.CharField()
         current_condition = serializers.CharField()
         obstacles = serializers.CharField()
@@ -214,7 +215,7 @@ class MeetingPresentationApi(APIView):
 
 
 class MeetingAssessmentApi(APIView):
-    class MeetingAssessmentInputSerializer(serializers.Serializer):
+    class MeetingAssessmentInputSerializer(Input):
         ratings = serializers.DictField(child=serializers.ChoiceField(choices=Rating.choices))
         notes = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
 
@@ -252,7 +253,7 @@ class MeetingDecisionOutputSerializer(serializers.Serializer):
 
 
 class MeetingDecisionApi(APIView):
-    class MeetingDecisionInputSerializer(serializers.Serializer):
+    class MeetingDecisionInputSerializer(Input):
         case = serializers.IntegerField()
         kind = serializers.ChoiceField(choices=DecisionKind.choices)
         reason = serializers.CharField(required=False, allow_blank=True)
@@ -283,7 +284,7 @@ class MeetingDecisionApi(APIView):
 
 
 class MeetingActionItemApi(APIView):
-    class MeetingActionItemInputSerializer(serializers.Serializer):
+    class MeetingActionItemInputSerializer(Input):
         description = serializers.CharField(required=False, allow_blank=True)
         responsible_agency = serializers.SlugField(required=False, allow_blank=True)
         due_date = serializers.DateField(required=False, allow_null=True)
@@ -330,7 +331,7 @@ class MeetingActionItemListApi(APIView):
 
 
 class MeetingFollowUpApi(APIView):
-    class MeetingFollowUpInputSerializer(serializers.Serializer):
+    class MeetingFollowUpInputSerializer(Input):
         status = serializers.ChoiceField(choices=[FollowUpStatus.OPEN, FollowUpStatus.DONE])
         evidence = serializers.CharField(required=False, allow_blank=True)
 
