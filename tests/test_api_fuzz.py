@@ -5,7 +5,9 @@ Each operation of the schema gets a bounded, derandomised run (fixed seed, at mo
 phases) as a signed-in caller — an admin officer of a UPTD PPA who is also the Tim Percepatan's
 secretary, using an API token like an integration would — and fails on a server error or on any
 contract failure schemathesis checks: status code, content type, headers or body not as
-documented; a schema-invalid request accepted; a schema-valid one refused.
+documented; a schema-invalid request accepted; a schema-valid one refused. Neither role needs
+TOTP, so the token works without a verified session. All operations are fuzzed: none needs a fresh
+TOTP code (signing the minutes, which does, is a page and not part of the API).
 
 Some of the generated requests address objects the caller can reach (its case and complaint, the
 meeting, an agenda item, an action item), so success answers are checked too, not only 404s.
