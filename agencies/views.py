@@ -46,4 +46,9 @@ def healthz(request):
 
 def not_found(request, exception=None):
     # Same page whether the object is missing or not the user's; nothing about it is echoed.
+    if request.path.startswith("/api/"):
+        # An API client gets the API's 404 body (common.api), e.g. for /api/cases/-1/.
+        from common.api import NOT_FOUND
+
+        return JsonResponse({"detail": NOT_FOUND}, status=404)
     return render(request, "404.html", status=404)

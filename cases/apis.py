@@ -1,13 +1,14 @@
 """Case API: the same selectors, policies and services as the pages."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors, services
-from cases.models import AccessLevel
+from cases.models import AccessLevel, CaseStatus
 from common import limits
+from common.api import Input, query_input
 from common.audit import access_log_record
 from common.models import AccessAction
 
@@ -28,14 +29,19 @@ class CaseOutputSerializer(serializers.Serializer):
         return AccessLevel(obj.access_level).name.lower()
 
 
+class CaseListFilterInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False, allow_blank=True)
+
+
+@extend_schema_view(get=extend_schema(parameters=[CaseListFilterInput]))
 class CaseListApi(generics.ListAPIView):
     """Cases visible to the caller (paginated; limit/offset)."""
 
     serializer_class = CaseOutputSerializer
 
     def get_queryset(self):
-        return selectors.case_list(user=self.request.user,
-                                   status=self.request.query_params.get("status") or None)
+        filters = query_input(CaseListFilterInput, self.request)
+        return selectors.case_list(user=self.request.user, status=filters.get("status") or None)
 
 
 class CaseDetailApi(APIView):
@@ -48,7 +54,7 @@ class CaseDetailApi(APIView):
 
 
 class CaseRevealApi(APIView):
-    class RevealInputSerializer(serializers.Serializer):
+    class RevealInputSerializer(Input):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=limits.REVEAL_REASON)
 
     class VictimIdentitySerializer(serializers.Serializer):

@@ -6,13 +6,14 @@ comes out of these endpoints: responses carry case number and initials only."""
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.models import Agency
 from cases import intake, selectors
+from cases.intake_forms import QueueFilterForm
 from cases.models.core import ViolenceType
 from cases.models.intake import (
     Channel,
@@ -25,9 +26,10 @@ from cases.models.intake import (
     ViolenceForm,
 )
 from common import limits
+from common.api import Input, query_input
 
 
-class VictimInputSerializer(serializers.Serializer):
+class VictimInputSerializer(Input):
     full_name = serializers.CharField(max_length=limits.NAME)
     category = serializers.ChoiceField(choices=VictimCategory.choices)
     sex = serializers.ChoiceField(choices=Sex.choices, default=Sex.FEMALE)
@@ -42,7 +44,7 @@ class VictimInputSerializer(serializers.Serializer):
     kecamatan = serializers.CharField(required=False, allow_blank=True, max_length=10, default="")
 
 
-class ReporterInputSerializer(serializers.Serializer):
+class ReporterInputSerializer(Input):
     is_victim = serializers.BooleanField(default=True)
     full_name = serializers.CharField(required=False, allow_blank=True, max_length=limits.NAME, default="")
     phone = serializers.CharField(required=False, allow_blank=True, max_length=limits.PHONE, default="")
@@ -51,7 +53,7 @@ class ReporterInputSerializer(serializers.Serializer):
                                      default="")
 
 
-class PerpetratorInputSerializer(serializers.Serializer):
+class PerpetratorInputSerializer(Input):
     relation = serializers.ChoiceField(choices=PerpetratorRelation.choices)
     full_name = serializers.CharField(required=False, allow_blank=True, max_length=limits.NAME, default="")
     power_relation = serializers.BooleanField(default=False)
@@ -59,7 +61,7 @@ class PerpetratorInputSerializer(serializers.Serializer):
     is_guardian = serializers.BooleanField(default=False)
 
 
-class ComplaintRegisterInputSerializer(serializers.Serializer):
+class ComplaintRegisterInputSerializer(Input):
     receiving_agency = serializers.SlugField(help_text="Agency code; default: your receiving agency",
                                              required=False)
     channel = serializers.ChoiceField(choices=Channel.choices)
@@ -108,15 +110,31 @@ class ComplaintOutputSerializer(serializers.Serializer):
     assignee = serializers.CharField(source="assignee.username", allow_null=True)
 
 
+def _filter_choices(name: str) -> list:
+    """The work-queue page's filter choices, without its "all" entry (an empty value)."""
+    return [(value, label) for value, label in QueueFilterForm.base_fields[name].choices if value]
+
+
+class ComplaintQueueFilterInput(serializers.Serializer):
+    """The work-queue page's filters; an unknown value is a 400, not an unfiltered list."""
+
+    channel = serializers.ChoiceField(choices=_filter_choices("channel"), required=False, allow_blank=True)
+    region = serializers.ChoiceField(choices=_filter_choices("region"), required=False, allow_blank=True)
+    violence_type = serializers.ChoiceField(choices=_filter_choices("violence_type"), required=False,
+                                            allow_blank=True)
+    risk = serializers.ChoiceField(choices=_filter_choices("risk"), required=False, allow_blank=True)
+    assignee = serializers.ChoiceField(choices=_filter_choices("assignee"), required=False, allow_blank=True)
+
+
+@extend_schema_view(get=extend_schema(parameters=[ComplaintQueueFilterInput]))
 class ComplaintListApi(generics.ListAPIView):
     """Work queue: open complaints of your receiving agencies, overdue first (paginated)."""
 
     serializer_class = ComplaintOutputSerializer
 
     def get_queryset(self):
-        return selectors.complaint_queue(user=self.request.user, filters={
-            k: self.request.query_params.get(k, "")
-            for k in ("channel", "region", "violence_type", "risk", "assignee")})
+        return selectors.complaint_queue(user=self.request.user,
+                                         filters=query_input(ComplaintQueueFilterInput, self.request))
 
     @extend_schema(request=ComplaintRegisterInputSerializer, responses={201: ComplaintOutputSerializer},
                    summary="Register a complaint (opens or joins a case; starts the 24-hour clock)")
@@ -172,7 +190,7 @@ class ComplaintDetailApi(APIView):
         return Response(ComplaintOutputSerializer(c).data)
 
 
-class InitialResponseInputSerializer(serializers.Serializer):
+class InitialResponseInputSerializer(Input):
     method = serializers.ChoiceField(choices=ResponseMethod.choices)
     successful = serializers.BooleanField()
     result = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.NOTE)

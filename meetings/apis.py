@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from agencies.models import Agency
 from cases.models import Case
 from common import limits
+from common.api import Input
 from common.errors import PermissionDenied
 from meetings import policies, selectors, services
 from meetings.models import (
@@ -48,7 +49,7 @@ class MeetingOutputSerializer(serializers.Serializer):
 
 
 class MeetingListApi(APIView):
-    class MeetingCreateInputSerializer(serializers.Serializer):
+    class MeetingCreateInputSerializer(Input):
         starts_at = serializers.DateTimeField()
         place = serializers.CharField(required=False, allow_blank=True, max_length=200)
         online_link = serializers.URLField(required=False, allow_blank=True)
@@ -114,7 +115,7 @@ class MeetingScreeningSerializer(serializers.Serializer):
 
 
 class MeetingScreeningApi(APIView):
-    class MeetingScreeningInputSerializer(serializers.Serializer):
+    class MeetingScreeningInputSerializer(Input):
         outcomes = serializers.DictField(child=serializers.ChoiceField(choices=ScreeningOutcome.choices),
                                          allow_empty=False)
 
@@ -170,7 +171,7 @@ class MeetingAgendaItemSerializer(serializers.Serializer):
 
 
 class MeetingAgendaApi(APIView):
-    class MeetingAgendaInputSerializer(serializers.Serializer):
+    class MeetingAgendaInputSerializer(Input):
         case = serializers.IntegerField()
 
     @extend_schema(responses=MeetingAgendaItemSerializer(many=True), summary="The meeting's agenda")
@@ -196,7 +197,7 @@ class MeetingAgendaApi(APIView):
 
 
 class MeetingPresentationApi(APIView):
-    class MeetingPresentationInputSerializer(serializers.Serializer):
+    class MeetingPresentationInputSerializer(Input):
         chronology = serializers.CharField(max_length=limits.PRESENTATION_CHRONOLOGY)
         current_condition = serializers.CharField(max_length=limits.NOTE)
         obstacles = serializers.CharField(max_length=limits.NOTE)
@@ -215,7 +216,7 @@ class MeetingPresentationApi(APIView):
 
 
 class MeetingAssessmentApi(APIView):
-    class MeetingAssessmentInputSerializer(serializers.Serializer):
+    class MeetingAssessmentInputSerializer(Input):
         ratings = serializers.DictField(child=serializers.ChoiceField(choices=Rating.choices))
         notes = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=limits.NOTE),
                                       required=False)
@@ -254,7 +255,7 @@ class MeetingDecisionOutputSerializer(serializers.Serializer):
 
 
 class MeetingDecisionApi(APIView):
-    class MeetingDecisionInputSerializer(serializers.Serializer):
+    class MeetingDecisionInputSerializer(Input):
         case = serializers.IntegerField()
         kind = serializers.ChoiceField(choices=DecisionKind.choices)
         reason = serializers.CharField(required=False, allow_blank=True, max_length=limits.DECISION_REASON)
@@ -285,7 +286,7 @@ class MeetingDecisionApi(APIView):
 
 
 class MeetingActionItemApi(APIView):
-    class MeetingActionItemInputSerializer(serializers.Serializer):
+    class MeetingActionItemInputSerializer(Input):
         description = serializers.CharField(required=False, allow_blank=True, max_length=limits.NOTE)
         responsible_agency = serializers.SlugField(required=False, allow_blank=True)
         due_date = serializers.DateField(required=False, allow_null=True)
@@ -332,7 +333,7 @@ class MeetingActionItemListApi(APIView):
 
 
 class MeetingFollowUpApi(APIView):
-    class MeetingFollowUpInputSerializer(serializers.Serializer):
+    class MeetingFollowUpInputSerializer(Input):
         status = serializers.ChoiceField(choices=[FollowUpStatus.OPEN, FollowUpStatus.DONE])
         evidence = serializers.CharField(required=False, allow_blank=True, max_length=limits.NOTE)
 

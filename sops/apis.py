@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from cases.models import AccessLevel, Complaint
 from cases.selectors import case_complaint_pick, case_get_for_user
+from common.api import Input
 from common.audit import access_log_record
 from common.errors import PermissionDenied
 from common.models import AccessAction
@@ -70,7 +71,7 @@ class SopRunDetailOutputSerializer(SopRunOutputSerializer):
 
 
 class SopRunListApi(APIView):
-    class SopRunStartInputSerializer(serializers.Serializer):
+    class SopRunStartInputSerializer(Input):
         sop = serializers.ChoiceField(choices=SOP_CHOICES)
         complaint = serializers.UUIDField(required=False, allow_null=True,
                                           help_text="Public id of a complaint of the case (optional)")
@@ -111,7 +112,7 @@ class SopRunDetailApi(APIView):
 
 
 class SopRunStepApi(APIView):
-    class SopRunStepInputSerializer(serializers.Serializer):
+    class SopRunStepInputSerializer(Input):
         step = serializers.CharField(max_length=40)
         done_at = serializers.DateTimeField(required=False, allow_null=True)
         output_ref = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -134,7 +135,7 @@ class SopStepRecordApi(APIView):
     """The complaint's shortcut kept from the triage API: records on the complaint's current run of
     the SOP, starting one when there is none."""
 
-    class SopStepRecordInputSerializer(serializers.Serializer):
+    class SopStepRecordInputSerializer(Input):
         complaint = serializers.UUIDField(required=False)
         sop = serializers.ChoiceField(choices=SOP_CHOICES)
         step = serializers.CharField(max_length=40)
@@ -145,7 +146,10 @@ class SopStepRecordApi(APIView):
                    summary="Record that a Perbup SOP step was done for the complaint (its current run)")
     def post(self, request, pk: int):
         case = case_get_for_user(user=request.user, id=pk)
-        complaint = case_complaint_pick(case=case, complaint_id=request.data.get("complaint"),
+        # The body is read for the complaint's id before the access checks; a body that is not a JSON
+        # object names none, and its 400 comes from the input check below.
+        body = request.data if isinstance(request.data, dict) else {}
+        complaint = case_complaint_pick(case=case, complaint_id=body.get("complaint"),
                                         queryset=Complaint.objects.select_related("receiving_agency"))
         if not policies.can_work_on_case(request.user, case):
             raise PermissionDenied(services.STEP_NOT_ALLOWED)

@@ -7,7 +7,7 @@ read; invalid input gets 400 (common.api.exception_handler).
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from agencies.models import Agency
 from cases.models import AccessLevel
 from common import limits
+from common.api import TEXT_EXPECTED, Input, query_input
 from common.audit import access_log_record
 from common.errors import PermissionDenied
 from common.models import AccessAction
@@ -61,19 +62,35 @@ class TriageCaseOutputSerializer(serializers.Serializer):
     sop_steps = SopStepOutputSerializer(many=True)
 
 
-COMPLAINT_PARAM = OpenApiParameter(
-    "complaint", str, description="Public id of the complaint (default: the case's latest open one)")
+class TriageQueryInput(serializers.Serializer):
+    complaint = serializers.UUIDField(
+        required=False, help_text="Public id of the complaint (default: the case's latest open one)")
 
 
 def _fetch(request, pk, complaint_id):
     return selectors.triage_complaint_get_for_user(user=request.user, case_id=pk, complaint_id=complaint_id)
 
 
+def _body_complaint(request):
+    """The complaint named in the body, checked for form before the case is fetched (400 for a
+    malformed id; 404 for one that is not the case's). The rest of the body is read after the
+    access checks."""
+    data = request.data
+    if not isinstance(data, dict) or data.get("complaint") is None:
+        return None
+    if not isinstance(data["complaint"], str):
+        raise serializers.ValidationError({"complaint": [str(TEXT_EXPECTED)]})
+    try:
+        return serializers.UUIDField().run_validation(data["complaint"])
+    except serializers.ValidationError as exc:
+        raise serializers.ValidationError({"complaint": exc.detail}) from None
+
+
 class TriageDetailApi(APIView):
-    @extend_schema(parameters=[COMPLAINT_PARAM], responses=TriageCaseOutputSerializer,
+    @extend_schema(parameters=[TriageQueryInput], responses=TriageCaseOutputSerializer,
                    summary="Triage of a case's complaint (assessment null when not yet triaged)")
     def get(self, request, pk: int):
-        case, complaint = _fetch(request, pk, request.query_params.get("complaint"))
+        case, complaint = _fetch(request, pk, query_input(TriageQueryInput, request).get("complaint"))
         access_log_record(request=request, user=request.user, action=AccessAction.VIEW,
                           obj=complaint or case, case=case, level=AccessLevel(case.access_level).name.lower())
         assessment = selectors.triage_for_complaint(complaint=complaint) if complaint else None
@@ -87,7 +104,7 @@ class TriageDetailApi(APIView):
 
 
 class TriageRecordApi(APIView):
-    class TriageRecordInputSerializer(serializers.Serializer):
+    class TriageRecordInputSerializer(Input):
         complaint = serializers.UUIDField(required=False)
         emergency_conditions = serializers.ListField(
             child=serializers.ChoiceField(choices=EmergencyCondition.choices), allow_empty=True)
@@ -100,7 +117,7 @@ class TriageRecordApi(APIView):
     @extend_schema(request=TriageRecordInputSerializer, responses={201: TriageAssessmentOutputSerializer},
                    summary="Record (or replace) the triage of a complaint; an emergency starts action first")
     def post(self, request, pk: int):
-        case, complaint = _fetch(request, pk, request.data.get("complaint"))
+        case, complaint = _fetch(request, pk, _body_complaint(request))
         if not policies.is_receiving_staff(request.user, case.receiving_agency_id):
             raise PermissionDenied(services.NOT_RECEIVING_STAFF)
         data = self.TriageRecordInputSerializer(data=request.data)
@@ -111,7 +128,7 @@ class TriageRecordApi(APIView):
 
 
 class TriageOverrideApi(APIView):
-    class TriageOverrideInputSerializer(serializers.Serializer):
+    class TriageOverrideInputSerializer(Input):
         complaint = serializers.UUIDField(required=False)
         risk_level = serializers.ChoiceField(choices=RiskLevel.choices)
         reason = serializers.CharField(max_length=limits.SHORT_REASON)
@@ -119,7 +136,7 @@ class TriageOverrideApi(APIView):
     @extend_schema(request=TriageOverrideInputSerializer, responses=TriageAssessmentOutputSerializer,
                    summary="The receiving agency's head sets the risk level, with a reason")
     def post(self, request, pk: int):
-        case, complaint = _fetch(request, pk, request.data.get("complaint"))
+        case, complaint = _fetch(request, pk, _body_complaint(request))
         if not policies.is_receiving_head(request.user, case.receiving_agency_id):
             raise PermissionDenied(services.OVERRIDE_NOT_ALLOWED)
         data = self.TriageOverrideInputSerializer(data=request.data)
@@ -142,7 +159,7 @@ class EmergencyGrantOutputSerializer(serializers.Serializer):
 
 
 class EmergencyReferApi(APIView):
-    class EmergencyReferInputSerializer(serializers.Serializer):
+    class EmergencyReferInputSerializer(Input):
         complaint = serializers.UUIDField(required=False)
         agencies = serializers.ListField(child=serializers.SlugField(), allow_empty=False,
                                          help_text="Agency codes")
@@ -154,7 +171,7 @@ class EmergencyReferApi(APIView):
                    responses={201: EmergencyGrantOutputSerializer(many=True)},
                    summary="Refer an emergency: temporary service-level access for the agencies, at once")
     def post(self, request, pk: int):
-        case, complaint = _fetch(request, pk, request.data.get("complaint"))
+        case, complaint = _fetch(request, pk, _body_complaint(request))
         if not policies.can_refer_emergency(request.user, case):
             raise PermissionDenied(services.REFER_NOT_ALLOWED)
         data = self.EmergencyReferInputSerializer(data=request.data)
