@@ -108,6 +108,21 @@ class Input(serializers.Serializer):
         return value
 
 
+def body_uuid(request, field: str):
+    """The public id named by ``field`` of a JSON body, checked for form before the object it belongs
+    to is fetched (400 for a malformed id; the caller answers 404 for one that is not there). The
+    rest of the body is read after the access checks. ``None`` when the body names none."""
+    data = request.data
+    if not isinstance(data, dict) or data.get(field) is None:
+        return None
+    if not isinstance(data[field], str):
+        raise serializers.ValidationError({field: [str(TEXT_EXPECTED)]})
+    try:
+        return serializers.UUIDField().run_validation(data[field])
+    except serializers.ValidationError as exc:
+        raise serializers.ValidationError({field: exc.detail}) from None
+
+
 def query_input(serializer_class: type[serializers.Serializer], request) -> dict:
     """The query parameters, validated: a malformed value answers 400 with its field errors instead
     of silently falling back to a default. Parameters the serializer does not name are ignored.

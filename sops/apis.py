@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from cases.models import AccessLevel, Complaint
 from cases.selectors import case_complaint_pick, case_get_for_user
-from common.api import Input
+from common.api import Input, body_uuid
 from common.audit import access_log_record
 from common.errors import PermissionDenied
 from common.models import AccessAction
@@ -146,10 +146,7 @@ class SopStepRecordApi(APIView):
                    summary="Record that a Perbup SOP step was done for the complaint (its current run)")
     def post(self, request, pk: int):
         case = case_get_for_user(user=request.user, id=pk)
-        # The body is read for the complaint's id before the access checks; a body that is not a JSON
-        # object names none, and its 400 comes from the input check below.
-        body = request.data if isinstance(request.data, dict) else {}
-        complaint = case_complaint_pick(case=case, complaint_id=body.get("complaint"),
+        complaint = case_complaint_pick(case=case, complaint_id=body_uuid(request, "complaint"),
                                         queryset=Complaint.objects.select_related("receiving_agency"))
         if not policies.can_work_on_case(request.user, case):
             raise PermissionDenied(services.STEP_NOT_ALLOWED)

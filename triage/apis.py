@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from agencies.models import Agency
 from cases.models import AccessLevel
 from common import limits
-from common.api import TEXT_EXPECTED, Input, query_input
+from common.api import Input, body_uuid, query_input
 from common.audit import access_log_record
 from common.errors import PermissionDenied
 from common.models import AccessAction
@@ -71,21 +71,6 @@ def _fetch(request, pk, complaint_id):
     return selectors.triage_complaint_get_for_user(user=request.user, case_id=pk, complaint_id=complaint_id)
 
 
-def _body_complaint(request):
-    """The complaint named in the body, checked for form before the case is fetched (400 for a
-    malformed id; 404 for one that is not the case's). The rest of the body is read after the
-    access checks."""
-    data = request.data
-    if not isinstance(data, dict) or data.get("complaint") is None:
-        return None
-    if not isinstance(data["complaint"], str):
-        raise serializers.ValidationError({"complaint": [str(TEXT_EXPECTED)]})
-    try:
-        return serializers.UUIDField().run_validation(data["complaint"])
-    except serializers.ValidationError as exc:
-        raise serializers.ValidationError({"complaint": exc.detail}) from None
-
-
 class TriageDetailApi(APIView):
     @extend_schema(parameters=[TriageQueryInput], responses=TriageCaseOutputSerializer,
                    summary="Triage of a case's complaint (assessment null when not yet triaged)")
@@ -117,7 +102,7 @@ class TriageRecordApi(APIView):
     @extend_schema(request=TriageRecordInputSerializer, responses={201: TriageAssessmentOutputSerializer},
                    summary="Record (or replace) the triage of a complaint; an emergency starts action first")
     def post(self, request, pk: int):
-        case, complaint = _fetch(request, pk, _body_complaint(request))
+        case, complaint = _fetch(request, pk, body_uuid(request, "complaint"))
         if not policies.is_receiving_staff(request.user, case.receiving_agency_id):
             raise PermissionDenied(services.NOT_RECEIVING_STAFF)
         data = self.TriageRecordInputSerializer(data=request.data)
@@ -136,7 +121,7 @@ class TriageOverrideApi(APIView):
     @extend_schema(request=TriageOverrideInputSerializer, responses=TriageAssessmentOutputSerializer,
                    summary="The receiving agency's head sets the risk level, with a reason")
     def post(self, request, pk: int):
-        case, complaint = _fetch(request, pk, _body_complaint(request))
+        case, complaint = _fetch(request, pk, body_uuid(request, "complaint"))
         if not policies.is_receiving_head(request.user, case.receiving_agency_id):
             raise PermissionDenied(services.OVERRIDE_NOT_ALLOWED)
         data = self.TriageOverrideInputSerializer(data=request.data)
@@ -171,7 +156,7 @@ class EmergencyReferApi(APIView):
                    responses={201: EmergencyGrantOutputSerializer(many=True)},
                    summary="Refer an emergency: temporary service-level access for the agencies, at once")
     def post(self, request, pk: int):
-        case, complaint = _fetch(request, pk, _body_complaint(request))
+        case, complaint = _fetch(request, pk, body_uuid(request, "complaint"))
         if not policies.can_refer_emergency(request.user, case):
             raise PermissionDenied(services.REFER_NOT_ALLOWED)
         data = self.EmergencyReferInputSerializer(data=request.data)
