@@ -13,6 +13,8 @@ from rest_framework.views import APIView
 
 from agencies.models import Agency
 from cases import intake, selectors
+from cases.intake_forms import CONSENT_FORM_CHOICES
+from cases.models.consent import ConsentForm
 from cases.models.core import ViolenceType
 from cases.models.intake import (
     Channel,
@@ -80,6 +82,10 @@ class ComplaintRegisterInputSerializer(serializers.Serializer):
     stated_needs_note = serializers.CharField(required=False, allow_blank=True, default="")
     consent_to_share = serializers.BooleanField(default=False)
     consent_by = serializers.ChoiceField(choices=ConsentBy.choices, default=ConsentBy.NONE)
+    consent_form = serializers.ChoiceField(
+        choices=CONSENT_FORM_CHOICES, default=ConsentForm.ORAL,
+        help_text="How the consent was given (oral or written); with consent_to_share and consent_by "
+                  "registration records one share consent per victim")
     safe_to_contact = serializers.BooleanField(default=True)
     safe_contact = serializers.CharField(required=False, allow_blank=True, default="")
     join_case = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -149,6 +155,7 @@ class ComplaintListApi(generics.ListAPIView):
             incident_place=d["incident_place"], incident_region=d["incident_region"],
             stated_needs=d["stated_needs"], stated_needs_note=d["stated_needs_note"],
             consent_to_share=d["consent_to_share"], consent_by=d["consent_by"],
+            consent_form=d["consent_form"],
             safe_to_contact=d["safe_to_contact"], safe_contact=d["safe_contact"],
         )
         complaint = intake.complaint_register(actor=request.user, receiving_agency=agency, data=data,
