@@ -242,6 +242,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for a choice set that several operations use under different field names.
+    "ENUM_NAME_OVERRIDES": {"ConsentFormEnum": "cases.intake_forms.CONSENT_FORM_CHOICES"},
 }
 
 # --- Celery ------------------------------------------------------------------------------------------
