@@ -10,8 +10,9 @@ Who may record or withdraw: staff of the case's receiving agency with ``full`` a
 (``cases.policies.can_manage_consent``). Registration records the consent it was told of
 (``cases.intake.complaint_register``).
 
-The child rule (Perbup SOP; UU 35/2014 on child protection): a child's consent is given by a
-parent or guardian — by the child only when a parent or guardian is the accused.
+The child rule (intake's, now read from here by registration and ``consent_record`` alike): a
+child's consent is given by a parent or guardian — by the child only when a parent or guardian is
+the accused.
 """
 
 from __future__ import annotations
