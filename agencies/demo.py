@@ -221,7 +221,7 @@ def _cases(agencies: dict[str, Agency], users: dict[str, User]):
             perpetrators=[PerpetratorInput(relation="spouse" if "kdrt" in vtypes else "acquaintance",
                                            power_relation=True)],
             chronology="Kronologi demo: korban datang didampingi keluarga dan menceritakan kejadian.",
-            consent_to_share=True, consent_by="guardian" if has_child else "victim",
+            consent_to_share=True, consent_by="parent" if has_child else "victim",
         )
         complaints.append(complaint_register(actor=users[username], receiving_agency=agencies[code],
                                              data=data))
@@ -229,7 +229,26 @@ def _cases(agencies: dict[str, Agency], users: dict[str, User]):
     case_grant_access(actor=users["uptd.kepala"], case=complaints[1].case,
                       agency=agencies["rsud-tarakan"], level=AccessLevel.SERVICE,
                       source=GrantSource.MANUAL, source_ref="demo: rujukan visum")
+    _consents(agencies, users, complaints)
     _more_states(agencies, users, now, first_case=complaints[0].case)
+
+
+def _consents(agencies, users, complaints):
+    """Beyond registration's share consents: a written referral consent naming the hospital, given
+    by a child's mother; a contact consent that the victim later withdrew."""
+    from cases.consent import consent_record, consent_withdraw
+    from cases.models import ConsentForm, ConsentGiver, ConsentPurpose, ConsentScope
+
+    child = complaints[1].victims.order_by("id").first()
+    consent_record(actor=users["uptd.kepala"], victim=child, purpose=ConsentPurpose.REFER,
+                   given_by=ConsentGiver.PARENT, giver_relation="ibu kandung", giver_name="Siti Rahmawati",
+                   scope=ConsentScope.NAMED_AGENCIES, agencies=[agencies["rsud-tarakan"]],
+                   form=ConsentForm.WRITTEN)
+    adult = complaints[0].victims.get()
+    contact = consent_record(actor=users["uptd.admin"], victim=adult, purpose=ConsentPurpose.CONTACT,
+                             given_by=ConsentGiver.VICTIM, given_at=complaints[0].received_at)
+    consent_withdraw(actor=users["uptd.admin"], consent=contact,
+                     note="Korban meminta tidak dihubungi lewat telepon; hanya saat datang ke kantor.")
 
 
 def _more_states(agencies, users, now, *, first_case):

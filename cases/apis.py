@@ -1,15 +1,20 @@
 """Case API: the same selectors, policies and services as the pages."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics, serializers
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from agencies.models import Agency
+from cases import consent as consents
 from cases import selectors, services
-from cases.models import AccessLevel, CaseStatus
+from cases.intake_forms import CONSENT_FORM_CHOICES
+from cases.models import AccessLevel, CaseStatus, ConsentForm, ConsentGiver, ConsentPurpose, ConsentScope
+from cases.policies import can_manage_consent
 from common import limits
 from common.api import Input, query_input
 from common.audit import access_log_record
+from common.errors import PermissionDenied
 from common.models import AccessAction
 
 
@@ -76,3 +81,95 @@ class CaseRevealApi(APIView):
                                            reason=data.validated_data.get("reason", ""),
                                            request=request)
         return Response(self.VictimIdentitySerializer(victims, many=True).data)
+
+
+# --- consent ---------------------------------------------------------------------------------------
+
+class ConsentOutputSerializer(serializers.Serializer):
+    """The consent basis (summary level): never a name. ``giver_relation`` from service level."""
+
+    class VictimRefSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        initials = serializers.CharField()
+        category = serializers.CharField()
+
+    id = serializers.IntegerField()
+    victim = VictimRefSerializer()
+    purpose = serializers.CharField()
+    given_by = serializers.CharField()
+    giver_relation = serializers.SerializerMethodField()
+    scope = serializers.CharField()
+    agencies = serializers.SerializerMethodField()
+    form = serializers.CharField()
+    given_at = serializers.DateTimeField()
+    recorded_at = serializers.DateTimeField()
+    withdrawn = serializers.BooleanField(source="is_withdrawn")
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
+
+    def get_giver_relation(self, obj) -> str | None:
+        return obj.giver_relation if self.context.get("level", 0) >= AccessLevel.SERVICE else None
+
+    def get_agencies(self, obj) -> list[str]:
+        return [a.code for a in getattr(obj, "agencies", [])]
+
+
+class CaseConsentListApi(APIView):
+    class RecordInputSerializer(Input):
+        victim = serializers.IntegerField(help_text="Victim id (from this list or the reveal)")
+        purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
+        given_by = serializers.ChoiceField(choices=ConsentGiver.choices)
+        giver_relation = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
+        giver_name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+        scope = serializers.ChoiceField(choices=ConsentScope.choices, default=ConsentScope.PROGRAMME)
+        agencies = serializers.ListField(child=serializers.SlugField(), required=False, default=list,
+                                         help_text="Agency codes, for scope named_agencies")
+        form = serializers.ChoiceField(choices=CONSENT_FORM_CHOICES, default=ConsentForm.ORAL)
+        given_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    @extend_schema(responses=ConsentOutputSerializer(many=True),
+                   summary="The victims' consents on a case (basis only; 404 when missing or not yours)")
+    def get(self, request, pk: int):
+        case = selectors.case_get_for_user(user=request.user, id=pk)
+        return Response(ConsentOutputSerializer(consents.case_consents(case=case), many=True,
+                                                context={"level": case.access_level}).data)
+
+    @extend_schema(request=RecordInputSerializer, responses={201: ConsentOutputSerializer},
+                   summary="Record a victim's consent (receiving agency's staff with full access)")
+    def post(self, request, pk: int):
+        case = selectors.case_get_for_user(user=request.user, id=pk)
+        if not can_manage_consent(request.user, case):
+            raise PermissionDenied(consents.CONSENT_NOT_ALLOWED)
+        ser = self.RecordInputSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        victim = case.victims.filter(pk=d["victim"]).first()
+        if victim is None:
+            raise serializers.ValidationError({"victim": [consents.CONSENT_VICTIM_UNKNOWN]})
+        agencies = list(Agency.objects.filter(code__in=d["agencies"], is_active=True))
+        if len(agencies) != len(set(d["agencies"])):
+            raise serializers.ValidationError({"agencies": [consents.CONSENT_AGENCY_UNKNOWN]})
+        record = consents.consent_record(
+            actor=request.user, victim=victim, purpose=d["purpose"], given_by=d["given_by"],
+            scope=d["scope"], agencies=agencies, form=d["form"], given_at=d["given_at"],
+            giver_relation=d["giver_relation"], giver_name=d["giver_name"])
+        [out] = [c for c in consents.case_consents(case=case) if c.pk == record.pk]
+        return Response(ConsentOutputSerializer(out, context={"level": case.access_level}).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class CaseConsentWithdrawApi(APIView):
+    class WithdrawInputSerializer(Input):
+        note = serializers.CharField(max_length=500, help_text="How and when the consent was withdrawn")
+
+    @extend_schema(request=WithdrawInputSerializer, responses=ConsentOutputSerializer,
+                   summary="Withdraw a consent from now on (receiving agency's staff with full access)")
+    def post(self, request, pk: int, consent: int):
+        case = selectors.case_get_for_user(user=request.user, id=pk)
+        if not can_manage_consent(request.user, case):
+            raise PermissionDenied(consents.CONSENT_NOT_ALLOWED)
+        record = consents.consent_get_for_case(case=case, id=consent)
+        ser = self.WithdrawInputSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        consents.consent_withdraw(actor=request.user, consent=record, note=ser.validated_data["note"])
+        [out] = [c for c in consents.case_consents(case=case) if c.pk == record.pk]
+        return Response(ConsentOutputSerializer(out, context={"level": case.access_level}).data)

@@ -1,8 +1,10 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from cases.models import AccessLevel
+from cases.intake_forms import CONSENT_FORM_CHOICES
+from cases.models import AccessLevel, ConsentForm, ConsentGiver, ConsentPurpose, ConsentScope
 from common import limits
 
 
@@ -30,3 +32,48 @@ class GrantForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("Alasan pencabutan"), max_length=limits.SHORT_REASON)
+
+
+class ConsentRecordForm(forms.Form):
+    """A victim's consent, recorded after registration (cases.consent.consent_record)."""
+
+    victim = forms.TypedChoiceField(label=_("Korban"), coerce=int)
+    purpose = forms.ChoiceField(label=_("Keperluan"), choices=ConsentPurpose.choices)
+    given_by = forms.ChoiceField(label=_("Diberikan oleh"), choices=ConsentGiver.choices)
+    giver_relation = forms.CharField(label=_("Hubungan orang tua/wali dengan korban"), required=False,
+                                     max_length=limits.RELATION)
+    giver_name = forms.CharField(label=_("Nama orang tua/wali"), required=False, max_length=limits.NAME,
+                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    scope = forms.ChoiceField(label=_("Cakupan"), choices=ConsentScope.choices,
+                              initial=ConsentScope.PROGRAMME, widget=forms.RadioSelect)
+    agencies = forms.ModelMultipleChoiceField(label=_("Lembaga yang disebut"), required=False,
+                                              queryset=Agency.objects.none(),
+                                              widget=forms.CheckboxSelectMultiple)
+    form = forms.ChoiceField(label=_("Bentuk persetujuan"), choices=CONSENT_FORM_CHOICES,
+                             initial=ConsentForm.ORAL)
+    given_at = forms.DateTimeField(label=_("Waktu persetujuan (kosongkan bila baru saja)"), required=False,
+                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                              format="%Y-%m-%dT%H:%M"),
+                                   input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+
+    def __init__(self, *args, case=None, **kwargs):
+        kwargs.setdefault("auto_id", "consent_%s")  # unique ids beside the page's other forms
+        super().__init__(*args, **kwargs)
+        qs = Agency.objects.filter(is_active=True).exclude(kind="ministry")
+        if case is not None:
+            qs = qs.exclude(pk=case.receiving_agency_id)
+            # Initials and category only: the form is on the page before identity is revealed.
+            self.fields["victim"].choices = [
+                (v.pk, f"{v.initials} — {v.get_category_display()}") for v in case.victims.order_by("id")]
+        self.fields["agencies"].queryset = qs.order_by("name")
+
+    def clean_given_at(self):
+        value = self.cleaned_data.get("given_at")
+        if value is not None and timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value
+
+
+class ConsentWithdrawForm(forms.Form):
+    note = forms.CharField(label=_("Catatan penarikan"), max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}))

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Region, User
 from agencies.selectors import user_context
+from cases.consent import CHILD_CONSENT_REQUIRED, child_consent_allowed, consent_record
 from cases.events import case_event_record
 from cases.lifecycle import case_status_change, complaint_outcome_set
 from cases.models import (
@@ -29,6 +30,9 @@ from cases.models import (
     Complaint,
     ComplaintOutcome,
     ConsentBy,
+    ConsentForm,
+    ConsentPurpose,
+    ConsentScope,
     EventType,
     InitialResponse,
     Perpetrator,
@@ -53,8 +57,6 @@ RECEIVED_EARLIER_NEEDS_REASON = "Waktu terima lebih awal dari sekarang: isi alas
 NIK_INVALID = "NIK harus 16 digit angka."
 NO_VICTIM = "Minimal satu korban harus diisi."
 REGION_UNKNOWN = "Wilayah tidak dikenal (pilih kota/kabupaten administrasi DKI Jakarta)."
-CHILD_CONSENT_REQUIRED = ("Korban anak: persetujuan berbagi data harus dari orang tua/wali "
-                          "(kecuali orang tua/wali adalah terlapor).")
 VIOLENCE_TYPE_REQUIRED = "Pilih minimal satu jenis kekerasan."
 VIOLENCE_TYPE_UNKNOWN = "Jenis kekerasan tidak dikenal."
 NOT_RECEIVING_STAFF = "Anda bukan petugas aktif lembaga penerima ini."
@@ -70,6 +72,8 @@ RESPONSE_BEFORE_RECEIVED = "Waktu respons tidak boleh sebelum pengaduan diterima
 RESPONSE_EARLIER_NEEDS_REASON = "Waktu respons lebih awal dari sekarang: isi alasannya."
 CHRONOLOGY_REQUIRED = "Kronologi singkat wajib diisi."
 NAME_REQUIRED = "Nama korban wajib diisi."
+CONSENT_BY_UNKNOWN = "Pemberi persetujuan tidak dikenal."
+CONSENT_FORM_UNKNOWN = "Bentuk persetujuan tidak dikenal."
 
 BACKDATE_TOLERANCE = timedelta(minutes=15)
 DKI_REGIONS = {r.value for r in Region if r.value not in (Region.PROVINCE, Region.NATIONAL)}
@@ -126,8 +130,11 @@ class ComplaintInput:
     incident_region: str = ""
     stated_needs: list[str] = field(default_factory=list)
     stated_needs_note: str = ""
+    #: Consent to share with the programme's agencies, and who gave it: registration records one
+    #: ``Consent`` (purpose share, whole programme) per victim when both are given.
     consent_to_share: bool = False
     consent_by: str = ConsentBy.NONE
+    consent_form: str = ConsentForm.ORAL
     safe_to_contact: bool = True
     safe_contact: str = ""
 
@@ -180,12 +187,15 @@ def _validate(data: ComplaintInput, *, now: datetime) -> dict[str, list[str]]:
     for key, msgs in _length_errors(data).items():
         for m in msgs:
             err(key, m)
-    has_child = any(v.category == VictimCategory.CHILD for v in data.victims)
-    guardian_accused = any(p.is_guardian for p in data.perpetrators)
-    if has_child:
-        allowed = {ConsentBy.GUARDIAN} | ({ConsentBy.VICTIM} if guardian_accused else set())
-        if data.consent_by not in allowed:
-            err("consent_by", CHILD_CONSENT_REQUIRED)
+    if data.consent_by not in ConsentBy.values:
+        err("consent_by", CONSENT_BY_UNKNOWN)
+    elif any(v.category == VictimCategory.CHILD for v in data.victims) and not child_consent_allowed(
+            given_by=data.consent_by, guardian_accused=any(p.is_guardian for p in data.perpetrators)):
+        # A child's complaint is registered with its parent's or guardian's consent (the child's own
+        # when a parent or guardian is the accused) — the same rule as cases.consent.consent_record.
+        err("consent_by", CHILD_CONSENT_REQUIRED)
+    if data.consent_form not in ConsentForm.values:
+        err("consent_form", CONSENT_FORM_UNKNOWN)
     return errors
 
 
@@ -259,13 +269,13 @@ def complaint_register(*, actor: User, receiving_agency: Agency, data: Complaint
         incident_date=data.incident_date, incident_place=data.incident_place,
         incident_region=data.incident_region, chronology=data.chronology.strip(),
         stated_needs=list(dict.fromkeys(data.stated_needs)), stated_needs_note=data.stated_needs_note,
-        consent_to_share=data.consent_to_share, consent_by=data.consent_by,
         safe_to_contact=data.safe_to_contact, safe_contact=data.safe_contact,
     )
     complaint.full_clean(exclude=["case", "registered_by"])
     save_with_history(complaint, actor=actor)
 
     incident_day = data.incident_date or timezone.localdate(received_at)
+    victims = []
     for v in data.victims:
         victim = Victim(
             case=case, complaint=complaint, category=v.category, initials=initials_of(v.full_name),
@@ -277,6 +287,7 @@ def complaint_register(*, actor: User, receiving_agency: Agency, data: Complaint
             **_victim_indexes(v),
         )
         save_with_history(victim, actor=actor)
+        victims.append(victim)
     r = data.reporter
     save_with_history(Reporter(complaint=complaint, is_victim=r.is_victim, full_name=r.full_name,
                                phone=r.phone, address=r.address, relation=r.relation), actor=actor)
@@ -299,6 +310,13 @@ def complaint_register(*, actor: User, receiving_agency: Agency, data: Complaint
                           event_type=EventType.RECEIVED_AT_BACKDATED,
                           payload={"complaint": str(complaint.public_id),
                                    "hours_earlier": round((now - received_at).total_seconds() / 3600, 1)})
+    if data.consent_to_share and data.consent_by != ConsentBy.NONE:
+        # One record per victim, given when the complaint was received; after the perpetrators
+        # (whom the child rule reads) and the registration on the timeline.
+        for victim in victims:
+            consent_record(actor=actor, victim=victim, purpose=ConsentPurpose.SHARE,
+                           given_by=data.consent_by, scope=ConsentScope.PROGRAMME,
+                           form=data.consent_form, given_at=received_at, check_actor=False)
     case_assign(actor=actor, case=case, user=complaint.assignee, role="complaint_assignee")
 
     # Registered already past its deadline: breached at once (and escalated), not at the next sweep.

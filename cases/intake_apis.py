@@ -13,7 +13,8 @@ from rest_framework.views import APIView
 
 from agencies.models import Agency
 from cases import intake, selectors
-from cases.intake_forms import QueueFilterForm
+from cases.intake_forms import CONSENT_FORM_CHOICES, QueueFilterForm
+from cases.models.consent import ConsentForm
 from cases.models.core import ViolenceType
 from cases.models.intake import (
     Channel,
@@ -89,6 +90,10 @@ class ComplaintRegisterInputSerializer(Input):
                                               max_length=limits.NOTE)
     consent_to_share = serializers.BooleanField(default=False)
     consent_by = serializers.ChoiceField(choices=ConsentBy.choices, default=ConsentBy.NONE)
+    consent_form = serializers.ChoiceField(
+        choices=CONSENT_FORM_CHOICES, default=ConsentForm.ORAL,
+        help_text="How the consent was given (oral or written); with consent_to_share and consent_by "
+                  "registration records one share consent per victim")
     safe_to_contact = serializers.BooleanField(default=True)
     safe_contact = serializers.CharField(required=False, allow_blank=True, default="",
                                          max_length=limits.SAFE_CONTACT)
@@ -175,6 +180,7 @@ class ComplaintListApi(generics.ListAPIView):
             incident_place=d["incident_place"], incident_region=d["incident_region"],
             stated_needs=d["stated_needs"], stated_needs_note=d["stated_needs_note"],
             consent_to_share=d["consent_to_share"], consent_by=d["consent_by"],
+            consent_form=d["consent_form"],
             safe_to_contact=d["safe_to_contact"], safe_contact=d["safe_contact"],
         )
         complaint = intake.complaint_register(actor=request.user, receiving_agency=agency, data=data,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Region, Service, User
+from cases.models.consent import ConsentForm
 from cases.models.core import ViolenceType
 from cases.models.intake import (
     Channel,
@@ -21,6 +22,10 @@ from cases.models.intake import (
     ViolenceForm,
 )
 from common import limits
+
+#: What a user may say about a consent given now (``not_recorded`` is for carried-over records).
+CONSENT_FORM_CHOICES = [(ConsentForm.ORAL.value, ConsentForm.ORAL.label),
+                        (ConsentForm.WRITTEN.value, ConsentForm.WRITTEN.label)]
 
 DKI_REGION_CHOICES = [("", "—")] + [
     (r.value, r.label) for r in Region if r.value not in (Region.PROVINCE, Region.NATIONAL)
@@ -70,6 +75,8 @@ class ComplaintForm(forms.Form):
                                           required=False)
     consent_by = forms.ChoiceField(label=_("Persetujuan diberikan oleh"), choices=ConsentBy.choices,
                                    initial=ConsentBy.NONE)
+    consent_form = forms.ChoiceField(label=_("Bentuk persetujuan"), choices=CONSENT_FORM_CHOICES,
+                                     initial=ConsentForm.ORAL, required=False)
     safe_to_contact = forms.BooleanField(label=_("Korban aman dihubungi"), required=False, initial=True)
     safe_contact = forms.CharField(label=_("Cara dan waktu aman menghubungi"), required=False,
                                    max_length=limits.SAFE_CONTACT)

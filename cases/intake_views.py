@@ -21,6 +21,7 @@ from cases.intake_forms import (
     VictimFormSet,
     VoidForm,
 )
+from cases.models import ConsentForm
 from common.errors import ApplicationError, PermissionDenied, form_error_text, validation_messages
 
 
@@ -53,6 +54,7 @@ def _to_input(form, victims, perpetrators) -> tuple[intake.ComplaintInput, list[
         incident_region=cd.get("incident_region", ""), stated_needs=cd.get("stated_needs", []),
         stated_needs_note=cd.get("stated_needs_note", ""),
         consent_to_share=cd.get("consent_to_share", False), consent_by=cd["consent_by"],
+        consent_form=cd.get("consent_form") or ConsentForm.ORAL,
         safe_to_contact=cd.get("safe_to_contact", False), safe_contact=cd.get("safe_contact", ""),
         reporter=intake.ReporterInput(is_victim=cd.get("reporter_is_victim", False),
                                       full_name=cd.get("reporter_name", ""),

@@ -108,3 +108,10 @@ def can_reveal_identity(user, case: Case) -> tuple[bool, bool]:
 
 def can_manage_grants(user, case: Case) -> bool:
     return bool(user_context(user).roles_in(case.receiving_agency_id) & GRANT_ROLES)
+
+
+def can_manage_consent(user, case: Case) -> bool:
+    """Record or withdraw a victim's consent: staff of the case's receiving agency who hold `full`
+    on it (its head and admin officers, and the staff assigned to it)."""
+    return (case.receiving_agency_id in user_context(user).work_agency_ids
+            and case_access_level(user, case) >= AccessLevel.FULL)

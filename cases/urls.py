@@ -18,4 +18,6 @@ urlpatterns = [
     path("<int:pk>/identitas/", views.case_reveal, name="reveal"),
     path("<int:pk>/akses/", views.case_grant, name="grant"),
     path("<int:pk>/akses/<int:grant_id>/cabut/", views.case_revoke, name="revoke"),
+    path("<int:pk>/persetujuan/", views.consent_record_view, name="consent-record"),
+    path("<int:pk>/persetujuan/<int:consent>/tarik/", views.consent_withdraw_view, name="consent-withdraw"),
 ]

@@ -9,14 +9,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases import consent as consents
 from cases import selectors, services
-from cases.forms import GrantForm, RevealForm, RevokeForm
+from cases.forms import ConsentRecordForm, ConsentWithdrawForm, GrantForm, RevealForm, RevokeForm
 from cases.models import AccessLevel, CaseGrant, GrantSource
-from cases.policies import can_manage_grants, can_reveal_identity
+from cases.policies import can_manage_consent, can_manage_grants, can_reveal_identity
 from common.audit import access_log_record
-from common.errors import ApplicationError, PermissionDenied, form_error_text
+from common.errors import ApplicationError, PermissionDenied, form_error_text, validation_messages
 from common.models import AccessAction
 
 
@@ -26,10 +28,12 @@ def case_list(request):
     return render(request, "cases/list.html", {"cases": cases})
 
 
-def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims=None):
+def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims=None,
+                    consent_form=None):
     level = case.access_level
     allowed, reason_required = can_reveal_identity(request.user, case)
     manage = can_manage_grants(request.user, case)
+    manage_consent = can_manage_consent(request.user, case)
     from cases.intake_forms import AttachmentForm, InitialResponseForm, VoidForm
     from cases.selectors import receiving_agencies_of
 
@@ -53,6 +57,13 @@ def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims
         "grants": selectors.case_grants(case=case) if manage else [],
         "grant_form": grant_form or (GrantForm(case=case) if manage else None),
         "revoke_form": RevokeForm(),
+        # Consent basis at summary level; the giver's relation from service; names and notes only
+        # with identity revealed (docs/access.md).
+        "consents": consents.case_consents(case=case),
+        "show_consent_relation": level >= AccessLevel.SERVICE,
+        "can_manage_consent": manage_consent,
+        "consent_form": consent_form or (ConsentRecordForm(case=case) if manage_consent else None),
+        "consent_withdraw_form": ConsentWithdrawForm(),
     }
 
 
@@ -132,3 +143,52 @@ def case_revoke(request, pk: int, grant_id: int):
     else:
         messages.success(request, "Akses dicabut.")
     return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def consent_record_view(request, pk: int):
+    case = selectors.case_get_for_user(user=request.user, id=pk)
+    if not can_manage_consent(request.user, case):
+        raise Http404
+    form = ConsentRecordForm(request.POST, case=case)
+    if form.is_valid():
+        cd = form.cleaned_data
+        try:
+            consents.consent_record(
+                actor=request.user, victim=case.victims.get(pk=cd["victim"]), purpose=cd["purpose"],
+                given_by=cd["given_by"], scope=cd["scope"], agencies=cd["agencies"], form=cd["form"],
+                given_at=cd["given_at"], giver_relation=cd["giver_relation"], giver_name=cd["giver_name"])
+        except ValidationError as exc:
+            for field, msgs in validation_messages(exc).items():
+                for m in msgs:
+                    form.add_error(field if field in form.fields else None, m)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Persetujuan dicatat."))
+            return redirect(f"{case.get_absolute_url()}#consents")
+    return render(request, "cases/detail.html", _detail_context(request, case, consent_form=form),
+                  status=400)
+
+
+@login_required
+@require_POST
+def consent_withdraw_view(request, pk: int, consent: int):
+    case = selectors.case_get_for_user(user=request.user, id=pk)
+    if not can_manage_consent(request.user, case):
+        raise Http404
+    record = consents.consent_get_for_case(case=case, id=consent)
+    form = ConsentWithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, consents.WITHDRAWAL_NOTE_REQUIRED)
+        return redirect(f"{case.get_absolute_url()}#consents")
+    try:
+        consents.consent_withdraw(actor=request.user, consent=record, note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(m for ms in validation_messages(exc).values() for m in ms))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Persetujuan ditarik. Mulai sekarang persetujuan ini tidak berlaku."))
+    return redirect(f"{case.get_absolute_url()}#consents")

@@ -128,6 +128,86 @@ class AppendOnly(Operation):
         return "append_only"
 
 
+# --- records written once more, then frozen ----------------------------------------------------------
+
+WRITE_ONCE_TRIGGER = "terpadu_write_once"
+
+
+def write_once_function_sql(function: str, *, marker: str, columns: list[str]) -> str:
+    """The trigger function of a :class:`WriteOnce` table. Trigger arguments are the encrypted
+    columns (as for the append-only trigger)."""
+    once = ", ".join(f"'{c}'" for c in [marker, *columns])
+    return f"""
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    IF OLD.{marker} IS NULL AND NEW.{marker} IS NOT NULL
+       AND (to_jsonb(NEW) - ARRAY[{once}]) = (to_jsonb(OLD) - ARRAY[{once}]) THEN
+      RETURN NEW;
+    END IF;
+    IF TG_NARGS > 0 AND current_setting('{REWRITE_FLAG}', true) = 'on'
+       AND (to_jsonb(NEW) - TG_ARGV) = (to_jsonb(OLD) - TG_ARGV) THEN
+      RETURN NEW;
+    END IF;
+  END IF;
+  RAISE EXCEPTION 'Catatan ini hanya dapat ditutup sekali, tidak diubah atau dihapus: % pada % ditolak',
+    TG_OP, TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
+END $$ LANGUAGE plpgsql;
+"""  # noqa: S608 (names from the model state, no input)
+
+
+class WriteOnce(Operation):
+    """Migration operation: a record that is closed once and otherwise never changes (a consent
+    and its withdrawal). Its rows refuse DELETE, and every UPDATE except two: the one that sets
+    ``marker`` (NULL before) and changes only ``fields`` besides it; and, through
+    :func:`trail_rewrite`, one that changes only the encrypted columns (key rotation, erasure).
+
+    ``WriteOnce("consent", marker="withdrawn_at", fields=["withdrawn_by", "withdrawal_note"])``.
+    """
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, model_name: str, *, marker: str, fields: list[str]):
+        self.model_name = model_name.lower()
+        self.marker = marker
+        self.fields = list(fields)
+
+    def deconstruct(self):
+        return self.__class__.__name__, [self.model_name], {"marker": self.marker, "fields": self.fields}
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def _function(self, model) -> str:
+        return f"{WRITE_ONCE_TRIGGER}_{model._meta.db_table}"
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        column = {f.name: f.column for f in model._meta.concrete_fields}
+        function = self._function(model)
+        schema_editor.execute(write_once_function_sql(
+            function, marker=column[self.marker], columns=[column[f] for f in self.fields]), params=None)
+        args = ", ".join(f"'{c}'" for c in rewritable_columns(model))
+        table = schema_editor.quote_name(model._meta.db_table)
+        schema_editor.execute(
+            f"CREATE OR REPLACE TRIGGER {WRITE_ONCE_TRIGGER} BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {function}({args});", params=None)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        model = from_state.apps.get_model(app_label, self.model_name)
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {WRITE_ONCE_TRIGGER} ON "
+                              f"{schema_editor.quote_name(model._meta.db_table)};", params=None)
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {self._function(model)}();", params=None)
+
+    def describe(self):
+        return f"Make {self.model_name} write-once (database trigger)"
+
+    @property
+    def migration_name_fragment(self):
+        return "write_once"
+
+
 @contextmanager
 def trail_rewrite() -> Iterator[None]:
     """The one door through the append-only triggers, for one transaction (or savepoint).

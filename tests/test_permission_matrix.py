@@ -147,6 +147,8 @@ def url_for(route: str, scope: str, role: str, world) -> tuple[str, str | None]:
         kwargs["complaint"] = case.complaints.first().public_id
     if "grant_id" in needs:
         kwargs["grant_id"] = world["grant"][side].pk
+    if "consent" in needs:
+        kwargs["consent"] = case.consents.order_by("pk").first().pk
     if "token_key" in needs:
         owner = world["users"].get(role) if scope == "own" else world["stranger"]
         owner = owner or world["stranger"]

@@ -193,6 +193,8 @@ class EventType(models.IntegerChoices):
     RESPONDED_AT_BACKDATED = 152, _("Waktu respons diisi mundur")
     SLA_WARNED = 160, _("Peringatan batas 24 jam")
     SLA_BREACHED = 161, _("Batas 24 jam terlampaui")
+    CONSENT_RECORDED = 170, _("Persetujuan korban dicatat")
+    CONSENT_WITHDRAWN = 171, _("Persetujuan korban ditarik")
     TRIAGE_RECORDED = 200, _("Verifikasi dan triase")
     RISK_OVERRIDDEN = 201, _("Tingkat risiko diubah kepala unit")
     EMERGENCY_DECLARED = 210, _("Kasus darurat (action first)")

@@ -73,8 +73,12 @@ class ComplaintQuerySet(models.QuerySet):
 
 
 class ConsentBy(models.TextChoices):
+    """Who consented to sharing, as registration asks it: a ``ConsentGiver`` or nobody yet.
+    Registration turns it into one ``Consent`` record per victim (``cases.intake``)."""
+
     VICTIM = "victim", _("Korban sendiri")
-    GUARDIAN = "guardian", _("Orang tua/wali")
+    PARENT = "parent", _("Orang tua")
+    GUARDIAN = "guardian", _("Wali")
     NONE = "none", _("Belum ada persetujuan")
 
 
@@ -111,9 +115,6 @@ class Complaint(models.Model):
                               verbose_name=_("kebutuhan layanan"))
     stated_needs_note = EncryptedTextField(_("catatan kebutuhan"), blank=True, max_length=limits.NOTE)
 
-    consent_to_share = models.BooleanField(_("persetujuan berbagi data"), default=False)
-    consent_by = models.CharField(_("persetujuan diberikan oleh"), max_length=10,
-                                  choices=ConsentBy.choices, default=ConsentBy.NONE)
     safe_to_contact = models.BooleanField(_("aman dihubungi"), default=True)
     safe_contact = EncryptedTextField(_("cara dan waktu aman menghubungi"), blank=True,
                                       max_length=limits.SAFE_CONTACT)

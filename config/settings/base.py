@@ -275,6 +275,8 @@ SPECTACULAR_SETTINGS = {
     # The API is JSON: document only the JSON request body (DRF still parses forms for the
     # browsable API and the test client).
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # One name for a choice set that several operations use under different field names.
+    "ENUM_NAME_OVERRIDES": {"ConsentFormEnum": "cases.intake_forms.CONSENT_FORM_CHOICES"},
 }
 
 # --- Celery ------------------------------------------------------------------------------------------

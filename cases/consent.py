@@ -1,0 +1,250 @@
+"""Consent records (``cases.models.Consent``): record, withdraw, and what a record covers.
+
+One record per victim and purpose (share with agencies, refer, contact): who gave it (the victim,
+a parent or a guardian), when, for which agencies (named ones, or every agency of the integrated
+programme), in which form. Withdrawal is written on the record and stops what it covered from
+then on: ``consent_covers(..., at=t)`` still answers True for a time before the withdrawal, so a
+share made while the consent stood stays lawful and can be shown to have been.
+
+Who may record or withdraw: staff of the case's receiving agency with ``full`` access
+(``cases.policies.can_manage_consent``). Registration records the consent it was told of
+(``cases.intake.complaint_register``).
+
+The child rule (intake's, now read from here by registration and ``consent_record`` alike): a
+child's consent is given by a parent or guardian — by the child only when a parent or guardian is
+the accused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from agencies.models import Agency, User
+from cases.events import case_event_record
+from cases.models import (
+    CHILD_CONSENT_GIVERS,
+    Attachment,
+    Case,
+    ComplaintOutcome,
+    Consent,
+    ConsentForm,
+    ConsentGiver,
+    ConsentPurpose,
+    ConsentScope,
+    EventType,
+    Perpetrator,
+    Victim,
+    VictimCategory,
+)
+from cases.policies import can_manage_consent
+from common.audit import save_with_history
+from common.errors import ApplicationError, PermissionDenied
+
+# Messages shared by pages, API and tests.
+CHILD_CONSENT_REQUIRED = ("Korban anak: persetujuan berbagi data harus dari orang tua/wali "
+                          "(kecuali orang tua/wali adalah terlapor).")
+CONSENT_NOT_ALLOWED = ("Hanya petugas lembaga penerima dengan akses penuh pada kasus ini yang dapat "
+                       "mencatat atau menarik persetujuan.")
+CONSENT_PURPOSE_UNKNOWN = "Keperluan persetujuan tidak dikenal."
+CONSENT_GIVER_UNKNOWN = "Pemberi persetujuan tidak dikenal."
+CONSENT_FORM_UNKNOWN = "Bentuk persetujuan tidak dikenal."
+CONSENT_SCOPE_UNKNOWN = "Cakupan persetujuan tidak dikenal."
+CONSENT_AGENCIES_REQUIRED = "Sebutkan minimal satu lembaga yang disetujui."
+CONSENT_VICTIM_UNKNOWN = "Korban tidak ditemukan pada kasus ini."
+CONSENT_AGENCY_UNKNOWN = "Lembaga yang disebut tidak dikenal atau tidak aktif."
+CONSENT_IN_FUTURE = "Waktu persetujuan tidak boleh di masa depan."
+CONSENT_DOCUMENT_INVALID = "Pindaian persetujuan harus lampiran pengaduan kasus ini."
+CONSENT_ALREADY_WITHDRAWN = "Persetujuan ini sudah ditarik."
+WITHDRAWAL_NOTE_REQUIRED = "Catatan penarikan wajib diisi (kapan dan bagaimana korban/wali menariknya)."
+
+FUTURE_TOLERANCE = timedelta(minutes=1)
+
+
+# --- the child rule ------------------------------------------------------------------------------
+
+def child_consent_allowed(*, given_by: str, guardian_accused: bool) -> bool:
+    """A child's consent: a parent's or guardian's; the child's own only when a parent or guardian
+    is the accused (another guardian may still give it)."""
+    return given_by in CHILD_CONSENT_GIVERS or (guardian_accused and given_by == ConsentGiver.VICTIM)
+
+
+def guardian_accused(case: Case) -> bool:
+    """A parent or guardian of the victim is an accused in a complaint of the case (not voided)."""
+    return (Perpetrator.objects.filter(complaint__case=case, is_guardian=True)
+            .exclude(complaint__outcome=ComplaintOutcome.VOIDED).exists())
+
+
+# --- writes --------------------------------------------------------------------------------------
+
+def _agencies_of(ids: Iterable[int]) -> list[Agency]:
+    ids = sorted(set(ids))
+    return list(Agency.objects.filter(pk__in=ids, is_active=True).order_by("pk")) if ids else []
+
+
+@transaction.atomic
+def consent_record(*, actor: User, victim: Victim, purpose: str, given_by: str,
+                   scope: str = ConsentScope.PROGRAMME, agencies: Iterable[Agency] = (),
+                   form: str = ConsentForm.ORAL, given_at: datetime | None = None,
+                   giver_relation: str = "", giver_name: str = "", document: Attachment | None = None,
+                   check_actor: bool = True) -> Consent:
+    """Record one victim's consent for one purpose. Refusals name their field; nothing is saved.
+
+    ``check_actor=False`` is for registration, whose own service has checked that the actor is
+    staff of the receiving agency (the registering officer holds ``full`` only once assigned)."""
+    now = timezone.now()
+    case = victim.case
+    if check_actor and not can_manage_consent(actor, case):
+        raise PermissionDenied(CONSENT_NOT_ALLOWED)
+    errors: dict[str, list[str]] = {}
+
+    def err(key, msg):
+        errors.setdefault(key, []).append(msg)
+
+    if purpose not in ConsentPurpose.values:
+        err("purpose", CONSENT_PURPOSE_UNKNOWN)
+    if given_by not in ConsentGiver.values:
+        err("given_by", CONSENT_GIVER_UNKNOWN)
+    elif victim.category == VictimCategory.CHILD and not child_consent_allowed(
+            given_by=given_by, guardian_accused=guardian_accused(case)):
+        err("given_by", CHILD_CONSENT_REQUIRED)
+    if form not in ConsentForm.values:
+        err("form", CONSENT_FORM_UNKNOWN)
+    agency_ids = sorted({a.pk for a in agencies})
+    if scope == ConsentScope.NAMED_AGENCIES:
+        if not agency_ids:
+            err("agencies", CONSENT_AGENCIES_REQUIRED)
+        elif len(_agencies_of(agency_ids)) != len(agency_ids):
+            err("agencies", CONSENT_AGENCY_UNKNOWN)
+    elif scope == ConsentScope.PROGRAMME:
+        agency_ids = []
+    else:
+        err("scope", CONSENT_SCOPE_UNKNOWN)
+    given_at = given_at or now
+    if given_at > now + FUTURE_TOLERANCE:
+        err("given_at", CONSENT_IN_FUTURE)
+    if document is not None and document.complaint.case_id != case.pk:
+        err("document", CONSENT_DOCUMENT_INVALID)
+    if errors:
+        raise ValidationError(errors)
+
+    by_victim = given_by == ConsentGiver.VICTIM
+    consent = Consent(
+        case=case, victim=victim, purpose=purpose, given_by=given_by,
+        giver_relation="" if by_victim else giver_relation.strip()[:60],
+        giver_name="" if by_victim else giver_name.strip(),
+        scope=scope, agency_ids=agency_ids, form=form, document=document,
+        given_at=min(given_at, now), recorded_by=actor, recorded_at=now,
+    )
+    consent.full_clean(exclude=["case", "victim", "recorded_by", "document"])
+    save_with_history(consent, actor=actor)
+    codes = [a.code for a in _agencies_of(agency_ids)]
+    case_event_record(case=case, actor=actor, event_type=EventType.CONSENT_RECORDED, payload={
+        "consent": consent.pk, "victim": victim.pk, "purpose": purpose, "given_by": given_by,
+        "scope": scope, "agencies": codes, "form": form, "given_at": consent.given_at.isoformat(),
+    })
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: User, consent: Consent, note: str, check_actor: bool = True) -> Consent:
+    """Withdraw a consent now: from this moment it covers nothing; before it, it still did. The
+    record stays, with who withdrew it, when, and the note (encrypted: it may name people)."""
+    consent = Consent.objects.select_for_update(of=("self",)).select_related("case").get(pk=consent.pk)
+    if check_actor and not can_manage_consent(actor, consent.case):
+        raise PermissionDenied(CONSENT_NOT_ALLOWED)
+    if consent.withdrawn_at is not None:
+        raise ApplicationError(CONSENT_ALREADY_WITHDRAWN)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": [WITHDRAWAL_NOTE_REQUIRED]})
+    consent.withdrawn_at = max(timezone.now(), consent.given_at)
+    consent.withdrawn_by = actor
+    consent.withdrawal_note = note
+    save_with_history(consent, actor=actor, update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
+    case_event_record(case=consent.case, actor=actor, event_type=EventType.CONSENT_WITHDRAWN, payload={
+        "consent": consent.pk, "victim": consent.victim_id, "purpose": consent.purpose,
+        "withdrawn_at": consent.withdrawn_at.isoformat(),
+    })
+    return consent
+
+
+# --- reads: what a consent covers -----------------------------------------------------------------
+
+def covering(*, purpose: str, agency: Agency | None = None, at: datetime | None = None) -> Q:
+    """The consents (a ``Q`` on ``Consent``) that cover ``purpose`` for ``agency`` at ``at`` (now
+    by default): given by then, not withdrawn by then, and naming the agency or the whole
+    programme. Without an agency only programme-wide consents count ("every agency")."""
+    at = at or timezone.now()
+    q = Q(purpose=purpose, given_at__lte=at) & (Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at))
+    scope = Q(scope=ConsentScope.PROGRAMME)
+    if agency is not None:
+        scope |= Q(scope=ConsentScope.NAMED_AGENCIES, agency_ids__contains=[agency.pk])
+    return q & scope
+
+
+def victim_covered(*, purpose: str, agency: Agency | None = None, at: datetime | None = None,
+                   victim=None) -> Exists:
+    """``Exists`` for a ``Victim`` queryset (or ``victim=OuterRef(...)`` elsewhere): the victim has
+    a consent covering ``purpose`` for ``agency`` at ``at``."""
+    return Exists(Consent.objects.filter(covering(purpose=purpose, agency=agency, at=at),
+                                         victim=victim if victim is not None else OuterRef("pk")))
+
+
+def case_victims(case=None) -> QuerySet[Victim]:
+    """The victims whose consent a case needs: those of its complaints that are not voided."""
+    return (Victim.objects.filter(case=case if case is not None else OuterRef("pk"))
+            .exclude(complaint__outcome=ComplaintOutcome.VOIDED))
+
+
+def case_covered(*, purpose: str, agency: Agency | None = None, at: datetime | None = None,
+                 case=None) -> Q:
+    """A condition for a ``Case`` queryset (or ``case=OuterRef(...)``): the case has victims and
+    every one of them has a covering consent — sharing a case shares all its victims."""
+    victims = case_victims(case)
+    uncovered = victims.exclude(victim_covered(purpose=purpose, agency=agency, at=at))
+    return Q(Exists(victims)) & ~Q(Exists(uncovered))
+
+
+def consent_covers(*, purpose: str, victim: Victim | None = None, case: Case | None = None,
+                   agency: Agency | None = None, at: datetime | None = None) -> bool:
+    """Does a consent cover ``purpose`` for ``agency`` at ``at`` (now by default) — for one
+    victim, or for every victim of a case? (Exactly one of ``victim`` and ``case``.)"""
+    if (victim is None) == (case is None):
+        raise TypeError("consent_covers needs exactly one of victim= and case=")
+    at = at or timezone.now()
+    if victim is not None:
+        return Consent.objects.filter(covering(purpose=purpose, agency=agency, at=at), victim=victim).exists()
+    return Case.objects.filter(case_covered(purpose=purpose, agency=agency, at=at, case=case.pk),
+                               pk=case.pk).exists()
+
+
+def case_consents(*, case: Case) -> list[Consent]:
+    """The case's consents for the case page and API, oldest first, each with ``agencies`` (the
+    named agencies, in one query for all)."""
+    consents = list(Consent.objects.filter(case=case)
+                    .select_related("victim", "recorded_by", "withdrawn_by").order_by("given_at", "id"))
+    names = {a.pk: a for a in Agency.objects.filter(
+        pk__in={pk for c in consents for pk in c.agency_ids})} if consents else {}
+    for c in consents:
+        c.agencies = [names[pk] for pk in c.agency_ids if pk in names]
+    return consents
+
+
+def consent_get_for_case(*, case: Case, id) -> Consent:
+    """A consent of ``case`` (already fetched through ``case_get_for_user``); Http404 otherwise."""
+    from django.http import Http404
+
+    try:
+        pk = int(id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    consent = Consent.objects.filter(pk=pk, case=case).first()
+    if consent is None:
+        raise Http404
+    return consent
