@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common import limits
 from common.fields import EncryptedTextField
 
 
@@ -62,8 +63,9 @@ class Consent(models.Model):
     given_by = models.CharField(_("diberikan oleh"), max_length=10, choices=ConsentGiver.choices)
     #: The parent's or guardian's relation to the victim ("ibu", "nenek", "wali yang ditetapkan
     #: pengadilan"); blank when the victim gave it.
-    giver_relation = models.CharField(_("hubungan pemberi dengan korban"), max_length=60, blank=True)
-    giver_name = EncryptedTextField(_("nama pemberi persetujuan"), blank=True)
+    giver_relation = models.CharField(_("hubungan pemberi dengan korban"), max_length=limits.RELATION,
+                                      blank=True)
+    giver_name = EncryptedTextField(_("nama pemberi persetujuan"), blank=True, max_length=limits.NAME)
     scope = models.CharField(_("cakupan"), max_length=20, choices=ConsentScope.choices,
                              default=ConsentScope.PROGRAMME)
     #: The named agencies (``scope == named_agencies``); empty for the whole programme.
@@ -80,7 +82,7 @@ class Consent(models.Model):
     withdrawn_at = models.DateTimeField(_("ditarik"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                      blank=True, related_name="+")
-    withdrawal_note = EncryptedTextField(_("catatan penarikan"), blank=True)
+    withdrawal_note = EncryptedTextField(_("catatan penarikan"), blank=True, max_length=limits.REVEAL_REASON)
 
     history = HistoricalRecords()
 
