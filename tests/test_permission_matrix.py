@@ -112,11 +112,25 @@ def _build_world():
     grant_a = case_grant_access(actor=users["head"], case=case_a, agency=c, level=AccessLevel.SUMMARY)
     grant_b = case_grant_access(actor=head_b, case=case_b, agency=c, level=AccessLevel.SUMMARY)
     stranger = UserFactory()
+    # An acting head (Plt.) named on each side, from tomorrow: it covers no day of the matrix, so
+    # nobody's standing changes; the `acting-head-end` routes have an object to end.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from agencies.services import acting_head_appoint
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    acting = {side: acting_head_appoint(actor=head, agency=agency, user=member(agency, Role.PENDAMPING),
+                                        start=tomorrow, end=tomorrow + timedelta(days=7),
+                                        reference=f"SP-PLT/{agency.code}")
+              for side, agency, head in (("a", a, users["head"]), ("b", b, head_b))}
     from tests.meetings.helpers import meeting_world
 
     meetings = meeting_world(a=a, b=b, complaint_a=complaint_a, complaint_b=complaint_b)
     return {"a": a, "b": b, "users": users, "case": {"a": case_a, "b": case_b},
             "grant": {"a": grant_a, "b": grant_b}, "stranger": stranger, "head_b": head_b,
+            "acting": acting,
             # meeting routes: `meeting` (one open meeting), `item` (the side's case on its agenda),
             # `action` (an action item whose responsible agency is the side's agency)
             "meeting": meetings["meeting"], "item": meetings["item"], "action": meetings["action"]}
@@ -152,6 +166,8 @@ def url_for(route: str, scope: str, role: str, world) -> tuple[str, str | None]:
         kwargs["item"] = world["item"][side].pk
     if "action" in needs:
         kwargs["action"] = world["action"][side].pk
+    if "acting" in needs:
+        kwargs["acting"] = world["acting"][side].pk
     leak = case.number if (needs & {"pk", "item", "action"} and scope == "other") else None
     return reverse(route, kwargs=kwargs or None), leak
 

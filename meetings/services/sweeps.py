@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import TEAM_ROLES, Role
-from agencies.selectors import users_with_role
+from agencies.selectors import agency_heads, users_with_role
 from cases.events import case_event_record
 from cases.models import EventType
 from common.notifications import notify
@@ -54,8 +54,7 @@ def meeting_sweep(*, now: datetime | None = None) -> dict:
                 url=_meeting_url(meeting), dedupe_key=f"meeting-reminder:{meeting.pk}:{when:%Y%m%d%H%M}"))
             for item in meeting.agenda.filter(presentation__isnull=True).exclude(
                     kind=AgendaKind.OVERDUE_ACTION).select_related("case__receiving_agency"):
-                staff = users_with_role(roles=[Role.HEAD, Role.ADMIN_OFFICER],
-                                        agency=item.case.receiving_agency)
+                staff = agency_heads(agency=item.case.receiving_agency, also_roles=[Role.ADMIN_OFFICER])
                 notify(users=staff, kind="presentation_request", case=item.case,
                        title=f"Siapkan paparan kasus {item.case.number} untuk rapat {when:%d-%m-%Y}",
                        url=reverse("meetings:presentation", args=[meeting.pk, item.pk]),
@@ -85,8 +84,7 @@ def action_item_sweep(*, now: datetime | None = None) -> dict:
                 if ai.follow_ups.filter(status=FollowUpStatus.DONE).exists():
                     continue
                 ActionItemAlert.objects.create(action_item=ai, kind=kind, at=now)
-                staff = users_with_role(roles=[Role.HEAD, Role.ADMIN_OFFICER],
-                                        agency=ai.responsible_agency)
+                staff = agency_heads(agency=ai.responsible_agency, also_roles=[Role.ADMIN_OFFICER])
                 url = reverse("meetings:agency")
                 if kind == AlertKind.OVERDUE:
                     FollowUp(action_item=ai, status=FollowUpStatus.OVERDUE, by=None, at=now,
