@@ -38,7 +38,9 @@ CASE_TRANSITIONS: dict[str, tuple[str, ...]] = {
     S.TRIAGED: (S.AWAITING_DECISION, S.SELECTED, S.HANDLED_BY_AGENCY, S.VOIDED),
     S.AWAITING_DECISION: (S.SELECTED, S.HANDLED_BY_AGENCY, S.VOIDED),
     S.SELECTED: (S.PLAN_AGREED, S.HANDLED_BY_AGENCY, S.TERMINATED),
-    S.HANDLED_BY_AGENCY: (S.SELECTED, S.TERMINATED, S.CLOSED),
+    # A complaint not selected may still be voided (entered in error, a duplicate: R1); when it was
+    # the case's last, the case is voided with it.
+    S.HANDLED_BY_AGENCY: (S.SELECTED, S.TERMINATED, S.CLOSED, S.VOIDED),
     S.PLAN_AGREED: (S.IN_SERVICE, S.TERMINATED),
     S.IN_SERVICE: (S.TERMINATED,),
     S.TERMINATED: (S.POST_SERVICE_MONITORING, S.CLOSED, S.REOPENED),
@@ -51,12 +53,17 @@ CASE_TRANSITIONS: dict[str, tuple[str, ...]] = {
 #: A complaint is open while its outcome is blank.
 OUTCOME_OPEN = ""
 
-#: Complaint outcome: from -> the outcomes that may follow it. An outcome is final: a complaint
-#: that ended is not re-opened (its case may be, through the case status).
+#: Complaint outcome: from -> the outcomes that may follow it. An outcome is final — a complaint
+#: that ended is not re-opened (its case may be, through the case status) — except that one not
+#: selected may still be voided.
 OUTCOME_TRANSITIONS: dict[str, tuple[str, ...]] = {
     OUTCOME_OPEN: (ComplaintOutcome.SELECTED, ComplaintOutcome.HANDLED_BY_AGENCY,
                    ComplaintOutcome.REFERRED, ComplaintOutcome.OUTSIDE_CRITERIA, ComplaintOutcome.VOIDED),
     **{outcome: () for outcome in ComplaintOutcome.values},
+    # Void stays possible until a signed selection (R1): screening or a decision not to select does
+    # not make a complaint entered in error real.
+    **{outcome: (ComplaintOutcome.VOIDED,) for outcome in (
+        ComplaintOutcome.HANDLED_BY_AGENCY, ComplaintOutcome.OUTSIDE_CRITERIA, ComplaintOutcome.REFERRED)},
 }
 
 # Messages shared by pages, API and tests (format with the Indonesian labels of from and to).

@@ -101,3 +101,29 @@ def complaint_get_for_user(*, user, case_id, complaint_id, level: int = AccessLe
 def case_complaints(*, case: Case):
     return (case.complaints.with_clock_open().select_related("assignee", "registered_by", "triage")
             .prefetch_related("responses__responder", "sla_events", "attachments").order_by("received_at"))
+
+
+def case_complaint_pick(*, case: Case, complaint_id=None, queryset=None):
+    """The complaint of ``case`` a page or API works on: the one named by ``complaint_id`` (its
+    public id; Http404 when it is malformed or not of this case), else the latest complaint with no
+    outcome yet, else the latest that is not voided, else ``None``. ``queryset`` may add
+    select_related/only to the complaints read."""
+    import uuid
+
+    from cases.models import Complaint, ComplaintOutcome
+
+    qs = (queryset if queryset is not None else Complaint.objects.all()).filter(case=case)
+    if complaint_id:
+        try:
+            public_id = uuid.UUID(str(complaint_id))
+        except ValueError:
+            raise Http404 from None
+        complaint = qs.filter(public_id=public_id).first()
+        if complaint is None:
+            raise Http404
+    else:
+        complaint = (qs.filter(outcome="").order_by("-received_at", "-id").first()
+                     or qs.exclude(outcome=ComplaintOutcome.VOIDED).order_by("-received_at", "-id").first())
+    if complaint is not None:
+        complaint.case = case  # keep the access annotation on the shared instance
+    return complaint

@@ -1,9 +1,11 @@
 """Admin for shared records. ReadOnlyAdmin is the base for every domain model shown in the admin:
 changes go through the services (habit 3)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from simple_history.admin import SimpleHistoryAdmin
 
-from common.models import AccessLog
+from common.models import AccessLog, ClosedDay
+from common.workdays import collective_leave_warning, years_without_collective_leave
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -25,3 +27,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class AccessLogAdmin(ReadOnlyAdmin):
     list_display = ("at", "user", "agency", "action", "object_type", "object_id", "ip_address")
     list_filter = ("action",)
+
+
+@admin.register(ClosedDay)
+class ClosedDayAdmin(SimpleHistoryAdmin):
+    """Reference data the administrator maintains from each year's decree (docs/workdays.md)."""
+
+    list_display = ("date", "kind", "name", "decree")
+    list_filter = ("kind",)
+    date_hierarchy = "date"
+    search_fields = ("name", "decree")
+
+    def changelist_view(self, request, extra_context=None):
+        for year in years_without_collective_leave():
+            messages.warning(request, collective_leave_warning(year))
+        return super().changelist_view(request, extra_context)

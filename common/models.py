@@ -1,8 +1,11 @@
-"""The access log: every view of a protected record, identity reveal, download and export."""
+"""Shared records: the access log, notifications, signing registry and the working-day calendar."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from common import limits
 from common.fields import LimitedTextField
@@ -67,6 +70,28 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at"])]
 
 
+class DeadlineAlert(models.Model):
+    """An alert of a deadline rule (``common.deadlines``) that keeps no alert table of its own.
+    Append-only; one row per (rule, subject, kind, window) by constraint. The subject is named by
+    its id only: the rule knows its model."""
+
+    rule = models.CharField(max_length=60)
+    subject_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=30)
+    window = models.DateTimeField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("peringatan tenggat")
+        verbose_name_plural = _("peringatan tenggat")
+        constraints = [models.UniqueConstraint(fields=["rule", "subject_id", "kind", "window"],
+                                               name="one_deadline_alert_per_window")]
+
+    def __str__(self) -> str:
+        return f"{self.rule} #{self.subject_id} {self.kind} {self.window:%Y-%m-%d %H:%M}"
+
+
 class SignerCertificate(models.Model):
     """A signer's certificate from the deployment's internal CA. The private key is stored encrypted
     under SIGNING_MASTER_KEY and decrypted only inside the re-authenticated signing step."""
@@ -118,3 +143,43 @@ class SignedDocument(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class ClosedDayKind(models.TextChoices):
+    COLLECTIVE_LEAVE = "collective_leave", _("Cuti bersama")
+    EXTRA_CLOSED_DAY = "extra_closed_day", _("Hari libur tambahan")
+
+
+class ClosedDay(models.Model):
+    """A weekday on which offices are closed although it is no national holiday: collective leave
+    (cuti bersama, decreed yearly by the SKB of three ministers) or an extra closed day. The
+    administrator enters them from the decree; ``common.workdays`` reads them. National holidays
+    come from the ``holidays`` package and are not entered here."""
+
+    date = models.DateField(_("tanggal"), unique=True)
+    kind = models.CharField(_("jenis"), max_length=20, choices=ClosedDayKind.choices)
+    name = models.CharField(_("keterangan"), max_length=200)
+    decree = models.CharField(_("dasar penetapan"), max_length=300,
+                              help_text=_("Nomor dan tanggal keputusan yang menetapkan hari ini."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("hari cuti bersama / libur tambahan")
+        verbose_name_plural = _("hari cuti bersama / libur tambahan")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+    def clean(self):
+        from common.workdays import national_holiday_name
+
+        if self.date is None:
+            return
+        if self.date.weekday() >= 5:
+            raise ValidationError({"date": _("Tanggal ini hari Sabtu atau Minggu: sudah bukan hari kerja.")})
+        holiday = national_holiday_name(self.date)
+        if holiday:
+            raise ValidationError({"date": _("Tanggal ini sudah hari libur nasional (%(name)s).")
+                                   % {"name": holiday}})

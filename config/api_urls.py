@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("cases.api_urls")),
     path("", include("meetings.api_urls")),
     path("", include("triage.api_urls")),
+    path("", include("sops.api_urls")),
 ]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", agency_views.home, name="home"),
     path("akun/", include("agencies.urls")),
     path("kasus/", include("cases.urls")),
+    path("kasus/<int:pk>/sop/", include("sops.urls")),
     path("rapat/", include("meetings.urls")),
     path("triase/", include("triage.urls")),
     path("notifikasi/", include("common.urls")),

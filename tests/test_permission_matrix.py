@@ -128,9 +128,15 @@ def _build_world():
     from tests.meetings.helpers import meeting_world
 
     meetings = meeting_world(a=a, b=b, complaint_a=complaint_a, complaint_b=complaint_b)
+    from sops.services import sop_run_start
+
+    runs = {"a": sop_run_start(actor=users["admin_officer"], case=case_a, sop="I", complaint=complaint_a),
+            "b": sop_run_start(actor=users["investigator"], case=case_b, sop="I", complaint=complaint_b)}
     return {"a": a, "b": b, "users": users, "case": {"a": case_a, "b": case_b},
             "grant": {"a": grant_a, "b": grant_b}, "stranger": stranger, "head_b": head_b,
             "acting": acting,
+            # SOP routes: `run` (one SOP run on the side's case)
+            "run": runs,
             # meeting routes: `meeting` (one open meeting), `item` (the side's case on its agenda),
             # `action` (an action item whose responsible agency is the side's agency)
             "meeting": meetings["meeting"], "item": meetings["item"], "action": meetings["action"]}
@@ -168,6 +174,8 @@ def url_for(route: str, scope: str, role: str, world) -> tuple[str, str | None]:
         kwargs["action"] = world["action"][side].pk
     if "acting" in needs:
         kwargs["acting"] = world["acting"][side].pk
+    if "run" in needs:
+        kwargs["run"] = world["run"][side].pk
     leak = case.number if (needs & {"pk", "item", "action"} and scope == "other") else None
     return reverse(route, kwargs=kwargs or None), leak
 

@@ -7,5 +7,4 @@ urlpatterns = [
     path("cases/<int:pk>/triage/record/", apis.TriageRecordApi.as_view(), name="triage-record"),
     path("cases/<int:pk>/triage/override/", apis.TriageOverrideApi.as_view(), name="triage-override"),
     path("cases/<int:pk>/emergency/refer/", apis.EmergencyReferApi.as_view(), name="emergency-refer"),
-    path("cases/<int:pk>/sop-steps/", apis.SopStepRecordApi.as_view(), name="sop-step-record"),
 ]

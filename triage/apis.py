@@ -18,9 +18,10 @@ from common import limits
 from common.audit import access_log_record
 from common.errors import PermissionDenied
 from common.models import AccessAction
+from sops.apis import SopStepOutputSerializer
+from sops.selectors import sop_steps_for_complaint
 from triage import policies, selectors, services
-from triage.models import ComplexityCondition, EmergencyCondition, RiskLevel, SopStepRecord
-from triage.sop import SOP_CHOICES
+from triage.models import ComplexityCondition, EmergencyCondition, RiskLevel
 
 
 class TriageReasonOutputSerializer(serializers.Serializer):
@@ -49,14 +50,6 @@ class TriageAssessmentOutputSerializer(serializers.Serializer):
         return obj.risk_overridden_by_id is not None
 
 
-class TriageSopStepOutputSerializer(serializers.Serializer):
-    sop = serializers.CharField()
-    step = serializers.CharField()
-    done_at = serializers.DateTimeField()
-    done_by = serializers.CharField(source="done_by.display_name")
-    output_ref = serializers.CharField()
-
-
 class TriageCaseOutputSerializer(serializers.Serializer):
     case_id = serializers.IntegerField()
     case_number = serializers.CharField()
@@ -65,7 +58,7 @@ class TriageCaseOutputSerializer(serializers.Serializer):
     awaiting_formal_decision = serializers.BooleanField()
     complaint = serializers.UUIDField(allow_null=True)
     assessment = TriageAssessmentOutputSerializer(allow_null=True)
-    sop_steps = TriageSopStepOutputSerializer(many=True)
+    sop_steps = SopStepOutputSerializer(many=True)
 
 
 COMPLAINT_PARAM = OpenApiParameter(
@@ -84,8 +77,7 @@ class TriageDetailApi(APIView):
         access_log_record(request=request, user=request.user, action=AccessAction.VIEW,
                           obj=complaint or case, case=case, level=AccessLevel(case.access_level).name.lower())
         assessment = selectors.triage_for_complaint(complaint=complaint) if complaint else None
-        steps = (SopStepRecord.objects.filter(complaint=complaint).select_related("done_by")
-                 .order_by("done_at", "id")) if complaint else []
+        steps = sop_steps_for_complaint(complaint=complaint) if complaint else []
         return Response(TriageCaseOutputSerializer({
             "case_id": case.pk, "case_number": case.number, "status": case.status,
             "is_emergency": case.is_emergency, "awaiting_formal_decision": case.awaiting_formal_decision,
@@ -178,28 +170,3 @@ class EmergencyReferApi(APIView):
         grants = list(selectors.emergency_grants(case=case).filter(pk__in=[g.pk for g in grants]))
         return Response(EmergencyGrantOutputSerializer(grants, many=True).data,
                         status=status.HTTP_201_CREATED)
-
-
-class SopStepRecordApi(APIView):
-    class SopStepRecordInputSerializer(serializers.Serializer):
-        complaint = serializers.UUIDField(required=False)
-        sop = serializers.ChoiceField(choices=SOP_CHOICES)
-        step = serializers.CharField(max_length=40)
-        done_at = serializers.DateTimeField(required=False, allow_null=True)
-        output_ref = serializers.CharField(required=False, allow_blank=True, max_length=200)
-
-    @extend_schema(request=SopStepRecordInputSerializer, responses={201: TriageSopStepOutputSerializer},
-                   summary="Record that a Perbup SOP step was done for the complaint")
-    def post(self, request, pk: int):
-        case, complaint = _fetch(request, pk, request.data.get("complaint"))
-        if not policies.can_record_on_case(request.user, case):
-            raise PermissionDenied(services.STEP_NOT_ALLOWED)
-        data = self.SopStepRecordInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        if complaint is None:
-            raise serializers.ValidationError({"complaint": [services.NO_COMPLAINT]})
-        record = services.sop_step_record(
-            actor=request.user, complaint=complaint, sop=data.validated_data["sop"],
-            step=data.validated_data["step"], done_at=data.validated_data.get("done_at"),
-            output_ref=data.validated_data.get("output_ref", ""))
-        return Response(TriageSopStepOutputSerializer(record).data, status=status.HTTP_201_CREATED)

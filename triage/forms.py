@@ -1,7 +1,4 @@
-from datetime import timedelta
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
@@ -9,7 +6,6 @@ from common import limits
 from triage.models import ComplexityCondition, EmergencyCondition, RiskLevel
 from triage.rules import COMPLEXITY_WORDING, EMERGENCY_WORDING
 from triage.services import EMERGENCY_GRANT_HOURS, EMERGENCY_GRANT_MAX_HOURS, OVERRIDE_REASON_MIN
-from triage.sop import SOP_CHOICES, get_sop
 
 YES_NO = [("ya", _("Ya")), ("tidak", _("Tidak"))]
 
@@ -75,27 +71,3 @@ class EmergencyReferForm(forms.Form):
         super().__init__(*args, **kwargs)
         if agencies is not None:
             self.fields["agencies"].queryset = agencies.prefetch_related("services")
-
-
-class SopStepForm(forms.Form):
-    sop = forms.ChoiceField(label=_("SOP"), choices=SOP_CHOICES)
-    step = forms.CharField(label=_("Langkah"), max_length=40)
-    done_at = forms.DateTimeField(
-        label=_("Waktu pelaksanaan"), required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("Kosongkan bila baru saja dilakukan."))
-    output_ref = forms.CharField(label=_("Dokumen keluaran (nomor/rujukan)"), required=False, max_length=200)
-
-    def clean(self):
-        data = super().clean()
-        sop = get_sop(data.get("sop", ""))
-        if sop is not None and data.get("step") and sop.step(data["step"]) is None:
-            self.add_error("step", _("Langkah ini tidak ada dalam SOP yang dipilih."))
-        done_at = data.get("done_at")
-        if done_at and done_at > timezone.now() + timedelta(minutes=1):
-            self.add_error("done_at", _("Waktu pelaksanaan tidak boleh di masa depan."))
-        return data
-
-
-class SopPickForm(forms.Form):
-    sop = forms.ChoiceField(label=_("Tampilkan SOP"), choices=SOP_CHOICES, required=False)

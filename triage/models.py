@@ -81,22 +81,3 @@ class TriageAssessment(models.Model):
     @property
     def is_emergency(self) -> bool:
         return self.risk_level == RiskLevel.EMERGENCY
-
-
-class SopStepRecord(models.Model):
-    """When an SOP step (triage/sop.py) was done for a complaint, and by whom."""
-
-    complaint = models.ForeignKey("cases.Complaint", on_delete=models.PROTECT,
-                                  related_name="sop_steps")
-    sop = models.CharField(max_length=10)
-    step = models.CharField(max_length=40)
-    done_at = models.DateTimeField(default=timezone.now)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    output_ref = models.CharField(_("dokumen keluaran"), max_length=200, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["done_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["complaint", "sop", "step"],
-                                               name="one_record_per_sop_step")]

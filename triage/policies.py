@@ -3,7 +3,7 @@
 Seeing the triage page needs the same level as the case page (``summary``): it shows the case
 number, initials, conditions and steps — never identity. Acting needs more:
 
-- record a triage or an SOP step: receiving staff of the complaint's agency;
+- record a triage: receiving staff of the complaint's agency (SOP steps: sops.policies);
 - override the risk, refer an emergency: the head of the receiving agency, or its acting head
   (Plt.) while the delegation covers today.
 
@@ -19,12 +19,8 @@ def can_triage(user, complaint) -> bool:
     return is_receiving_staff(user, complaint.receiving_agency_id)
 
 
-def can_record_sop_step(user, complaint) -> bool:
-    return is_receiving_staff(user, complaint.receiving_agency_id)
-
-
 def can_record_on_case(user, case) -> bool:
-    """Receiving staff of the case's agency (the triage and SOP-step forms)."""
+    """Receiving staff of the case's agency (the triage form)."""
     return is_receiving_staff(user, case.receiving_agency_id)
 
 

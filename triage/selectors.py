@@ -1,4 +1,5 @@
-"""Reads for triage, emergencies and SOP steps — limited by construction to what the user may see.
+"""Reads for triage and emergencies — limited by construction to what the user may see. The SOP
+tracker the triage page shows is read from ``sops.selectors``.
 
 Every case comes from ``cases.selectors.case_get_for_user`` (same Http404 for missing and not
 yours); complaints are looked up only inside that case.
@@ -6,22 +7,15 @@ yours); complaints are looked up only inside that case.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
-from datetime import datetime
-
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
-from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind
-from cases.models import AccessLevel, Case, CaseEvent, CaseGrant, Complaint, ComplaintOutcome, EventType
+from cases.models import AccessLevel, Case, CaseEvent, CaseGrant, Complaint, EventType
 from cases.models.core import GrantSource
 from cases.policies import active_grants, visible_cases
-from cases.selectors import case_get_for_user
-from triage.models import SopStepRecord, TriageAssessment
-from triage.sop import Sop, SopStep
+from cases.selectors import case_complaint_pick, case_get_for_user
+from triage.models import TriageAssessment
 
 
 def triage_complaint_get_for_user(*, user, case_id, complaint_id=None,
@@ -31,23 +25,10 @@ def triage_complaint_get_for_user(*, user, case_id, complaint_id=None,
     that has no outcome yet, or else the latest that is not voided. A case without complaints
     gives ``(case, None)``."""
     case = case_get_for_user(user=user, id=case_id, level=level)
-    qs = (Complaint.objects.filter(case=case)
-          .select_related("receiving_agency", "triage__assessed_by", "triage__risk_overridden_by")
+    qs = (Complaint.objects.select_related("receiving_agency", "triage__assessed_by",
+                                           "triage__risk_overridden_by")
           .prefetch_related("victims"))
-    if complaint_id:
-        try:
-            public_id = uuid.UUID(str(complaint_id))
-        except ValueError:
-            raise Http404 from None
-        complaint = qs.filter(public_id=public_id).first()
-        if complaint is None:
-            raise Http404
-    else:
-        complaint = (qs.filter(outcome="").order_by("-received_at", "-id").first()
-                     or qs.exclude(outcome=ComplaintOutcome.VOIDED).order_by("-received_at", "-id").first())
-    if complaint is not None:
-        complaint.case = case  # keep the access annotation on the shared instance
-    return case, complaint
+    return case, case_complaint_pick(case=case, complaint_id=complaint_id, queryset=qs)
 
 
 def case_complaints_brief(*, case: Case) -> QuerySet[Complaint]:
@@ -97,93 +78,6 @@ def emergency_case_list(*, user) -> QuerySet[Case]:
             .order_by("-is_emergency", "-declared_at", "-opened_at"))
 
 
-# --- SOP tracker ---------------------------------------------------------------------------------
-
-@dataclass
-class SopRow:
-    step: SopStep
-    record: SopStepRecord | None = None
-    elapsed_minutes: int | None = None
-    late: bool = False
-    out_of_order: bool = False
-    overdue_pending: bool = False
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class SopTracker:
-    sop: Sop
-    rows: list[SopRow]
-
-    @property
-    def done(self) -> int:
-        return sum(1 for r in self.rows if r.record)
-
-    @property
-    def late(self) -> int:
-        return sum(1 for r in self.rows if r.late)
-
-    @property
-    def out_of_order(self) -> int:
-        return sum(1 for r in self.rows if r.out_of_order)
-
-    @property
-    def required(self) -> int:
-        return sum(1 for r in self.rows if not r.step.optional)
-
-
-def _minutes(delta) -> int:
-    return int(delta.total_seconds() // 60)
-
-
-def sop_tracker(*, complaint: Complaint, sop: Sop, now: datetime | None = None,
-                show_pending: bool = True) -> SopTracker:
-    """Each step of ``sop`` for ``complaint`` with when/by whom, and the flags the page shows:
-
-    - late: more minutes elapsed since the previous recorded step (or since the complaint was
-      received, for the first) than the standard time;
-    - out of order: done before a step that comes earlier in the SOP, or while an earlier
-      required step has not been recorded;
-    - overdue (pending): the next required step is not recorded and its standard time since the
-      last recorded step has passed.
-    One query (the records with their users)."""
-    now = now or timezone.now()
-    records = {r.step: r for r in SopStepRecord.objects.filter(complaint=complaint, sop=sop.code)
-               .select_related("done_by")}
-    rows: list[SopRow] = []
-    last_index = -1
-    for i, step in enumerate(sop.steps):
-        row = SopRow(step=step, record=records.get(step.code))
-        rows.append(row)
-        if row.record is None:
-            continue
-        last_index = i
-        earlier = [records[s.code] for s in sop.steps[:i] if s.code in records]
-        reference = max((e.done_at for e in earlier), default=complaint.received_at)
-        if earlier and row.record.done_at < reference:
-            row.out_of_order = True
-            row.notes.append("Dicatat lebih awal dari langkah sebelumnya.")
-        else:
-            row.elapsed_minutes = _minutes(row.record.done_at - reference)
-            if step.minutes is not None and row.elapsed_minutes > step.minutes:
-                row.late = True
-                row.notes.append(f"Terlambat: {row.elapsed_minutes} menit (standar {step.minutes} menit).")
-        missing = [s.code for s in sop.steps[:i] if s.code not in records and not s.optional]
-        if missing:
-            row.out_of_order = True
-            row.notes.append("Langkah sebelumnya belum dicatat: " + ", ".join(missing) + ".")
-    if show_pending:
-        pending = next((r for r in rows[last_index + 1:] if r.record is None and not r.step.optional), None)
-        if pending is not None and pending.step.minutes is not None:
-            reference = max((r.done_at for r in records.values()), default=complaint.received_at)
-            waited = _minutes(now - reference)
-            if waited > pending.step.minutes:
-                pending.overdue_pending = True
-                pending.notes.append(f"Belum dicatat; {waited} menit sejak langkah terakhir "
-                                     f"(standar {pending.step.minutes} menit).")
-    return SopTracker(sop=sop, rows=rows)
-
-
 def victims_summary(*, complaint: Complaint) -> list[tuple[str, str]]:
     """(initials, category label) per victim of the complaint — never more."""
     victims = list(complaint.victims.all()) or list(complaint.case.victims.all())
@@ -195,4 +89,3 @@ def needs_with_names(*, needs: list[str]) -> list[str]:
 
     names = dict(Service.objects.filter(code__in=list(needs)).values_list("code", "name"))
     return [names.get(code, code) for code in needs]
-

@@ -1,5 +1,6 @@
 """Triage writes: record a triage, override its risk, handle an emergency (action first), refer an
-emergency, record SOP steps. Each runs in one transaction and writes its CaseEvent there.
+emergency. Each runs in one transaction and writes its CaseEvent there. SOP steps are recorded by
+``sops.services``.
 
 Action first (SPEC §4.1, SKB E.3): when a complaint's risk becomes "emergency" the case is marked
 emergency and awaiting the formal decision of the nearest meeting, and the agency head, the Tim
@@ -10,7 +11,7 @@ steps of SOP IV are recorded as they are done.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,9 +39,10 @@ from cases.services import case_grant_access
 from common.audit import save_with_history
 from common.errors import ApplicationError, PermissionDenied
 from common.notifications import notify
+from sops.catalogue import CRISIS_SOP, REFERRAL_COVER_LETTER_STEP
+from sops.services import sop_complaint_step_ensure
 from triage import policies, rules
-from triage.models import ComplexityCondition, EmergencyCondition, RiskLevel, SopStepRecord, TriageAssessment
-from triage.sop import CRISIS_SOP, REFERRAL_COVER_LETTER_STEP, get_sop
+from triage.models import ComplexityCondition, EmergencyCondition, RiskLevel, TriageAssessment
 
 # Messages shared by pages, API and tests.
 NOT_RECEIVING_STAFF = "Hanya petugas lembaga penerima yang dapat melakukan verifikasi pengaduan ini."
@@ -56,17 +58,10 @@ REFER_NOT_EMERGENCY = "Rujukan darurat hanya untuk kasus darurat."
 REFER_NO_AGENCY = "Pilih minimal satu lembaga tujuan rujukan."
 REFER_AGENCY_INVALID = "Lembaga tujuan harus lembaga layanan aktif selain lembaga penerima."
 REFER_HOURS_INVALID = "Masa akses sementara harus antara 1 dan 168 jam."
-STEP_NOT_ALLOWED = "Hanya petugas lembaga penerima yang dapat mencatat langkah SOP."
-SOP_UNKNOWN = "SOP tidak dikenal."
-STEP_UNKNOWN = "Langkah ini tidak ada dalam SOP yang dipilih."
-STEP_IN_FUTURE = "Waktu pelaksanaan tidak boleh di masa depan."
-STEP_BEFORE_RECEIVED = "Waktu pelaksanaan tidak boleh sebelum pengaduan diterima."
-STEP_ALREADY_RECORDED = "Langkah ini sudah dicatat untuk pengaduan ini."
 
 OVERRIDE_REASON_MIN = 10
 EMERGENCY_GRANT_HOURS = 72
 EMERGENCY_GRANT_MAX_HOURS = 168
-FUTURE_TOLERANCE = timedelta(minutes=1)
 #: A triage may move a case forward, never back: these are the states it may leave.
 TRIAGE_FROM = (CaseStatus.REGISTERED,)
 EMERGENCY_FROM = (CaseStatus.REGISTERED, CaseStatus.TRIAGED, CaseStatus.AWAITING_DECISION)
@@ -321,11 +316,11 @@ def emergency_refer(*, actor: User, case: Case, agencies: list[Agency], hours: i
         "complaint": str(complaint.public_id) if complaint else None,
         **as_acting_head_payload(actor, case.receiving_agency_id),
     })
-    if complaint is not None and not SopStepRecord.objects.filter(
-            complaint=complaint, sop=CRISIS_SOP, step=REFERRAL_COVER_LETTER_STEP).exists():
-        _step_save(actor=actor, complaint=complaint, sop_code=CRISIS_SOP,
-                   step_code=REFERRAL_COVER_LETTER_STEP, done_at=now,
-                   output_ref="Rujukan darurat: " + ", ".join(sorted(a.code for a in agencies)))
+    # A voided complaint runs no SOP: the referral stands without the step.
+    if complaint is not None and complaint.outcome != ComplaintOutcome.VOIDED:
+        sop_complaint_step_ensure(
+            actor=actor, complaint=complaint, sop=CRISIS_SOP, step=REFERRAL_COVER_LETTER_STEP, done_at=now,
+            output_ref="Rujukan darurat: " + ", ".join(sorted(a.code for a in agencies)))
     url = _triage_url(case)
     until = timezone.localtime(expires_at).strftime("%d-%m-%Y %H:%M")
     for agency in agencies:
@@ -335,50 +330,3 @@ def emergency_refer(*, actor: User, case: Case, agencies: list[Agency], hours: i
                      f"s.d. {until} WIB)",
                dedupe_key=f"emergency_referral:{case.pk}:{agency.pk}")
     return grants
-
-
-# --- SOP steps --------------------------------------------------------------------------------------
-
-def _step_save(*, actor: User, complaint: Complaint, sop_code: str, step_code: str, done_at: datetime,
-               output_ref: str) -> SopStepRecord:
-    step = get_sop(sop_code).step(step_code)
-    record = SopStepRecord(complaint=complaint, sop=sop_code, step=step_code, done_at=done_at,
-                           done_by=actor, output_ref=(output_ref or "").strip()[:200])
-    save_with_history(record, actor=actor)
-    case_event_record(
-        case=complaint.case, actor=actor, agency=complaint.receiving_agency,
-        event_type=EventType.CRISIS_STEP if step.crisis else EventType.SOP_STEP,
-        payload={"complaint": str(complaint.public_id), "sop": sop_code, "step": step_code,
-                 "done_at": done_at.isoformat(), "standard_minutes": step.minutes},
-    )
-    return record
-
-
-@transaction.atomic
-def sop_step_record(*, actor: User, complaint: Complaint, sop: str, step: str,
-                    done_at: datetime | None = None, output_ref: str = "") -> SopStepRecord:
-    """Record that a step of a Perbup SOP was done for the complaint, when and by whom. Crisis
-    steps of SOP IV are written to the timeline as CRISIS_STEP, every other step as SOP_STEP."""
-    complaint = _lock_complaint(complaint)
-    if not policies.can_record_sop_step(actor, complaint):
-        raise PermissionDenied(STEP_NOT_ALLOWED)
-    if complaint.outcome == ComplaintOutcome.VOIDED:
-        raise ApplicationError(COMPLAINT_VOIDED)
-    now = timezone.now()
-    done_at = done_at or now
-    errors: dict[str, list[str]] = {}
-    definition = get_sop(sop)
-    if definition is None:
-        errors["sop"] = [SOP_UNKNOWN]
-    elif definition.step(step) is None:
-        errors["step"] = [STEP_UNKNOWN]
-    if done_at > now + FUTURE_TOLERANCE:
-        errors["done_at"] = [STEP_IN_FUTURE]
-    elif done_at < complaint.received_at:
-        errors["done_at"] = [STEP_BEFORE_RECEIVED]
-    if errors:
-        raise ValidationError(errors)
-    if SopStepRecord.objects.filter(complaint=complaint, sop=sop, step=step).exists():
-        raise ApplicationError(STEP_ALREADY_RECORDED)
-    return _step_save(actor=actor, complaint=complaint, sop_code=sop, step_code=step,
-                      done_at=min(done_at, now), output_ref=output_ref)

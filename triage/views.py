@@ -20,10 +20,14 @@ from cases.models import AccessLevel
 from common.audit import access_log_record
 from common.errors import ApplicationError, PermissionDenied, validation_messages
 from common.models import AccessAction
+from sops import policies as sop_policies
+from sops import selectors as sop_selectors
+from sops import services as sop_services
+from sops.catalogue import CRISIS_SOP, CRISIS_STEPS, default_sop_for, get_sop
+from sops.forms import SopPickForm, SopStepForm
 from triage import policies, selectors, services
-from triage.forms import EmergencyReferForm, OverrideForm, SopPickForm, SopStepForm, TriageForm
+from triage.forms import EmergencyReferForm, OverrideForm, TriageForm
 from triage.rules import CRITERION_LABELS
-from triage.sop import CRISIS_SOP, CRISIS_STEPS, default_sop_for, get_sop
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -63,17 +67,17 @@ def _context(request, case, complaint, *, sop_code=None, triage_form=None, overr
     can_triage = bool(complaint) and policies.can_triage(user, complaint)
     can_override = bool(assessment) and policies.can_override_risk(user, complaint)
     can_refer = case.is_emergency and policies.can_refer_emergency(user, case)
-    can_record = bool(complaint) and policies.can_record_sop_step(user, complaint)
+    can_record = bool(complaint) and sop_policies.can_start_run(user, case=case, complaint=complaint)
 
     sop = get_sop(sop_code or "") if sop_code else None
     if sop is None and complaint is not None:
         sop = get_sop(default_sop_for(complaint, is_emergency=case.is_emergency))
-    tracker = selectors.sop_tracker(complaint=complaint, sop=sop) if complaint and sop else None
+    tracker = sop_selectors.complaint_sop_tracker(complaint=complaint, sop=sop) if complaint and sop else None
     crisis = None
     if complaint is not None and case.is_emergency:
         crisis_tracker = (tracker if sop and sop.code == CRISIS_SOP
-                          else selectors.sop_tracker(complaint=complaint, sop=get_sop(CRISIS_SOP),
-                                                     show_pending=False))
+                          else sop_selectors.complaint_sop_tracker(
+                              complaint=complaint, sop=get_sop(CRISIS_SOP), show_pending=False))
         crisis_codes = {s.code for s in CRISIS_STEPS}
         crisis = [row for row in crisis_tracker.rows if row.step.code in crisis_codes]
 
@@ -213,9 +217,10 @@ def emergency_refer(request, pk: int):
 @login_required
 @require_POST
 def sop_step(request, pk: int):
+    """The triage page's step form: records on the complaint's current run of the SOP (sops)."""
     case, complaint = selectors.triage_complaint_get_for_user(
         user=request.user, case_id=pk, complaint_id=request.POST.get("complaint"))
-    if not policies.can_record_on_case(request.user, case):
+    if not sop_policies.can_work_on_case(request.user, case):
         raise Http404
     form = SopStepForm(request.POST)
     sop_code = request.POST.get("sop")
@@ -223,9 +228,10 @@ def sop_step(request, pk: int):
         form.add_error(None, services.NO_COMPLAINT)
     elif form.is_valid():
         try:
-            services.sop_step_record(actor=request.user, complaint=complaint, sop=form.cleaned_data["sop"],
-                                     step=form.cleaned_data["step"], done_at=form.cleaned_data["done_at"],
-                                     output_ref=form.cleaned_data["output_ref"])
+            sop_services.sop_complaint_step_record(
+                actor=request.user, complaint=complaint, sop=form.cleaned_data["sop"],
+                step=form.cleaned_data["step"], done_at=form.cleaned_data["done_at"],
+                output_ref=form.cleaned_data["output_ref"])
         except ValidationError as exc:
             _apply_errors(form, exc)
         except (PermissionDenied, ApplicationError) as exc:

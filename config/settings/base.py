@@ -47,10 +47,12 @@ INSTALLED_APPS = [
     "common",
     "agencies",
     "cases",
+    "sops",
     "triage",
     "meetings",
     "terminations",
     "reports",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +229,15 @@ DOCUMENT_SIGNER_BACKEND = env("DOCUMENT_SIGNER_BACKEND", default="common.signing
 SIGNING_CA_CERT_FILE = env("SIGNING_CA_CERT_FILE", default=str(BASE_DIR / "var" / "ca" / "ca.pem"))
 SIGNING_CA_KEY_FILE = env("SIGNING_CA_KEY_FILE", default=str(BASE_DIR / "var" / "ca" / "ca.key"))
 SIGNING_MASTER_KEY = env("SIGNING_MASTER_KEY", default="ZGV2LW9ubHktc2lnbmluZy1tYXN0ZXIta2V5LTAwMDA=")
+
+# --- working days and letter numbers ----------------------------------------------------------------
+# From this month on, the admin also warns when next year's collective leave is not entered yet
+# (the joint decree for a year usually appears in the September before it). docs/workdays.md
+WORKDAYS_NEXT_YEAR_WARNING_MONTH = env.int("WORKDAYS_NEXT_YEAR_WARNING_MONTH", default=10)
+# Default letter-number format and zero-padding; an agency may set its own (documents admin).
+# Placeholders: {seq} {agency} {kind} {month} (Roman) {year}. docs/letter-numbers.md
+LETTER_NUMBER_FORMAT = env("LETTER_NUMBER_FORMAT", default="{seq}/{agency}/{kind}/{month}/{year}")
+LETTER_NUMBER_DIGITS = env.int("LETTER_NUMBER_DIGITS", default=3)
 
 # --- REST API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -164,7 +164,9 @@ class ActionItem(models.Model):
         ordering = ["due_date", "id"]
         verbose_name = _("tindak lanjut keputusan")
         verbose_name_plural = _("tindak lanjut keputusan")
-        indexes = [models.Index(fields=["responsible_agency", "due_date"])]
+        indexes = [models.Index(fields=["responsible_agency", "due_date"]),
+                   # The action-item deadline sweep's due query (common.deadlines).
+                   models.Index(fields=["due_date", "id"], name="actionitem_due_idx")]
 
 
 class FollowUpStatus(models.TextChoices):

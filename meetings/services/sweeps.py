@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from agencies.models import TEAM_ROLES, Role
 from agencies.selectors import agency_heads, users_with_role
 from cases.events import case_event_record
 from cases.models import EventType
+from common.deadlines import AlertTable, Deadline, Stage, deadline_sweep
 from common.notifications import notify
 from meetings import selectors
 from meetings.models import (
@@ -62,48 +64,56 @@ def meeting_sweep(*, now: datetime | None = None) -> dict:
     return {"created": created.pk if created else None, "reminded": reminded}
 
 
+def _live_action_items():
+    """Action items of closed meetings that were never done: the subjects of the deadline."""
+    done = FollowUp.objects.filter(action_item=OuterRef("pk"), status=FollowUpStatus.DONE)
+    return ActionItem.objects.filter(meeting__status=MeetingStatus.CLOSED).filter(~Exists(done))
+
+
+def _tell_responsible(ai: ActionItem, *, event_type: int, kind: str, title: str, dedupe_key: str) -> None:
+    """The timeline row and the notification to the responsible agency's head and admin officers."""
+    case_event_record(case=ai.case, actor=None, agency=ai.responsible_agency, event_type=event_type,
+                      payload={"action_item": ai.pk, "due_date": ai.due_date.isoformat()})
+    staff = agency_heads(agency=ai.responsible_agency, also_roles=[Role.ADMIN_OFFICER])
+    notify(users=staff, kind=kind, case=ai.case, url=reverse("meetings:agency"), title=title,
+           dedupe_key=dedupe_key)
+
+
+def _remind(ai: ActionItem, alert: ActionItemAlert) -> None:
+    _tell_responsible(ai, event_type=EventType.ACTION_ITEM_REMINDED, kind="action_item_reminder",
+                      title=f"Tindak lanjut rapat untuk kasus {ai.case.number} jatuh tempo "
+                            f"{ai.due_date:%d-%m-%Y}",
+                      dedupe_key=f"action-reminder:{ai.pk}")
+
+
+def _mark_overdue(ai: ActionItem, alert: ActionItemAlert) -> None:
+    FollowUp(action_item=ai, status=FollowUpStatus.OVERDUE, by=None, at=alert.at,
+             agency=ai.responsible_agency,
+             evidence="Ditandai terlambat oleh sistem setelah batas waktu.").save()
+    _tell_responsible(ai, event_type=EventType.ACTION_ITEM_OVERDUE, kind="action_item_overdue",
+                      title=f"Tindak lanjut rapat untuk kasus {ai.case.number} terlambat",
+                      dedupe_key=f"action-overdue:{ai.pk}")
+
+
+def action_item_deadline(*, reminder_days: int) -> Deadline:
+    """Reminded from ``reminder_days`` before the due date (a date, compared with the local date);
+    marked overdue the day after it. One row per kind in ``ActionItemAlert`` (one window)."""
+    return Deadline(
+        name="meetings.action_items",
+        subjects=_live_action_items,
+        due="due_date",
+        clock=timezone.localdate,
+        stages=(Stage(AlertKind.REMINDER, -timedelta(days=reminder_days), _remind),
+                Stage(AlertKind.OVERDUE, timedelta(days=1), _mark_overdue)),
+        alerts=AlertTable(ActionItemAlert, subject="action_item"),
+        related=("case", "responsible_agency"),
+    )
+
+
 def action_item_sweep(*, now: datetime | None = None) -> dict:
-    """Remind the responsible agency once before the due date; mark overdue once after it.
-    The alert row (one per kind by constraint) is the guard; locked rows are skipped."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
+    """Remind the responsible agency once before the due date; mark overdue once after it
+    (SKIP LOCKED batches, one alert row per kind by constraint; see ``common.deadlines``)."""
     schedule = selectors.schedule_active()
     lead = schedule.action_reminder_days if schedule else 2
-    live = selectors.with_status(ActionItem.objects.filter(meeting__status=MeetingStatus.CLOSED)).exclude(
-        current_status=FollowUpStatus.DONE)
-    done = {"reminded": 0, "overdue": 0}
-    for kind, qs in ((AlertKind.OVERDUE, live.filter(due_date__lt=today)),
-                     (AlertKind.REMINDER, live.filter(due_date__gte=today,
-                                                      due_date__lte=today + timedelta(days=lead)))):
-        for pk in qs.exclude(alerts__kind=kind).values_list("pk", flat=True):
-            with transaction.atomic():
-                ai = (ActionItem.objects.select_for_update(skip_locked=True).select_related("case")
-                      .filter(pk=pk).first())
-                if ai is None or ai.alerts.filter(kind=kind).exists():
-                    continue
-                if ai.follow_ups.filter(status=FollowUpStatus.DONE).exists():
-                    continue
-                ActionItemAlert.objects.create(action_item=ai, kind=kind, at=now)
-                staff = agency_heads(agency=ai.responsible_agency, also_roles=[Role.ADMIN_OFFICER])
-                url = reverse("meetings:agency")
-                if kind == AlertKind.OVERDUE:
-                    FollowUp(action_item=ai, status=FollowUpStatus.OVERDUE, by=None, at=now,
-                             agency=ai.responsible_agency,
-                             evidence="Ditandai terlambat oleh sistem setelah batas waktu.").save()
-                    case_event_record(case=ai.case, actor=None, agency=ai.responsible_agency,
-                                      event_type=EventType.ACTION_ITEM_OVERDUE,
-                                      payload={"action_item": ai.pk, "due_date": ai.due_date.isoformat()})
-                    notify(users=staff, kind="action_item_overdue", case=ai.case, url=url,
-                           title=f"Tindak lanjut rapat untuk kasus {ai.case.number} terlambat",
-                           dedupe_key=f"action-overdue:{ai.pk}")
-                    done["overdue"] += 1
-                else:
-                    case_event_record(case=ai.case, actor=None, agency=ai.responsible_agency,
-                                      event_type=EventType.ACTION_ITEM_REMINDED,
-                                      payload={"action_item": ai.pk, "due_date": ai.due_date.isoformat()})
-                    notify(users=staff, kind="action_item_reminder", case=ai.case, url=url,
-                           title=f"Tindak lanjut rapat untuk kasus {ai.case.number} jatuh tempo "
-                                 f"{ai.due_date:%d-%m-%Y}",
-                           dedupe_key=f"action-reminder:{ai.pk}")
-                    done["reminded"] += 1
-    return done
+    done = deadline_sweep(action_item_deadline(reminder_days=lead), now=now)
+    return {"reminded": done[AlertKind.REMINDER], "overdue": done[AlertKind.OVERDUE]}

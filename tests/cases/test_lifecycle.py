@@ -222,11 +222,13 @@ def test_an_open_complaint_takes_each_outcome_with_one_event(open_complaint, to)
 @pytest.mark.parametrize("first, then", [
     (ComplaintOutcome.SELECTED, ComplaintOutcome.HANDLED_BY_AGENCY),
     (ComplaintOutcome.HANDLED_BY_AGENCY, ComplaintOutcome.SELECTED),
-    (ComplaintOutcome.OUTSIDE_CRITERIA, ComplaintOutcome.VOIDED),
+    (ComplaintOutcome.OUTSIDE_CRITERIA, ComplaintOutcome.HANDLED_BY_AGENCY),
+    (ComplaintOutcome.SELECTED, ComplaintOutcome.VOIDED),
     (ComplaintOutcome.VOIDED, ComplaintOutcome.SELECTED),
     (ComplaintOutcome.SELECTED, OUTCOME_OPEN),
 ])
 def test_an_outcome_is_final(open_complaint, first, then):
+    """Final — but for a void of a complaint not selected (below)."""
     complaint, officer = open_complaint
     complaint_outcome_set(actor=officer, complaint=complaint, to=first, reason="sop_step")
     events_before = CaseEvent.objects.filter(case=complaint.case).count()
@@ -300,3 +302,17 @@ def test_only_the_lifecycle_module_writes_a_case_status_or_an_outcome():
                 continue
             offenders += [f"{path.relative_to(root)}:{n}" for n in status_writes(path.read_text())]
     assert offenders == []
+
+
+@pytest.mark.parametrize("first", [ComplaintOutcome.HANDLED_BY_AGENCY, ComplaintOutcome.OUTSIDE_CRITERIA,
+                                   ComplaintOutcome.REFERRED])
+def test_a_complaint_not_selected_may_still_be_voided(open_complaint, first):
+    """R1: void stays possible until a signed selection; only the selection is binding."""
+    complaint, officer = open_complaint
+    complaint_outcome_set(actor=officer, complaint=complaint, to=first, reason="sop_step")
+    complaint_outcome_set(actor=officer, complaint=complaint, to=ComplaintOutcome.VOIDED,
+                          reason="complaint_voided", void_reason="Tercatat ganda oleh petugas")
+    complaint = Complaint.objects.get(pk=complaint.pk)
+    assert complaint.outcome == ComplaintOutcome.VOIDED
+    voided = CaseEvent.objects.filter(case=complaint.case, event_type=EventType.COMPLAINT_VOIDED).get()
+    assert voided.payload["from"] == first and voided.payload["to"] == ComplaintOutcome.VOIDED

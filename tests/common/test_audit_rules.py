@@ -11,7 +11,7 @@ import pytest
 from django.apps import apps
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["agencies", "cases", "common", "triage", "meetings", "terminations", "reports"]
+APPS = ["agencies", "cases", "common", "sops", "triage", "meetings", "terminations", "reports", "documents"]
 ALLOWED_FILES = {ROOT / "common" / "audit.py"}
 QS_METHODS = {"filter", "exclude", "all", "select_for_update", "select_related", "order_by", "objects"}
 BULK = {"update", "bulk_create", "bulk_update"}

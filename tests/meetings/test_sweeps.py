@@ -8,13 +8,16 @@ from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
 from agencies.models import Role
 from cases.models import CaseEvent, EventType
+from common.deadlines import deadline_due
 from common.models import Notification
 from meetings import selectors, services
 from meetings.models import ActionItemAlert, FollowUp, Meeting, MeetingKind
+from meetings.services.sweeps import action_item_deadline
 from tests.factories import member
 from tests.meetings.helpers import make_meeting, propose_and_open, register, select
 
@@ -110,3 +113,10 @@ def test_follow_ups_are_append_only(action_item, polres):
     row.evidence = "diubah"
     with pytest.raises(ValueError):
         row.save()
+
+
+def test_the_action_item_due_query_can_use_the_due_date_index(action_item):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be scanned otherwise
+    plan = deadline_due(action_item_deadline(reminder_days=2), now=MONDAY + timedelta(days=6)).explain()
+    assert "actionitem_due_idx" in plan

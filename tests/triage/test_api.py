@@ -131,18 +131,6 @@ def test_refer_non_emergency_is_400(client, uptd, people, register, providers, l
     assert resp.status_code == 400 and resp.json()["detail"] == services.REFER_NOT_EMERGENCY
 
 
-def test_sop_step_over_the_api(client, uptd, people, register):
-    complaint = register(uptd, actor=people["officer"])
-    client.force_login(people["officer"])
-    resp = client.post(api(complaint.case, "step"), {"sop": "V", "step": "1", "output_ref": "Formulir 3"},
-                       content_type=JSON)
-    assert resp.status_code == 201 and resp.json()["step"] == "1"
-    resp = client.post(api(complaint.case, "step"), {"sop": "V", "step": "1"}, content_type=JSON)
-    assert resp.status_code == 400 and resp.json()["detail"] == services.STEP_ALREADY_RECORDED
-    resp = client.post(api(complaint.case, "step"), {"sop": "V", "step": "zz"}, content_type=JSON)
-    assert resp.status_code == 400 and services.STEP_UNKNOWN in resp.json()["step"]
-
-
 def test_triage_routes_are_in_the_schema(client, uptd, people):
     client.force_login(people["officer"])
     paths = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]

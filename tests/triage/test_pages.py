@@ -12,10 +12,12 @@ from django.utils import timezone
 from agencies.models import Role
 from cases.models import AccessLevel, CaseEvent, EventType
 from cases.services import case_grant_access
+from sops import services as sop_services
+from sops.models import SopStepRecord
 from tests.factories import member
 from tests.triage.conftest import SECRET_NAME, SECRET_NIK, triage_answers
 from triage import services
-from triage.models import RiskLevel, SopStepRecord, TriageAssessment
+from triage.models import RiskLevel, TriageAssessment
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +123,7 @@ def test_crisis_step_button_records_the_step(client, uptd, people, register):
     resp = client.post(url("sop-step", complaint.case), {
         "complaint": complaint.public_id, "sop": "IV", "step": "5a", "output_ref": "Rumah aman"})
     assert resp.status_code == 302
-    rec = SopStepRecord.objects.get(sop="IV", step="5a")
+    rec = SopStepRecord.objects.get(run__sop="IV", step="5a")
     assert rec.done_by == people["konselor"] and rec.output_ref == "Rumah aman"
     assert CaseEvent.objects.filter(case=complaint.case, event_type=EventType.CRISIS_STEP).count() == 1
 
@@ -242,11 +244,11 @@ def test_triage_page_query_count_does_not_grow_with_steps(client, uptd, people, 
                            **triage_answers(emergency_conditions=["severe_psych"]))
     client.force_login(people["officer"])
     path = url("detail", complaint.case, sop="IV")
-    services.sop_step_record(actor=people["officer"], complaint=complaint, sop="IV", step="1")
+    sop_services.sop_complaint_step_record(actor=people["officer"], complaint=complaint, sop="IV", step="1")
     few = _queries(client, path)
     for step in ("2", "3", "4", "5a", "5p", "5b", "5c", "6"):
-        services.sop_step_record(actor=member(uptd, Role.PENDAMPING), complaint=complaint, sop="IV",
-                                 step=step)
+        sop_services.sop_complaint_step_record(actor=member(uptd, Role.PENDAMPING), complaint=complaint,
+                                               sop="IV", step=step)
     assert _queries(client, path) == few
 
 

@@ -14,10 +14,11 @@ from cases.policies import case_access_level
 from cases.selectors import case_get_for_user
 from common.errors import ApplicationError, PermissionDenied
 from common.models import Notification
+from sops.models import SopStepRecord
 from tests.factories import member
 from tests.triage.conftest import triage_answers
 from triage import services
-from triage.models import RiskLevel, SopStepRecord, TriageAssessment
+from triage.models import RiskLevel, TriageAssessment
 
 pytestmark = pytest.mark.django_db
 
@@ -253,7 +254,7 @@ def test_referral_grants_temporary_service_access_at_once_and_it_expires(emergen
     assert ev.payload["agencies"] == ["rs-prov"] and ev.payload["hours"] == 72
     assert events(case, EventType.ACCESS_GRANTED).filter(payload__source="emergency_referral").count() == 1
     # Signing the referral is SOP IV step 4 (surat pengantar rujukan), a crisis step.
-    step = SopStepRecord.objects.get(complaint=emergency, sop="IV", step="4")
+    step = SopStepRecord.objects.get(run__complaint=emergency, run__sop="IV", step="4")
     assert step.done_by == people["head"]
     assert events(case, EventType.CRISIS_STEP).filter(payload__step="4").count() == 1
     assert Notification.objects.filter(user=nurse, kind="emergency_referral").count() == 1
@@ -277,7 +278,7 @@ def test_referring_twice_notifies_once_and_never_downgrades_a_better_grant(emerg
     assert legal.level == AccessLevel.FULL and legal.expires_at is None
     assert Notification.objects.filter(user=providers["nurse"], kind="emergency_referral").count() == 1
     assert events(case, EventType.EMERGENCY_REFERRAL).count() == 2
-    assert SopStepRecord.objects.filter(complaint=emergency, sop="IV", step="4").count() == 1
+    assert SopStepRecord.objects.filter(run__complaint=emergency, run__sop="IV", step="4").count() == 1
 
 
 def test_only_the_head_refers_and_only_emergencies(uptd, emergency, people, providers, register):
@@ -303,48 +304,3 @@ def test_referral_bad_input_saves_nothing(emergency, people, providers, uptd, ba
                                  hours=500 if bad == "hours" else 72)
     assert not emergency.case.grants.exists()
 
-
-# --- SOP steps ---------------------------------------------------------------------------------------
-
-def test_sop_step_is_recorded_with_its_event(uptd, people, register):
-    complaint = register(uptd, actor=people["officer"])
-    rec = services.sop_step_record(actor=people["officer"], complaint=complaint, sop="I", step="2",
-                                   output_ref="Buku agenda no. 12")
-    assert rec.done_by == people["officer"] and rec.output_ref == "Buku agenda no. 12"
-    ev = events(complaint.case, EventType.SOP_STEP).get()
-    assert ev.payload["sop"] == "I" and ev.payload["step"] == "2" and ev.payload["standard_minutes"] == 10
-
-
-def test_crisis_steps_write_crisis_events(uptd, people, register):
-    complaint = register(uptd, actor=people["officer"])
-    for step in ("5a", "5p"):
-        services.sop_step_record(actor=people["konselor"], complaint=complaint, sop="IV", step=step)
-    assert events(complaint.case, EventType.CRISIS_STEP).count() == 2
-    assert not events(complaint.case, EventType.SOP_STEP).exists()
-
-
-@pytest.mark.parametrize("sop, step, shift, field, message", [
-    ("IX", "1", timedelta(0), "sop", services.SOP_UNKNOWN),
-    ("I", "99", timedelta(0), "step", services.STEP_UNKNOWN),
-    ("I", "5a", timedelta(0), "step", services.STEP_UNKNOWN),  # 5a is a step of SOP II, not I
-    ("I", "1", timedelta(hours=2), "done_at", services.STEP_IN_FUTURE),
-    ("I", "1", -timedelta(days=3), "done_at", services.STEP_BEFORE_RECEIVED),
-])
-def test_sop_step_validation(uptd, people, register, sop, step, shift, field, message):
-    complaint = register(uptd, actor=people["officer"])
-    with pytest.raises(ValidationError) as exc:
-        services.sop_step_record(actor=people["officer"], complaint=complaint, sop=sop, step=step,
-                                 done_at=timezone.now() + shift)
-    assert message in exc.value.message_dict[field]
-    assert not SopStepRecord.objects.exists()
-    assert not events(complaint.case, EventType.SOP_STEP).exists()
-
-
-def test_a_step_is_recorded_once_and_only_by_receiving_staff(uptd, people, register):
-    complaint = register(uptd, actor=people["officer"])
-    services.sop_step_record(actor=people["officer"], complaint=complaint, sop="V", step="1")
-    with pytest.raises(ApplicationError, match=services.STEP_ALREADY_RECORDED):
-        services.sop_step_record(actor=people["officer"], complaint=complaint, sop="V", step="1")
-    with pytest.raises(PermissionDenied):
-        services.sop_step_record(actor=people["investigator"], complaint=complaint, sop="V", step="2a")
-    assert SopStepRecord.objects.count() == 1

@@ -1,11 +1,12 @@
-"""The five UPTD PPA SOPs of Perbup HSS 63/2021 (Lampiran I–V) as data (SPEC §11).
+"""The catalogue: the five UPTD PPA SOPs of Perbup HSS 63/2021 (Lampiran I–V) as data (SPEC §11).
 
 Each step: code, activity, actor, standard time in minutes (``minutes`` is the upper bound of a
 range such as "15–30 menit"; ``None`` where the seed says "sesuai waktu layanan" or the copy we
-hold is illegible), and the output document. Steps are in the order the SOP runs them.
+hold is illegible), and the output document. Steps are in the order the SOP runs them. A case runs
+an SOP as an ``SopRun`` (sops/models.py) that records these steps.
 
 Where the seed table and the articles (Pasal) disagree or the table is damaged, the articles
-decide; docs/triage.md lists each such choice.
+decide; docs/sops.md lists each such choice.
 """
 
 from __future__ import annotations

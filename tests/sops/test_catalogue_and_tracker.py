@@ -1,4 +1,5 @@
-"""The five Perbup SOPs as data, and the tracker's late / out-of-order flags."""
+"""The five Perbup SOPs as data, and the tracker's late / out-of-order flags (moved from
+tests/triage/test_sop.py with the SOPs; the steps are recorded on the complaint's run)."""
 
 from datetime import timedelta
 
@@ -7,8 +8,8 @@ import time_machine
 from django.utils import timezone
 
 from agencies.models import Role
-from triage import selectors, services
-from triage.sop import ACTOR_LABELS, CRISIS_STEPS, SOPS, default_sop_for, get_sop
+from sops import selectors, services
+from sops.catalogue import ACTOR_LABELS, CRISIS_STEPS, SOPS, default_sop_for, get_sop
 
 pytestmark = pytest.mark.django_db
 
@@ -60,26 +61,26 @@ def test_tracker_flags_late_and_out_of_order_steps(uptd, register, people):
     officer = people["officer"]
     sop = get_sop("V")
     # Step 1 (30 min standard) done 20 min after receipt: on time.
-    services.sop_step_record(actor=officer, complaint=complaint, sop="V", step="1",
-                             done_at=received + timedelta(minutes=20))
+    services.sop_complaint_step_record(actor=officer, complaint=complaint, sop="V", step="1",
+                                       done_at=received + timedelta(minutes=20))
     # Step 2a (15–30 min) done 75 min after step 1: late.
-    services.sop_step_record(actor=officer, complaint=complaint, sop="V", step="2a",
-                             done_at=received + timedelta(minutes=95))
+    services.sop_complaint_step_record(actor=officer, complaint=complaint, sop="V", step="2a",
+                                       done_at=received + timedelta(minutes=95))
     # Step 4 recorded while 2b and 3 are not: out of order.
-    services.sop_step_record(actor=officer, complaint=complaint, sop="V", step="4",
-                             done_at=received + timedelta(minutes=100))
+    services.sop_complaint_step_record(actor=officer, complaint=complaint, sop="V", step="4",
+                                       done_at=received + timedelta(minutes=100))
     # Step 3 done *before* step 2a's time, after step 4 was recorded: out of order.
-    services.sop_step_record(actor=officer, complaint=complaint, sop="V", step="3",
-                             done_at=received + timedelta(minutes=60))
+    services.sop_complaint_step_record(actor=officer, complaint=complaint, sop="V", step="3",
+                                       done_at=received + timedelta(minutes=60))
 
-    rows = {r.step.code: r for r in selectors.sop_tracker(complaint=complaint, sop=sop).rows}
+    rows = {r.step.code: r for r in selectors.complaint_sop_tracker(complaint=complaint, sop=sop).rows}
     assert rows["1"].record and not rows["1"].late and not rows["1"].out_of_order
     assert rows["1"].elapsed_minutes == 20
     assert rows["2a"].late and rows["2a"].elapsed_minutes == 75 and not rows["2a"].out_of_order
     assert rows["3"].out_of_order and "lebih awal" in " ".join(rows["3"].notes)
     assert rows["4"].out_of_order and "2b" in " ".join(rows["4"].notes)
     assert rows["2b"].record is None
-    tracker = selectors.sop_tracker(complaint=complaint, sop=sop)
+    tracker = selectors.complaint_sop_tracker(complaint=complaint, sop=sop)
     assert (tracker.done, tracker.late, tracker.required) == (4, 1, 7)
     assert tracker.out_of_order == 2
 
@@ -87,8 +88,8 @@ def test_tracker_flags_late_and_out_of_order_steps(uptd, register, people):
 def test_tracker_flags_a_pending_step_past_its_standard_time(uptd, register, people):
     with time_machine.travel(timezone.now() - timedelta(hours=2), tick=False):
         complaint = register(uptd, actor=people["officer"])
-        services.sop_step_record(actor=people["officer"], complaint=complaint, sop="I", step="1")
-    rows = selectors.sop_tracker(complaint=complaint, sop=get_sop("I")).rows
+        services.sop_complaint_step_record(actor=people["officer"], complaint=complaint, sop="I", step="1")
+    rows = selectors.complaint_sop_tracker(complaint=complaint, sop=get_sop("I")).rows
     assert rows[1].overdue_pending and rows[1].record is None
     assert not any(r.overdue_pending for r in rows[2:])
 
@@ -96,6 +97,7 @@ def test_tracker_flags_a_pending_step_past_its_standard_time(uptd, register, peo
 def test_optional_steps_are_never_missing(uptd, register, people):
     complaint = register(uptd, actor=people["officer"])
     for step in ("1", "2", "3", "4", "5b"):  # 5a (returned for correction) is optional
-        services.sop_step_record(actor=people["officer"], complaint=complaint, sop="II", step=step)
-    rows = {r.step.code: r for r in selectors.sop_tracker(complaint=complaint, sop=get_sop("II")).rows}
+        services.sop_complaint_step_record(actor=people["officer"], complaint=complaint, sop="II", step=step)
+    tracker = selectors.complaint_sop_tracker(complaint=complaint, sop=get_sop("II"))
+    rows = {r.step.code: r for r in tracker.rows}
     assert not rows["5b"].out_of_order
