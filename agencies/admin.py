@@ -1,9 +1,13 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from agencies.models import Agency, Membership, Service, SigningDelegation, User
-from agencies.services import agency_create
+from agencies.models import ActingHead, Agency, Membership, Service, SigningDelegation, User
+from agencies.services import acting_head_appoint, acting_head_end, agency_create
+from common.errors import ApplicationError, validation_messages
 
 
 class MembershipInline(admin.TabularInline):
@@ -62,3 +66,66 @@ class MembershipAdmin(SimpleHistoryAdmin):
 class SigningDelegationAdmin(SimpleHistoryAdmin):
     list_display = ("official", "valid_from", "valid_until", "granted_by", "revoked_at")
     autocomplete_fields = ["official", "granted_by"]
+
+
+class ActingHeadAdminForm(forms.ModelForm):
+    """Appointing in the admin goes through ``acting_head_appoint``: the service checks and
+    writes (inside the admin's transaction); its refusals come back as the form's errors."""
+
+    class Meta:
+        model = ActingHead
+        fields = ["agency", "user", "start", "end", "reference"]
+
+    actor: User | None = None
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is not None or self.errors:
+            return data
+        try:
+            self.instance = acting_head_appoint(
+                actor=self.actor, agency=data["agency"], user=data["user"], start=data["start"],
+                end=data["end"], reference=data["reference"])
+        except ValidationError as exc:
+            for field, msgs in validation_messages(exc).items():
+                self.add_error(field if field in self.fields else None, msgs)
+        except ApplicationError as exc:
+            self.add_error(None, exc.message)
+        return data
+
+
+@admin.register(ActingHead)
+class ActingHeadAdmin(SimpleHistoryAdmin):
+    """Acting heads (Plt.): added through the service, never edited; ended by the action."""
+
+    form = ActingHeadAdminForm
+    list_display = ("agency", "user", "start", "end", "ended_on", "reference", "granted_by")
+    list_filter = ("agency",)
+    search_fields = ("user__username", "user__full_name", "agency__name", "reference")
+    autocomplete_fields = ["agency", "user"]
+    actions = ["end_today"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("agency", "user", "start", "end", "reference", "granted_by", "ended_on", "ended_by")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Written by acting_head_appoint in the form's clean(); an existing row is never edited.
+        return None
+
+    @admin.action(description=_("Akhiri penunjukan Plt. mulai hari ini"))
+    def end_today(self, request, queryset):
+        for row in queryset:
+            try:
+                acting_head_end(actor=request.user, acting_head=row)
+            except ApplicationError as exc:
+                self.message_user(request, f"{row}: {exc.message}", level=messages.ERROR)

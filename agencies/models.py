@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.db.models import Q
@@ -245,3 +247,63 @@ class SigningDelegation(models.Model):
 
     def covers(self, day) -> bool:
         return self.revoked_at is None and self.valid_from <= day <= self.valid_until
+
+
+class ActingHeadQuerySet(models.QuerySet):
+    def covering(self, day=None):
+        """Delegations in force on ``day`` (today by default): started, not past their end, and
+        not ended early on or before that day."""
+        day = day or timezone.localdate()
+        return self.filter(Q(start__lte=day), Q(end__gte=day),
+                           Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+
+class ActingHead(models.Model):
+    """An acting head (Plt., pelaksana tugas kepala): a member of the agency who acts as its head
+    for a dated period, appointed by the head or a system administrator on a written order.
+
+    While the delegation covers a day the acting head may do on that day what the head does
+    (``agencies.policies``); every such act records that it was done as acting head. Ending a
+    delegation early (the head is back) sets ``ended_on``, the first day it no longer covers, so
+    the days it did cover stay answerable."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("lembaga"), on_delete=models.PROTECT,
+                               related_name="acting_heads")
+    user = models.ForeignKey(User, verbose_name=_("pelaksana tugas"), on_delete=models.PROTECT,
+                             related_name="acting_head_posts")
+    start = models.DateField(_("berlaku mulai"))
+    end = models.DateField(_("berlaku sampai"))
+    reference = models.CharField(_("dasar penunjukan (nomor surat perintah)"), max_length=200)
+    granted_by = models.ForeignKey(User, verbose_name=_("ditunjuk oleh"), on_delete=models.PROTECT,
+                                   related_name="+")
+    ended_on = models.DateField(_("diakhiri mulai"), null=True, blank=True)
+    ended_by = models.ForeignKey(User, verbose_name=_("diakhiri oleh"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ActingHeadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agency", "-start", "-id"]
+        verbose_name = _("pelaksana tugas kepala (Plt.)")
+        verbose_name_plural = _("pelaksana tugas kepala (Plt.)")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")),
+                                   name="acting_head_period_valid"),
+        ]
+        indexes = [models.Index(fields=["user", "agency", "start", "end"])]
+
+    def __str__(self) -> str:
+        return f"Plt. {self.agency} — {self.user} ({self.start} – {self.end})"
+
+    def covers(self, day) -> bool:
+        return self.start <= day <= self.end and (self.ended_on is None or self.ended_on > day)
+
+    @property
+    def last_day(self):
+        """The last day the delegation covers (None when ended before it started)."""
+        if self.ended_on is None:
+            return self.end
+        last = min(self.end, self.ended_on - timedelta(days=1))
+        return last if last >= self.start else None

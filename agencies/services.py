@@ -1,18 +1,34 @@
-"""Writes for agencies, memberships and signing delegations."""
+"""Writes for agencies, memberships, signing delegations and acting heads (Plt.)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from agencies.models import Agency, Membership, Service, SigningDelegation, User
+from agencies import policies
+from agencies.models import CASE_WORK_ROLES, ActingHead, Agency, Membership, Service, SigningDelegation, User
 from agencies.selectors import clear_user_context
 from common.audit import save_with_history
-from common.errors import ApplicationError
+from common.errors import ApplicationError, PermissionDenied
 
 DELEGATION_PERIOD_INVALID = "Periode penunjukan tidak valid: tanggal akhir sebelum tanggal mulai."
+ACTING_HEAD_NOT_ALLOWED = (
+    "Hanya kepala lembaga ini atau administrator sistem yang dapat menunjuk Plt. kepala.")
+ACTING_HEAD_END_NOT_ALLOWED = (
+    "Hanya kepala lembaga ini atau administrator sistem yang dapat mengakhiri penunjukan Plt. kepala.")
+ACTING_HEAD_NOT_MEMBER = "Plt. kepala harus petugas aktif lembaga ini pada tanggal mulai."
+ACTING_HEAD_IS_HEAD = "Pengguna ini sudah kepala lembaga ini."
+ACTING_HEAD_PERIOD_INVALID = "Periode Plt. tidak valid: tanggal akhir sebelum tanggal mulai."
+ACTING_HEAD_START_PAST = "Tanggal mulai Plt. tidak boleh di masa lalu."
+ACTING_HEAD_OVERLAP = "Lembaga ini sudah memiliki Plt. kepala pada sebagian periode tersebut."
+ACTING_HEAD_REFERENCE_REQUIRED = "Nomor surat perintah penunjukan Plt. wajib diisi."
+ACTING_HEAD_ALREADY_ENDED = "Penunjukan Plt. ini sudah berakhir."
+ACTING_HEAD_END_PAST = "Penunjukan Plt. tidak dapat diakhiri mundur ke tanggal yang sudah lewat."
+ACTING_HEAD_END_AFTER = "Tanggal pengakhiran sesudah akhir periode Plt."
 
 
 @transaction.atomic
@@ -61,3 +77,66 @@ def delegation_grant(*, actor: User, official: User, valid_from: date, valid_unt
     d.full_clean()
     save_with_history(d, actor=actor)
     return d
+
+
+@transaction.atomic
+def acting_head_appoint(*, actor: User, agency: Agency, user: User, start: date, end: date,
+                        reference: str) -> ActingHead:
+    """Name ``user`` acting head (Plt.) of ``agency`` from ``start`` to ``end`` (both included),
+    on the written order ``reference``. Only the head of that agency or a system administrator
+    appoints; the acting head must be staff of the agency on ``start``. One acting head per
+    agency at a time; a delegation never starts in the past (what was done before it stays the
+    head's)."""
+    if not policies.may_appoint_acting_head(actor, agency.pk):
+        raise PermissionDenied(ACTING_HEAD_NOT_ALLOWED)
+    # Appointments of one agency queue here, so two overlapping ones cannot both pass the check.
+    Agency.objects.select_for_update().filter(pk=agency.pk).values_list("pk", flat=True).first()
+    reference = (reference or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not reference:
+        errors["reference"] = [ACTING_HEAD_REFERENCE_REQUIRED]
+    if start < timezone.localdate():
+        errors["start"] = [ACTING_HEAD_START_PAST]
+    if end < start:
+        errors["end"] = [ACTING_HEAD_PERIOD_INVALID]
+    members = Membership.objects.active(start).filter(user=user, agency=agency)
+    if not members.filter(role__in=list(CASE_WORK_ROLES)).exists():
+        errors["user"] = [ACTING_HEAD_NOT_MEMBER]
+    elif members.filter(role=policies.HEAD_ROLE).exists():
+        errors["user"] = [ACTING_HEAD_IS_HEAD]
+    if not errors and any(
+        other.last_day is not None and other.start <= end and start <= other.last_day
+        for other in ActingHead.objects.filter(agency=agency, end__gte=start, start__lte=end)
+    ):
+        errors["start"] = [ACTING_HEAD_OVERLAP]
+    if errors:
+        raise ValidationError(errors)
+    acting = ActingHead(agency=agency, user=user, start=start, end=end, reference=reference,
+                        granted_by=actor)
+    acting.full_clean()
+    save_with_history(acting, actor=actor)
+    clear_user_context(user)
+    return acting
+
+
+@transaction.atomic
+def acting_head_end(*, actor: User, acting_head: ActingHead, on: date | None = None) -> ActingHead:
+    """End a delegation early (the head is back): from ``on`` (today by default) it no longer
+    covers. The days it covered stay answerable, and what was done on them stays done as acting
+    head. Only the head of the agency or a system administrator ends it."""
+    acting_head = ActingHead.objects.select_for_update().select_related("user").get(pk=acting_head.pk)
+    if not policies.may_appoint_acting_head(actor, acting_head.agency_id):
+        raise PermissionDenied(ACTING_HEAD_END_NOT_ALLOWED)
+    today = timezone.localdate()
+    on = on or today
+    if acting_head.ended_on is not None or acting_head.end < today:
+        raise ApplicationError(ACTING_HEAD_ALREADY_ENDED)
+    if on < today:
+        raise ApplicationError(ACTING_HEAD_END_PAST)
+    if on > acting_head.end:
+        raise ApplicationError(ACTING_HEAD_END_AFTER)
+    acting_head.ended_on = on
+    acting_head.ended_by = actor
+    save_with_history(acting_head, actor=actor, update_fields=["ended_on", "ended_by"])
+    clear_user_context(acting_head.user)
+    return acting_head

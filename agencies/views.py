@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from agencies.models import CASE_WORK_ROLES
-from agencies.selectors import user_context
+from agencies import policies, services
+from agencies.forms import ActingHeadForm
+from agencies.models import ActingHead
+from agencies.selectors import acting_heads_of, user_context
+from common.errors import ApplicationError, validation_messages
 
 
 @login_required
@@ -18,7 +26,7 @@ def home(request):
     if not ctx.is_active_member:
         return render(request, "agencies/no_membership.html", status=403)
     sections = []
-    if ctx.roles & CASE_WORK_ROLES:
+    if policies.staff_agency_ids(request.user):
         from cases.selectors import case_list
 
         sections.append("casework")
@@ -31,10 +39,14 @@ def home(request):
         sections.append("ministry")
     if ctx.is_system_admin:
         sections.append("sysadmin")
+    if policies.appointing_agency_ids(request.user):
+        sections.append("head")
     return render(request, "agencies/home.html", {
         "sections": sections,
         "recent_cases": recent_cases,
         "memberships": ctx.memberships,
+        "acting_agencies": sorted({m.agency for m in ctx.memberships
+                                   if m.agency_id in ctx.acting_head_agency_ids}, key=lambda a: a.name),
     })
 
 
@@ -52,3 +64,54 @@ def not_found(request, exception=None):
 
         return JsonResponse({"detail": NOT_FOUND}, status=404)
     return render(request, "404.html", status=404)
+
+
+# --- acting heads (Plt.) -------------------------------------------------------------------------
+
+def _render_acting_heads(request, agency_ids, form, status=200):
+    return render(request, "agencies/acting_heads.html", {
+        "form": form, "rows": acting_heads_of(agency_ids=agency_ids),
+    }, status=status)
+
+
+@login_required
+def acting_heads(request):
+    """The head's page: the acting heads (Plt.) of the agencies they head, and appointing one.
+    Heads only (an acting head appoints nobody); everyone else 403. The administrator appoints in
+    the admin. Both go through ``agencies.services.acting_head_appoint``."""
+    agency_ids = policies.appointing_agency_ids(request.user)
+    if not agency_ids:
+        raise DjangoPermissionDenied
+    if request.method != "POST":
+        return _render_acting_heads(request, agency_ids,
+                                    ActingHeadForm(agency_ids=agency_ids, exclude_user=request.user))
+    form = ActingHeadForm(request.POST, agency_ids=agency_ids, exclude_user=request.user)
+    if form.is_valid():
+        try:
+            services.acting_head_appoint(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, msgs in validation_messages(exc).items():
+                form.add_error(field if field in form.fields else None, msgs)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Plt. kepala ditunjuk."))
+            return redirect("acting-heads")
+    return _render_acting_heads(request, agency_ids, form, status=400)
+
+
+@login_required
+@require_POST
+def acting_head_end(request, acting: int):
+    """End an acting head's delegation today; another agency's (or a missing one) is 404."""
+    row = ActingHead.objects.filter(pk=acting,
+                                    agency_id__in=policies.appointing_agency_ids(request.user)).first()
+    if row is None:
+        raise Http404
+    try:
+        services.acting_head_end(actor=request.user, acting_head=row)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Penunjukan Plt. kepala diakhiri mulai hari ini."))
+    return redirect("acting-heads")

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from agencies.models import Agency, AgencyKind, Region, User
-from agencies.selectors import user_context
+from agencies import policies as agency_policies
+from agencies.models import Agency, Region, User
 from cases.consent import CHILD_CONSENT_REQUIRED, child_consent_allowed, consent_record
 from cases.events import case_event_record
 from cases.lifecycle import case_status_change, complaint_outcome_set
@@ -217,10 +217,6 @@ def _length_errors(data: ComplaintInput) -> dict[str, list[str]]:
     return errors
 
 
-def _is_receiving_staff(user: User, agency: Agency) -> bool:
-    return agency.kind in AgencyKind.receiving() and agency.pk in user_context(user).work_agency_ids
-
-
 def _victim_indexes(v: VictimInput) -> dict:
     nik = crypto.normalise_nik(v.nik)
     phone = crypto.normalise_phone(v.phone)
@@ -235,10 +231,10 @@ def _victim_indexes(v: VictimInput) -> dict:
 def complaint_register(*, actor: User, receiving_agency: Agency, data: ComplaintInput,
                        assignee: User | None = None, join_case: Case | None = None) -> Complaint:
     now = timezone.now()
-    if not _is_receiving_staff(actor, receiving_agency):
+    if not agency_policies.is_receiving_staff(actor, receiving_agency.pk):
         raise PermissionDenied(NOT_RECEIVING_STAFF)
     errors = _validate(data, now=now)
-    if assignee is not None and receiving_agency.pk not in user_context(assignee).work_agency_ids:
+    if assignee is not None and not agency_policies.is_agency_staff(assignee, receiving_agency.pk):
         errors.setdefault("assignee", []).append(ASSIGNEE_INVALID)
     if join_case is not None and (
         join_case.receiving_agency_id != receiving_agency.pk
@@ -356,7 +352,7 @@ def complaint_void(*, actor: User, complaint: Complaint, reason: str) -> Complai
     if not complaint.voidable:
         raise ApplicationError(ALREADY_VOIDED if complaint.outcome == ComplaintOutcome.VOIDED
                                else VOID_AFTER_SELECTION)
-    if not _is_receiving_staff(actor, complaint.receiving_agency):
+    if not agency_policies.is_receiving_staff(actor, complaint.receiving_agency_id):
         raise PermissionDenied(NOT_RECEIVING_STAFF)
     complaint_outcome_set(actor=actor, complaint=complaint, to=ComplaintOutcome.VOIDED,
                           reason="complaint_voided", void_reason=reason)
@@ -381,9 +377,9 @@ def _end_complaint_assignment(*, actor: User, complaint: Complaint, user: User) 
 @transaction.atomic
 def complaint_assign(*, actor: User, complaint: Complaint, assignee: User) -> Complaint:
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if not _is_receiving_staff(actor, complaint.receiving_agency):
+    if not agency_policies.is_receiving_staff(actor, complaint.receiving_agency_id):
         raise PermissionDenied(NOT_RECEIVING_STAFF)
-    if complaint.receiving_agency_id not in user_context(assignee).work_agency_ids:
+    if not agency_policies.is_agency_staff(assignee, complaint.receiving_agency_id):
         raise ValidationError({"assignee": [ASSIGNEE_INVALID]})
     previous = complaint.assignee
     complaint.assignee = assignee
@@ -406,7 +402,7 @@ def initial_response_record(*, actor: User, complaint: Complaint, method: str, s
     ``received_at``. A breach already recorded stays recorded even when the response is dated
     before it: the breach row is immutable, and the response's ``within_sla`` agrees with it."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if not _is_receiving_staff(actor, complaint.receiving_agency):
+    if not agency_policies.is_receiving_staff(actor, complaint.receiving_agency_id):
         raise PermissionDenied(NOT_RECEIVING_STAFF)
     now = timezone.now()
     at = responded_at or now
@@ -472,7 +468,7 @@ def sniff_content_type(head: bytes) -> str | None:
 
 @transaction.atomic
 def attachment_add(*, actor: User, complaint: Complaint, uploaded) -> Attachment:
-    if not _is_receiving_staff(actor, complaint.receiving_agency):
+    if not agency_policies.is_receiving_staff(actor, complaint.receiving_agency_id):
         raise PermissionDenied(NOT_RECEIVING_STAFF)
     size = getattr(uploaded, "size", 0) or 0
     if size == 0:

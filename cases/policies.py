@@ -1,8 +1,10 @@
 """Who may see which case, at which level. The one place that answers access (docs/access.md).
+Who is staff, head or acting head of an agency is ``agencies.policies``'; this module builds the
+case-level answers on it.
 
 Levels, per case and user (the highest that applies):
-- receiving agency: head and admin officers -> FULL; staff assigned to the case -> FULL;
-  other case-work staff there -> SUMMARY;
+- receiving agency: head, acting head (Plt.) and admin officers -> FULL; staff assigned to the
+  case -> FULL; other case-work staff there -> SUMMARY;
 - another agency: the highest level of its active grants (not revoked, not expired; one per
   source: the head's own, an emergency referral, a referral, a signed decision) -> that level;
 - Tim Percepatan members -> SUMMARY on every case (meeting screens: number and initials only);
@@ -11,23 +13,21 @@ Levels, per case and user (the highest that applies):
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db.models import Case as SqlCase
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, Now
 
+from agencies import policies as agency_policies
 from agencies.models import Role
 from agencies.selectors import user_context
 from cases.models import AccessLevel, Case, CaseAssignment, CaseGrant
 
-#: Roles that hold FULL on every case their agency received.
-RECEIVING_FULL_ROLES = frozenset({Role.HEAD, Role.ADMIN_OFFICER})
-#: Break-the-glass (identity below FULL, with a written reason): the head of an agency that is
-#: responsible for the case (receiving it, or holding an active grant on it) ...
-BREAK_GLASS_AGENCY_ROLE = Role.HEAD
-#: ... and the Ketua Tim Percepatan, on any case.
+#: Break-the-glass (identity below FULL, with a written reason): the head or acting head of an
+#: agency that is responsible for the case (receiving it, or holding an active grant on it), and
+#: the Ketua Tim Percepatan, on any case.
 BREAK_GLASS_TEAM_ROLE = Role.TP_KETUA
-#: Roles that may grant and revoke other agencies' access to their agency's cases.
-GRANT_ROLES = frozenset({Role.HEAD})
 
 
 def active_grants(*, at=None) -> QuerySet[CaseGrant]:
@@ -40,8 +40,8 @@ def active_grants(*, at=None) -> QuerySet[CaseGrant]:
 def annotate_access_level(qs: QuerySet[Case], user) -> QuerySet[Case]:
     """Adds ``access_level`` (AccessLevel int) computed in SQL for ``user``."""
     ctx = user_context(user)
-    work_agencies = ctx.work_agency_ids
-    full_agencies = [a for a, roles in ctx.work_roles_by_agency.items() if roles & RECEIVING_FULL_ROLES]
+    work_agencies = agency_policies.staff_agency_ids(user)
+    full_agencies = list(agency_policies.full_access_agency_ids(user))
     group_ids = [m.agency.group_id for m in ctx.memberships if m.agency_id in work_agencies]
 
     parts = [Value(int(AccessLevel.NONE))]
@@ -80,38 +80,59 @@ def case_access_level(user, case: Case) -> AccessLevel:
     return AccessLevel(level or 0)
 
 
-def can_reveal_identity(user, case: Case) -> tuple[bool, bool]:
-    """(allowed, reason_required) for revealing the identity of ``case``'s victims.
+class RevealRight(NamedTuple):
+    """May ``user`` open the identity of ``case``'s victims, must they give a reason, and — for a
+    break-the-glass by an agency's head — as what they head it (``"head"``/``"acting_head"``)."""
 
-    FULL may always see identity (each view is logged). Below FULL (and never with no access at
-    all) only break-the-glass, with a reason, and scoped to this case: the head of the receiving
-    agency or of an agency holding an active grant on it, or the Ketua Tim Percepatan. A head role
-    held in any other agency gives nothing here: the head of agency A who sits on the Tim
-    Percepatan sees agency B's case as a team member (summary) and may not open its identity."""
+    allowed: bool
+    reason_required: bool
+    head_standing: str | None = None
+
+
+def may_reveal_on_case(user, case: Case) -> RevealRight:
+    """FULL may always see identity (each view is logged). Below FULL (and never with no access at
+    all) only break-the-glass, with a reason, and scoped to this case: the head or acting head of
+    the receiving agency or of an agency holding an active grant on it, or the Ketua Tim
+    Percepatan. Heading any other agency gives nothing here: the head of agency A who sits on the
+    Tim Percepatan sees agency B's case as a team member (summary) and may not open its identity."""
     level = case_access_level(user, case)
     if level >= AccessLevel.FULL:
-        return True, False
+        return RevealRight(True, False)
     if level < AccessLevel.SUMMARY:
-        return False, False
-    ctx = user_context(user)
-    if ctx.has_role(BREAK_GLASS_TEAM_ROLE):
-        return True, True
-    head_of = [m.agency for m in ctx.memberships if m.role == BREAK_GLASS_AGENCY_ROLE]
-    if any(a.pk == case.receiving_agency_id for a in head_of):
-        return True, True
-    if head_of and active_grants().filter(
-        content_object=case, group_id__in=[a.group_id for a in head_of]
-    ).exists():
-        return True, True
-    return False, False
+        return RevealRight(False, False)
+    if user_context(user).has_role(BREAK_GLASS_TEAM_ROLE):
+        return RevealRight(True, True)
+    head_of = agency_policies.head_agency_ids(user)
+    if case.receiving_agency_id in head_of:
+        return RevealRight(True, True, agency_policies.acts_as_head_how(user, case.receiving_agency_id))
+    if not head_of:
+        return RevealRight(False, False)
+    agency_of_group = {m.agency.group_id: m.agency_id for m in user_context(user).memberships
+                       if m.agency_id in head_of}
+    granted = set(active_grants().filter(content_object=case, group_id__in=list(agency_of_group))
+                  .values_list("group_id", flat=True))
+    if not granted:
+        return RevealRight(False, False)
+    # Heading one granted agency as its head outranks acting for another in what is recorded.
+    how = {agency_policies.acts_as_head_how(user, agency_of_group[g]) for g in granted}
+    return RevealRight(True, True, agency_policies.HEAD if agency_policies.HEAD in how
+                       else agency_policies.ACTING_HEAD)
+
+
+def reveal_payload(right: RevealRight) -> dict:
+    """What a break-the-glass adds to its timeline payload: ``{"as_acting_head": True}`` when
+    opened as an acting head."""
+    acting = right.head_standing == agency_policies.ACTING_HEAD
+    return {agency_policies.AS_ACTING_HEAD: True} if acting else {}
 
 
 def can_manage_grants(user, case: Case) -> bool:
-    return bool(user_context(user).roles_in(case.receiving_agency_id) & GRANT_ROLES)
+    """The head or acting head of the receiving agency grants and revokes other agencies' access."""
+    return agency_policies.is_agency_head(user, case.receiving_agency_id)
 
 
 def can_manage_consent(user, case: Case) -> bool:
     """Record or withdraw a victim's consent: staff of the case's receiving agency who hold `full`
-    on it (its head and admin officers, and the staff assigned to it)."""
-    return (case.receiving_agency_id in user_context(user).work_agency_ids
+    on it (its head or acting head and admin officers, and the staff assigned to it)."""
+    return (agency_policies.is_agency_staff(user, case.receiving_agency_id)
             and case_access_level(user, case) >= AccessLevel.FULL)

@@ -49,23 +49,23 @@ def case_grants(*, case: Case) -> QuerySet[CaseGrant]:
 # --- complaints ------------------------------------------------------------------------------------
 
 def receiving_agencies_of(user):
-    from agencies.models import Agency, AgencyKind
-    from agencies.selectors import user_context
+    """The agencies whose complaints ``user`` works as receiving staff (agencies.policies)."""
+    from agencies.models import Agency
+    from agencies.policies import receiving_agency_ids
 
-    ids = user_context(user).work_agency_ids
-    return Agency.objects.filter(pk__in=ids, kind__in=AgencyKind.receiving(), is_active=True).order_by("name")
+    return Agency.objects.filter(pk__in=receiving_agency_ids(user), is_active=True).order_by("name")
 
 
 def complaint_queue(*, user, filters: dict | None = None):
     """Complaints of the user's receiving agencies whose 24-hour clock still runs — decided or
     screened ones included until their first response — overdue first (constant query count)."""
-    from agencies.selectors import user_context
+    from agencies.policies import staff_agency_ids
     from cases.models import Complaint
 
     filters = filters or {}
     qs = (
         Complaint.objects.open_for_clock()
-        .filter(receiving_agency_id__in=list(user_context(user).work_agency_ids))
+        .filter(receiving_agency_id__in=list(staff_agency_ids(user)))
         .select_related("case", "assignee", "receiving_agency", "triage")
         .order_by("response_due_at", "id")
     )

@@ -10,8 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
+from agencies import policies as agency_policies
 from agencies.models import Agency, User
-from agencies.selectors import user_context
 from cases.events import case_event_record
 from cases.lifecycle import check_reason_code
 from cases.models import (
@@ -24,7 +24,7 @@ from cases.models import (
     EventType,
     GrantSource,
 )
-from cases.policies import can_manage_grants, can_reveal_identity, case_access_level
+from cases.policies import can_manage_grants, case_access_level, may_reveal_on_case, reveal_payload
 from common.audit import access_log_record, save_with_history
 from common.errors import ApplicationError, PermissionDenied
 from common.models import AccessAction
@@ -76,7 +76,7 @@ def case_open(*, actor: User, receiving_agency: Agency, initials: str = "",
 
 @transaction.atomic
 def case_assign(*, actor: User, case: Case, user: User, role: str) -> CaseAssignment:
-    if case.receiving_agency_id not in user_context(user).work_agency_ids:
+    if not agency_policies.is_agency_staff(user, case.receiving_agency_id):
         raise ApplicationError(ASSIGNEE_NOT_STAFF)
     assignment, created = CaseAssignment.objects.get_or_create(
         case=case, user=user, ended_at__isnull=True, defaults={"role": role},
@@ -124,9 +124,11 @@ def case_grant_access(*, actor: User | None, case: Case, agency: Agency, level: 
     row (level, expiry, reference; history keeps the earlier state), granting it again after it
     was revoked opens a new row, and the rows of other sources are left as they are.
     ``check_actor=False`` is for system sources (signed decisions, emergency referrals) whose own
-    service has already checked the actor."""
+    service has already checked the actor. The head's own grant by an acting head (Plt.) says so
+    on the timeline (``as_acting_head``)."""
     if check_actor and (actor is None or not can_manage_grants(actor, case)):
         raise PermissionDenied(GRANT_NOT_ALLOWED)
+    acting = agency_policies.as_acting_head_payload(actor, case.receiving_agency_id) if check_actor else {}
     if agency.pk == case.receiving_agency_id:
         raise ApplicationError(GRANT_OWN_AGENCY)
     if int(level) not in (AccessLevel.SUMMARY, AccessLevel.SERVICE, AccessLevel.FULL):
@@ -153,19 +155,19 @@ def case_grant_access(*, actor: User | None, case: Case, agency: Agency, level: 
     case_event_record(case=case, actor=actor, event_type=EventType.ACCESS_GRANTED, payload={
         "agency": agency.code, "level": AccessLevel(int(level)).name.lower(),
         "level_value": int(level), "source": source,
-        "expires_at": expires_at.isoformat() if expires_at else None,
+        "expires_at": expires_at.isoformat() if expires_at else None, **acting,
     })
     return grant
 
 
-def _revoke(grant: CaseGrant, *, actor: User | None, reason: str) -> CaseGrant:
+def _revoke(grant: CaseGrant, *, actor: User | None, reason: str, acting: dict) -> CaseGrant:
     grant.revoked_at = timezone.now()
     grant.revoked_by = actor
     grant.revoke_reason = reason[:300]
     save_with_history(grant, actor=actor,
                       update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     case_event_record(case=grant.content_object, actor=actor, event_type=EventType.ACCESS_REVOKED,
-                      payload={"agency": grant.group.agency.code, "source": grant.source})
+                      payload={"agency": grant.group.agency.code, "source": grant.source, **acting})
     return grant
 
 
@@ -182,7 +184,8 @@ def case_revoke_access(*, actor: User | None, grant: CaseGrant, reason: str,
         raise PermissionDenied(GRANT_NOT_ALLOWED)
     if grant.revoked_at is not None:
         raise ApplicationError(GRANT_ALREADY_REVOKED)
-    return _revoke(grant, actor=actor, reason=reason)
+    acting = agency_policies.as_acting_head_payload(actor, case.receiving_agency_id) if check_actor else {}
+    return _revoke(grant, actor=actor, reason=reason, acting=acting)
 
 
 @transaction.atomic
@@ -202,7 +205,8 @@ def case_revoke_source(*, actor: User | None, case: Case, source: str, reason: s
         qs = qs.filter(group=agency.group)
     if source_ref is not None:
         qs = qs.filter(source_ref=source_ref)
-    return [_revoke(g, actor=actor, reason=reason) for g in qs.order_by("id")]
+    acting = agency_policies.as_acting_head_payload(actor, case.receiving_agency_id) if check_actor else {}
+    return [_revoke(g, actor=actor, reason=reason, acting=acting) for g in qs.order_by("id")]
 
 
 @transaction.atomic
@@ -210,10 +214,12 @@ def identity_reveal(*, actor: User, case: Case, reason: str = "", request=None):
     """Return the case's victims with identity, after checking the rule and logging the view.
 
     FULL access: allowed, logged. Below FULL: only break-the-glass on this case (policies:
-    head of the receiving or a granted agency, or the Ketua), with a reason, logged and written to
-    the timeline. Anything else: refused (and nothing logged as a reveal)."""
+    head or acting head of the receiving or a granted agency, or the Ketua), with a reason, logged
+    and written to the timeline (an acting head's as such). Anything else: refused (and nothing
+    logged as a reveal)."""
     level = case_access_level(actor, case)
-    allowed, reason_required = can_reveal_identity(actor, case)
+    right = may_reveal_on_case(actor, case)
+    allowed, reason_required = right.allowed, right.reason_required
     if not allowed:
         raise PermissionDenied(REVEAL_NOT_ALLOWED)
     reason = (reason or "").strip()
@@ -223,5 +229,5 @@ def identity_reveal(*, actor: User, case: Case, reason: str = "", request=None):
                       case=case, level=AccessLevel(level).name.lower(), reason=reason)
     if reason_required:
         case_event_record(case=case, actor=actor, event_type=EventType.IDENTITY_REVEALED,
-                          payload={"level": AccessLevel(level).name.lower()})
+                          payload={"level": AccessLevel(level).name.lower(), **reveal_payload(right)})
     return list(case.victims.order_by("id"))

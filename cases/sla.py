@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Role
-from agencies.selectors import users_with_role
+from agencies.selectors import agency_heads, users_with_role
 from cases.events import case_event_record
 from cases.models import Complaint, EventType, SlaEvent
 from cases.models.intake import RESPONSE_SLA, RESPONSE_WARNING_AFTER, SlaKind
@@ -54,7 +54,7 @@ def _warn(complaint: Complaint, alert: SlaEvent) -> None:
 def _breach(complaint: Complaint, alert: SlaEvent) -> None:
     """The 24-hour breach: escalate to the agency head and the Tim Percepatan chair."""
     case = complaint.case
-    heads = users_with_role(roles=[Role.HEAD], agency=complaint.receiving_agency)
+    heads = agency_heads(agency=complaint.receiving_agency)
     chairs = users_with_role(roles=[Role.TP_KETUA])
     notify(users=[*heads, *chairs], kind="sla_breach", case=case,
            title=f"{case.number}: batas respons awal 1×24 jam terlampaui",

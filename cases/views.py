@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agencies import policies as agency_policies
 from cases import consent as consents
 from cases import selectors, services
 from cases.forms import ConsentRecordForm, ConsentWithdrawForm, GrantForm, RevealForm, RevokeForm
 from cases.models import AccessLevel, CaseGrant, GrantSource
-from cases.policies import can_manage_consent, can_manage_grants, can_reveal_identity
+from cases.policies import can_manage_consent, can_manage_grants, may_reveal_on_case
 from common.audit import access_log_record
 from common.errors import ApplicationError, PermissionDenied, form_error_text, validation_messages
 from common.models import AccessAction
@@ -31,13 +32,12 @@ def case_list(request):
 def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims=None,
                     consent_form=None):
     level = case.access_level
-    allowed, reason_required = can_reveal_identity(request.user, case)
+    allowed, reason_required, _how = may_reveal_on_case(request.user, case)
     manage = can_manage_grants(request.user, case)
     manage_consent = can_manage_consent(request.user, case)
     from cases.intake_forms import AttachmentForm, InitialResponseForm, VoidForm
-    from cases.selectors import receiving_agencies_of
 
-    is_receiving_staff = receiving_agencies_of(request.user).filter(pk=case.receiving_agency_id).exists()
+    is_receiving_staff = agency_policies.is_receiving_staff(request.user, case.receiving_agency_id)
     return {
         "case": case,
         "level": AccessLevel(level),

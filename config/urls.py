@@ -14,6 +14,8 @@ urlpatterns = [
     path("triase/", include("triage.urls")),
     path("notifikasi/", include("common.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("lembaga/plt/", agency_views.acting_heads, name="acting-heads"),
+    path("lembaga/plt/<int:acting>/akhiri/", agency_views.acting_head_end, name="acting-head-end"),
     path("healthz", agency_views.healthz, name="healthz"),
     path("verifikasi/", verification.verify, name="verify"),
     path("api/", include("config.api_urls")),

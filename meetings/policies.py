@@ -10,7 +10,8 @@
 
 from __future__ import annotations
 
-from agencies.models import CASE_WORK_ROLES, Role
+from agencies.models import Role
+from agencies.policies import is_agency_staff, staff_agency_ids
 from agencies.selectors import user_context
 
 EDITOR_ROLES = frozenset({Role.TP_SEKRETARIS, Role.TP_KETUA, Role.TP_WAKIL_KETUA})
@@ -24,19 +25,14 @@ def can_edit(user) -> bool:
     return user_context(user).has_role(*EDITOR_ROLES)
 
 
-def _works_in(user, agency_id) -> bool:
-    return bool(user_context(user).roles_in(agency_id) & CASE_WORK_ROLES)
-
-
 def can_present(user, agenda_item) -> bool:
-    return _works_in(user, agenda_item.case.receiving_agency_id)
+    return is_agency_staff(user, agenda_item.case.receiving_agency_id)
 
 
 def can_follow_up(user, action_item) -> bool:
-    return _works_in(user, action_item.responsible_agency_id)
+    return is_agency_staff(user, action_item.responsible_agency_id)
 
 
 def reaches_meetings(user) -> bool:
     """Team members, and agency staff who present cases or follow up action items."""
-    ctx = user_context(user)
-    return ctx.is_team_member or bool(ctx.work_agency_ids)
+    return user_context(user).is_team_member or bool(staff_agency_ids(user))

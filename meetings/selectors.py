@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from agencies.selectors import user_context
+from agencies.policies import staff_agency_ids
 from cases.models import Case, CaseStatus, Complaint, ComplaintOutcome
 from meetings import policies
 from meetings.models import (
@@ -194,7 +194,7 @@ def with_status(qs: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
 
 def action_items_for_agencies(*, user) -> QuerySet[ActionItem]:
     """Action items whose responsible agency is one the user works in (constant query count)."""
-    ids = list(user_context(user).work_agency_ids)
+    ids = list(staff_agency_ids(user))
     return (with_status(ActionItem.objects.filter(responsible_agency_id__in=ids))
             .select_related("case", "meeting", "responsible_agency")
             .prefetch_related(Prefetch("follow_ups", queryset=FollowUp.objects.select_related("by", "agency")
@@ -217,7 +217,7 @@ def overdue_action_items() -> QuerySet[ActionItem]:
 
 def presentations_requested(*, user) -> QuerySet[AgendaItem]:
     """Agenda items of upcoming meetings for cases the user's agencies received."""
-    ids = list(user_context(user).work_agency_ids)
+    ids = list(staff_agency_ids(user))
     return (_agenda_qs().filter(case__receiving_agency_id__in=ids,
                                 meeting__status__in=[MeetingStatus.SCHEDULED, MeetingStatus.OPEN])
             .exclude(kind=AgendaKind.OVERDUE_ACTION).order_by("meeting__starts_at", "position"))

@@ -494,9 +494,9 @@ def _minutes_page(request, m, form, *, status=200):
 @login_required
 def agency_overview(request):
     """For agency staff: presentations asked of them and their action items with follow-up."""
-    from agencies.selectors import user_context
+    from agencies.policies import staff_agency_ids
 
-    if not user_context(request.user).work_agency_ids:
+    if not staff_agency_ids(request.user):
         raise DjangoPermissionDenied
     return render(request, "meetings/agency.html", {
         "requested": selectors.presentations_requested(user=request.user),

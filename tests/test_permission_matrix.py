@@ -112,6 +112,19 @@ def _build_world():
     grant_a = case_grant_access(actor=users["head"], case=case_a, agency=c, level=AccessLevel.SUMMARY)
     grant_b = case_grant_access(actor=head_b, case=case_b, agency=c, level=AccessLevel.SUMMARY)
     stranger = UserFactory()
+    # An acting head (Plt.) named on each side, from tomorrow: it covers no day of the matrix, so
+    # nobody's standing changes; the `acting-head-end` routes have an object to end.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from agencies.services import acting_head_appoint
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    acting = {side: acting_head_appoint(actor=head, agency=agency, user=member(agency, Role.PENDAMPING),
+                                        start=tomorrow, end=tomorrow + timedelta(days=7),
+                                        reference=f"SP-PLT/{agency.code}")
+              for side, agency, head in (("a", a, users["head"]), ("b", b, head_b))}
     from tests.meetings.helpers import meeting_world
 
     meetings = meeting_world(a=a, b=b, complaint_a=complaint_a, complaint_b=complaint_b)
@@ -121,6 +134,7 @@ def _build_world():
             "b": sop_run_start(actor=users["investigator"], case=case_b, sop="I", complaint=complaint_b)}
     return {"a": a, "b": b, "users": users, "case": {"a": case_a, "b": case_b},
             "grant": {"a": grant_a, "b": grant_b}, "stranger": stranger, "head_b": head_b,
+            "acting": acting,
             # SOP routes: `run` (one SOP run on the side's case)
             "run": runs,
             # meeting routes: `meeting` (one open meeting), `item` (the side's case on its agenda),
@@ -160,6 +174,8 @@ def url_for(route: str, scope: str, role: str, world) -> tuple[str, str | None]:
         kwargs["item"] = world["item"][side].pk
     if "action" in needs:
         kwargs["action"] = world["action"][side].pk
+    if "acting" in needs:
+        kwargs["acting"] = world["acting"][side].pk
     if "run" in needs:
         kwargs["run"] = world["run"][side].pk
     leak = case.number if (needs & {"pk", "item", "action"} and scope == "other") else None

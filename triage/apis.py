@@ -103,7 +103,7 @@ class TriageRecordApi(APIView):
                    summary="Record (or replace) the triage of a complaint; an emergency starts action first")
     def post(self, request, pk: int):
         case, complaint = _fetch(request, pk, body_uuid(request, "complaint"))
-        if not policies.is_receiving_staff(request.user, case.receiving_agency_id):
+        if not policies.can_record_on_case(request.user, case):
             raise PermissionDenied(services.NOT_RECEIVING_STAFF)
         data = self.TriageRecordInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -122,7 +122,7 @@ class TriageOverrideApi(APIView):
                    summary="The receiving agency's head sets the risk level, with a reason")
     def post(self, request, pk: int):
         case, complaint = _fetch(request, pk, body_uuid(request, "complaint"))
-        if not policies.is_receiving_head(request.user, case.receiving_agency_id):
+        if not policies.can_override_on_case(request.user, case):
             raise PermissionDenied(services.OVERRIDE_NOT_ALLOWED)
         data = self.TriageOverrideInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

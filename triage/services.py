@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import CASE_WORK_ROLES, Agency, AgencyKind, Membership, Role, User
-from agencies.selectors import users_with_role
+from agencies.policies import as_acting_head_payload
+from agencies.selectors import agency_heads, users_with_role
 from cases.events import case_event_record
 from cases.lifecycle import case_status_change
 from cases.models import (
@@ -166,9 +167,10 @@ def triage_record(*, actor: User, complaint: Complaint | None, emergency_conditi
 @transaction.atomic
 def triage_override_risk(*, actor: User, assessment: TriageAssessment, risk_level: str,
                          reason: str) -> TriageAssessment:
-    """The head of the receiving agency sets the risk with a reason (history + RISK_OVERRIDDEN).
-    Raising it to emergency starts action first; lowering it leaves the case awaiting the
-    meeting's decision (what was done in the emergency still has to be formalised)."""
+    """The head of the receiving agency (or its acting head, recorded as such) sets the risk with a
+    reason (history + RISK_OVERRIDDEN). Raising it to emergency starts action first; lowering it
+    leaves the case awaiting the meeting's decision (what was done in the emergency still has to
+    be formalised)."""
     assessment = TriageAssessment.objects.select_for_update(of=("self",)).select_related(
         "complaint__case", "complaint__receiving_agency").get(pk=assessment.pk)
     complaint = assessment.complaint
@@ -201,6 +203,7 @@ def triage_override_risk(*, actor: User, assessment: TriageAssessment, risk_leve
                       event_type=EventType.RISK_OVERRIDDEN, payload={
                           "complaint": str(complaint.public_id), "from": previous, "to": risk_level,
                           "assessed": assessment.assessed_risk,
+                          **as_acting_head_payload(actor, complaint.receiving_agency_id),
                       })
     if risk_level == RiskLevel.EMERGENCY:
         _emergency_declare(actor=actor, case=case, complaint=complaint, was_emergency=was_emergency)
@@ -210,8 +213,9 @@ def triage_override_risk(*, actor: User, assessment: TriageAssessment, risk_leve
 # --- action first ---------------------------------------------------------------------------------
 
 def emergency_recipients(*, case: Case, complaint: Complaint) -> dict[str, list[User]]:
-    """Who is told of an emergency: the receiving agency's head(s), the Tim Percepatan chair, and
-    the case-work staff of agencies that offer a service the complaint asked for."""
+    """Who is told of an emergency: the receiving agency's head(s) and acting head, the Tim
+    Percepatan chair, and the case-work staff of agencies that offer a service the complaint asked
+    for."""
     providers = []
     if complaint.stated_needs:
         agencies = (Agency.objects.filter(is_active=True, services__code__in=list(complaint.stated_needs),
@@ -220,7 +224,7 @@ def emergency_recipients(*, case: Case, complaint: Complaint) -> dict[str, list[
         staff = Membership.objects.active().filter(agency__in=agencies, role__in=list(CASE_WORK_ROLES))
         providers = list(User.objects.filter(is_active=True, pk__in=staff.values("user_id")).order_by("pk"))
     return {
-        "heads": list(users_with_role(roles=[Role.HEAD], agency=case.receiving_agency)),
+        "heads": list(agency_heads(agency=case.receiving_agency).order_by("pk")),
         "chairs": list(users_with_role(roles=[Role.TP_KETUA])),
         "providers": providers,
     }
@@ -261,8 +265,9 @@ def _emergency_declare(*, actor: User | None, case: Case, complaint: Complaint, 
 @transaction.atomic
 def emergency_refer(*, actor: User, case: Case, agencies: list[Agency], hours: int = EMERGENCY_GRANT_HOURS,
                     complaint: Complaint | None = None) -> list[CaseGrant]:
-    """The head refers an emergency to agencies at once: each gets a temporary ``service`` grant
-    (source emergency referral) until the meeting confirms or revokes it. An agency that already
+    """The head (or acting head, recorded as such) refers an emergency to agencies at once: each
+    gets a temporary ``service`` grant (source emergency referral) until the meeting confirms or
+    revokes it. An agency that already
     holds an equal or better grant keeps it. Signing the referral is SOP IV step 4 (surat
     pengantar rujukan): it is recorded as that crisis step if not yet recorded."""
     case = _lock_case(case.pk)
@@ -309,6 +314,7 @@ def emergency_refer(*, actor: User, case: Case, agencies: list[Agency], hours: i
         "agencies": sorted(a.code for a in agencies), "kept_existing": kept, "hours": hours,
         "expires_at": expires_at.isoformat(),
         "complaint": str(complaint.public_id) if complaint else None,
+        **as_acting_head_payload(actor, case.receiving_agency_id),
     })
     # A voided complaint runs no SOP: the referral stands without the step.
     if complaint is not None and complaint.outcome != ComplaintOutcome.VOIDED:

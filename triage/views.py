@@ -139,7 +139,7 @@ def triage_detail(request, pk: int):
 def triage_record(request, pk: int):
     case, complaint = selectors.triage_complaint_get_for_user(
         user=request.user, case_id=pk, complaint_id=request.POST.get("complaint"))
-    if not policies.is_receiving_staff(request.user, case.receiving_agency_id):
+    if not policies.can_record_on_case(request.user, case):
         raise Http404
     form = TriageForm(request.POST)
     if form.is_valid():
@@ -166,7 +166,7 @@ def triage_record(request, pk: int):
 def triage_override(request, pk: int):
     case, complaint = selectors.triage_complaint_get_for_user(
         user=request.user, case_id=pk, complaint_id=request.POST.get("complaint"))
-    if not policies.is_receiving_head(request.user, case.receiving_agency_id):
+    if not policies.can_override_on_case(request.user, case):
         raise Http404
     form = OverrideForm(request.POST)
     assessment = selectors.triage_for_complaint(complaint=complaint) if complaint else None

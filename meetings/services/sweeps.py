@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import TEAM_ROLES, Role
-from agencies.selectors import users_with_role
+from agencies.selectors import agency_heads, users_with_role
 from cases.events import case_event_record
 from cases.models import EventType
 from common.deadlines import AlertTable, Deadline, Stage, deadline_sweep
@@ -56,8 +56,7 @@ def meeting_sweep(*, now: datetime | None = None) -> dict:
                 url=_meeting_url(meeting), dedupe_key=f"meeting-reminder:{meeting.pk}:{when:%Y%m%d%H%M}"))
             for item in meeting.agenda.filter(presentation__isnull=True).exclude(
                     kind=AgendaKind.OVERDUE_ACTION).select_related("case__receiving_agency"):
-                staff = users_with_role(roles=[Role.HEAD, Role.ADMIN_OFFICER],
-                                        agency=item.case.receiving_agency)
+                staff = agency_heads(agency=item.case.receiving_agency, also_roles=[Role.ADMIN_OFFICER])
                 notify(users=staff, kind="presentation_request", case=item.case,
                        title=f"Siapkan paparan kasus {item.case.number} untuk rapat {when:%d-%m-%Y}",
                        url=reverse("meetings:presentation", args=[meeting.pk, item.pk]),
@@ -75,7 +74,7 @@ def _tell_responsible(ai: ActionItem, *, event_type: int, kind: str, title: str,
     """The timeline row and the notification to the responsible agency's head and admin officers."""
     case_event_record(case=ai.case, actor=None, agency=ai.responsible_agency, event_type=event_type,
                       payload={"action_item": ai.pk, "due_date": ai.due_date.isoformat()})
-    staff = users_with_role(roles=[Role.HEAD, Role.ADMIN_OFFICER], agency=ai.responsible_agency)
+    staff = agency_heads(agency=ai.responsible_agency, also_roles=[Role.ADMIN_OFFICER])
     notify(users=staff, kind=kind, case=ai.case, url=reverse("meetings:agency"), title=title,
            dedupe_key=dedupe_key)
 
