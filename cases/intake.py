@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Region, User
 from agencies.selectors import user_context
-from cases.events import case_event_record
+from cases import events
 from cases.lifecycle import case_status_change, complaint_outcome_set
 from cases.models import (
     RESPONSE_SLA,
@@ -29,7 +29,6 @@ from cases.models import (
     Complaint,
     ComplaintOutcome,
     ConsentBy,
-    EventType,
     InitialResponse,
     Perpetrator,
     Reporter,
@@ -288,17 +287,12 @@ def complaint_register(*, actor: User, receiving_agency: Agency, data: Complaint
             name_index=[crypto.blind_index("name", t) for t in crypto.name_tokens(p.full_name)],
         ), actor=actor)
 
-    case_event_record(
-        case=case, actor=actor, agency=receiving_agency,
-        event_type=EventType.COMPLAINT_JOINED if join_case else EventType.COMPLAINT_REGISTERED,
-        payload={"complaint": str(complaint.public_id), "channel": data.channel,
-                 "victims": len(data.victims), "received_at": received_at.isoformat()},
-    )
+    (events.complaint_joined if join_case else events.complaint_registered)(
+        case=case, actor=actor, agency=receiving_agency, complaint=complaint, channel=data.channel,
+        victims=len(data.victims), received_at=received_at)
     if now - received_at > BACKDATE_TOLERANCE:
-        case_event_record(case=case, actor=actor, agency=receiving_agency,
-                          event_type=EventType.RECEIVED_AT_BACKDATED,
-                          payload={"complaint": str(complaint.public_id),
-                                   "hours_earlier": round((now - received_at).total_seconds() / 3600, 1)})
+        events.received_at_backdated(case=case, actor=actor, agency=receiving_agency,
+                                     complaint=complaint, earlier_by=now - received_at)
     case_assign(actor=actor, case=case, user=complaint.assignee, role="complaint_assignee")
 
     # Registered already past its deadline: breached at once (and escalated), not at the next sweep.
@@ -373,8 +367,7 @@ def complaint_assign(*, actor: User, complaint: Complaint, assignee: User) -> Co
     case_assign(actor=actor, case=complaint.case, user=assignee, role="complaint_assignee")
     if previous is not None and previous != assignee:
         _end_complaint_assignment(actor=actor, complaint=complaint, user=previous)
-    case_event_record(case=complaint.case, actor=actor, event_type=EventType.COMPLAINT_ASSIGNED,
-                      payload={"complaint": str(complaint.public_id), "user_id": assignee.pk})
+    events.complaint_assigned(case=complaint.case, actor=actor, complaint=complaint, assignee=assignee)
     return complaint
 
 
@@ -406,9 +399,8 @@ def initial_response_record(*, actor: User, complaint: Complaint, method: str, s
     response.full_clean(exclude=["complaint"])
     save_with_history(response, actor=actor)
     if backdated:
-        case_event_record(case=complaint.case, actor=actor, event_type=EventType.RESPONDED_AT_BACKDATED,
-                          payload={"complaint": str(complaint.public_id), "successful": successful,
-                                   "hours_earlier": round((now - at).total_seconds() / 3600, 1)})
+        events.responded_at_backdated(case=complaint.case, actor=actor, complaint=complaint,
+                                      successful=successful, earlier_by=now - at)
     if successful and complaint.responded_at is None:
         from cases.sla import sla_check_complaint
 
@@ -418,15 +410,13 @@ def initial_response_record(*, actor: User, complaint: Complaint, method: str, s
         breached = SlaEvent.objects.filter(complaint=complaint, kind=SlaKind.BREACH).exists()
         complaint.responded_at = at
         save_with_history(complaint, actor=actor, update_fields=["responded_at"])
-        case_event_record(case=complaint.case, actor=actor, event_type=EventType.INITIAL_RESPONSE,
-                          payload={"complaint": str(complaint.public_id), "method": method,
-                                   # A recorded breach is never contradicted by a back-dated time.
-                                   "within_sla": at <= complaint.response_due_at and not breached,
-                                   "breach_recorded": breached,
-                                   "minutes": int((at - complaint.received_at).total_seconds() // 60)})
+        events.initial_response(case=complaint.case, actor=actor, complaint=complaint, method=method,
+                                # A recorded breach is never contradicted by a back-dated time.
+                                within_sla=at <= complaint.response_due_at and not breached,
+                                breach_recorded=breached, after=at - complaint.received_at)
     elif not successful:
-        case_event_record(case=complaint.case, actor=actor, event_type=EventType.CONTACT_ATTEMPT_FAILED,
-                          payload={"complaint": str(complaint.public_id), "method": method})
+        events.contact_attempt_failed(case=complaint.case, actor=actor, complaint=complaint,
+                                      method=method)
     return response
 
 
@@ -471,7 +461,6 @@ def attachment_add(*, actor: User, complaint: Complaint, uploaded) -> Attachment
                             uploaded_by=actor)
     attachment.file.save("upload", uploaded, save=False)
     save_with_history(attachment, actor=actor)
-    case_event_record(case=complaint.case, actor=actor, event_type=EventType.ATTACHMENT_ADDED,
-                      payload={"complaint": str(complaint.public_id), "content_type": content_type,
-                               "size": size})
+    events.attachment_added(case=complaint.case, actor=actor, complaint=complaint,
+                            content_type=content_type, size=size)
     return attachment
