@@ -171,7 +171,9 @@ class EventRegistry:
     def __init__(self, ranges: Iterable[EventRange] = RANGES, *, autodiscover: bool = False):
         self.ranges = tuple(ranges)
         self._specs: list[EventSpec] = []
-        self._writers: dict[EventSpec, list[str]] = {}
+        # Keyed by the declaration itself (its id), not its number: two types that clash on a
+        # number must each keep their own writers for the check to tell them apart.
+        self._writers: dict[int, list[str]] = {}
         self._autodiscover = autodiscover
         self._discovered = False
 
@@ -184,7 +186,7 @@ class EventRegistry:
 
     def unregister(self, spec: EventSpec) -> None:
         self._specs = [s for s in self._specs if s is not spec]
-        self._writers.pop(spec, None)
+        self._writers.pop(id(spec), None)
 
     def declarer(self, app: str) -> Callable[..., EventSpec]:
         """``event_type = registry.declarer("triage")`` then ``X = event_type(200, "X", _("…"),
@@ -197,7 +199,7 @@ class EventRegistry:
     def writer(self, spec: EventSpec):
         """Mark a function as ``spec``'s writer (docs/events.md names it; one per type)."""
         def mark(func):
-            self._writers.setdefault(spec, []).append(f"{func.__module__}.{func.__qualname__}")
+            self._writers.setdefault(id(spec), []).append(f"{func.__module__}.{func.__qualname__}")
             return func
         return mark
 
@@ -247,7 +249,7 @@ class EventRegistry:
             return _("Peristiwa lain")
 
     def writer_of(self, spec: EventSpec) -> str:
-        found = self._writers.get(spec, [])
+        found = self._writers.get(id(spec), [])
         return found[0] if len(found) == 1 else ""
 
     # --- checking -------------------------------------------------------------------------------
@@ -295,7 +297,7 @@ class EventRegistry:
                     type_name(t)
                 except TypeError:
                     found.append(f"Event {spec.name}: payload key {key!r} has an unsupported type.")
-            writers = self._writers.get(spec, [])
+            writers = self._writers.get(id(spec), [])
             if len(writers) != 1:
                 found.append(f"Event {spec.name} has {len(writers)} writers (one is needed): "
                              f"{', '.join(writers) or 'none'}.")
@@ -323,8 +325,11 @@ DOCS_END = "<!-- event-types:end -->"
 
 
 def _keys_markdown(spec: EventSpec) -> str:
-    parts = [f"`{k}`: {type_name(t)}" for k, t in spec.payload.items()]
-    parts += [f"`{k}`?: {type_name(t)}" for k, t in spec.optional.items()]
+    def cell(t) -> str:  # a union's "|" would end the table cell
+        return type_name(t).replace("|", "\\|")
+
+    parts = [f"`{k}`: {cell(t)}" for k, t in spec.payload.items()]
+    parts += [f"`{k}`?: {cell(t)}" for k, t in spec.optional.items()]
     return "<br>".join(parts) or "—"
 
 
