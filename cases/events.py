@@ -43,6 +43,14 @@ def _hours(delta: timedelta) -> float:
     return round(delta.total_seconds() / 3600, 1)
 
 
+#: A head-only act done by an acting head (Plt.) says so; the key is left out otherwise.
+ACTING_HEAD = {"as_acting_head": bool}
+
+
+def acting_head(as_acting_head: bool) -> dict:
+    return {"as_acting_head": True} if as_acting_head else {}
+
+
 # --- the types ---------------------------------------------------------------------------------------
 
 event_type = registry.declarer("cases")
@@ -53,11 +61,12 @@ CASE_ASSIGNED = event_type(101, "CASE_ASSIGNED", _("Petugas ditugaskan"),
 CASE_ASSIGNMENT_ENDED = event_type(102, "CASE_ASSIGNMENT_ENDED", _("Penugasan berakhir"),
                                    payload={"user_id": int, "role": str, "reason": str})
 ACCESS_GRANTED = event_type(110, "ACCESS_GRANTED", _("Akses diberikan"), payload={
-    "agency": str, "level": str, "level_value": int, "source": str, "expires_at": str | None})
+    "agency": str, "level": str, "level_value": int, "source": str, "expires_at": str | None},
+    optional=ACTING_HEAD)
 ACCESS_REVOKED = event_type(111, "ACCESS_REVOKED", _("Akses dicabut"),
-                            payload={"agency": str, "source": str})
+                            payload={"agency": str, "source": str}, optional=ACTING_HEAD)
 IDENTITY_REVEALED = event_type(120, "IDENTITY_REVEALED", _("Identitas dibuka (break-the-glass)"),
-                               payload={"level": str})
+                               payload={"level": str}, optional=ACTING_HEAD)
 STATUS_CHANGED = event_type(130, "STATUS_CHANGED", _("Status berubah"),
                             payload={"from": str, "to": str, "reason": str})
 _REGISTERED = {"complaint": str, "channel": str, "victims": int, "received_at": str}
@@ -112,25 +121,27 @@ def case_assignment_ended(*, actor, assignment: CaseAssignment, reason: str) -> 
 
 @registry.writer(ACCESS_GRANTED)
 def access_granted(*, case: Case, actor, grantee, level: int, source: str,
-                   expires_at: datetime | None) -> CaseEvent:
+                   expires_at: datetime | None, as_acting_head: bool = False) -> CaseEvent:
     """``grantee`` is the agency given access (payload ``agency``); the row's agency is the actor's."""
     return case_event_record(case=case, actor=actor, event_type=ACCESS_GRANTED, payload={
         "agency": grantee.code, "level": AccessLevel(int(level)).name.lower(),
         "level_value": int(level), "source": source,
-        "expires_at": expires_at.isoformat() if expires_at else None,
+        "expires_at": expires_at.isoformat() if expires_at else None, **acting_head(as_acting_head),
     })
 
 
 @registry.writer(ACCESS_REVOKED)
-def access_revoked(*, actor, grant: CaseGrant) -> CaseEvent:
+def access_revoked(*, actor, grant: CaseGrant, as_acting_head: bool = False) -> CaseEvent:
     return case_event_record(case=grant.content_object, actor=actor, event_type=ACCESS_REVOKED,
-                             payload={"agency": grant.group.agency.code, "source": grant.source})
+                             payload={"agency": grant.group.agency.code, "source": grant.source,
+                                      **acting_head(as_acting_head)})
 
 
 @registry.writer(IDENTITY_REVEALED)
-def identity_revealed(*, case: Case, actor, level: int) -> CaseEvent:
+def identity_revealed(*, case: Case, actor, level: int, as_acting_head: bool = False) -> CaseEvent:
     return case_event_record(case=case, actor=actor, event_type=IDENTITY_REVEALED,
-                             payload={"level": AccessLevel(int(level)).name.lower()})
+                             payload={"level": AccessLevel(int(level)).name.lower(),
+                                      **acting_head(as_acting_head)})
 
 
 @registry.writer(STATUS_CHANGED)

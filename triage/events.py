@@ -9,7 +9,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from cases.event_registry import registry
-from cases.events import case_event_record
+from cases.events import ACTING_HEAD, acting_head, case_event_record
 from cases.models import Case, CaseEvent, Complaint
 
 event_type = registry.declarer("triage")
@@ -18,12 +18,13 @@ TRIAGE_RECORDED = event_type(200, "TRIAGE_RECORDED", _("Verifikasi dan triase"),
     "complaint": str, "risk": str, "rule": str, "eligible": bool, "criteria": list[str],
     "emergency": list[str], "complexity": list[str], "replaced": bool, "previous_risk": str | None})
 RISK_OVERRIDDEN = event_type(201, "RISK_OVERRIDDEN", _("Tingkat risiko diubah kepala unit"),
-                             payload={"complaint": str, "from": str, "to": str, "assessed": str})
+                             payload={"complaint": str, "from": str, "to": str, "assessed": str},
+                             optional=ACTING_HEAD)
 EMERGENCY_DECLARED = event_type(210, "EMERGENCY_DECLARED", _("Kasus darurat (action first)"), payload={
     "complaint": str, "declaration": int, "awaiting_formal_decision": bool, "needs": list[str]})
 EMERGENCY_REFERRAL = event_type(211, "EMERGENCY_REFERRAL", _("Rujukan darurat"), payload={
     "agencies": list[str], "kept_existing": list[str], "hours": int, "expires_at": str,
-    "complaint": str | None})
+    "complaint": str | None}, optional=ACTING_HEAD)
 
 
 @registry.writer(TRIAGE_RECORDED)
@@ -39,9 +40,10 @@ def triage_recorded(*, case: Case, actor, agency, complaint: Complaint, result, 
 
 @registry.writer(RISK_OVERRIDDEN)
 def risk_overridden(*, case: Case, actor, agency, complaint: Complaint, from_: str, to: str,
-                    assessed: str) -> CaseEvent:
+                    assessed: str, as_acting_head: bool = False) -> CaseEvent:
     return case_event_record(case=case, actor=actor, agency=agency, event_type=RISK_OVERRIDDEN, payload={
-        "complaint": str(complaint.public_id), "from": from_, "to": to, "assessed": assessed})
+        "complaint": str(complaint.public_id), "from": from_, "to": to, "assessed": assessed,
+        **acting_head(as_acting_head)})
 
 
 @registry.writer(EMERGENCY_DECLARED)
@@ -55,11 +57,12 @@ def emergency_declared(*, case: Case, actor, agency, complaint: Complaint, decla
 
 @registry.writer(EMERGENCY_REFERRAL)
 def emergency_referral(*, case: Case, actor, agencies, kept_existing: list[str], hours: int,
-                       expires_at: datetime, complaint: Complaint | None) -> CaseEvent:
+                       expires_at: datetime, complaint: Complaint | None,
+                       as_acting_head: bool = False) -> CaseEvent:
     """``agencies``: the agencies referred to (payload: their codes, sorted); ``kept_existing``:
     the codes of those that already held a grant at least as good."""
     return case_event_record(case=case, actor=actor, event_type=EMERGENCY_REFERRAL, payload={
         "agencies": sorted(a.code for a in agencies), "kept_existing": list(kept_existing),
         "hours": hours, "expires_at": expires_at.isoformat(),
-        "complaint": str(complaint.public_id) if complaint else None,
+        "complaint": str(complaint.public_id) if complaint else None, **acting_head(as_acting_head),
     })

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Role
 from cases import event_registry
 from cases.event_registry import EventRange, EventRegistry, EventSpec, registry
-from cases.events import STATUS_CHANGED, case_event_record, status_changed
-from cases.models import CaseEvent, EventType
+from cases.events import STATUS_CHANGED, case_event_record, identity_revealed, status_changed
+from cases.models import AccessLevel, CaseEvent, EventType
 from tests.factories import member
 
 A_NAME = "Siti Aminah"  # what a careless caller might put in a payload: never echoed back
@@ -56,6 +56,15 @@ def test_the_types_own_payload_is_written_by_its_writer_and_an_undeclared_number
                                                          "reason": "triage"}
     with pytest.raises(ValueError, match="Unknown timeline event type 999"):
         case_event_record(case=case, actor=None, agency=uptd, event_type=999, payload={})
+
+
+@pytest.mark.django_db
+def test_a_head_act_by_an_acting_head_says_so_and_only_then(uptd, open_case):
+    case = open_case(uptd)
+    as_head = identity_revealed(case=case, actor=None, level=AccessLevel.SUMMARY)
+    as_acting = identity_revealed(case=case, actor=None, level=AccessLevel.SUMMARY, as_acting_head=True)
+    assert as_head.payload == {"level": "summary"}
+    assert as_acting.payload == {"level": "summary", "as_acting_head": True}
 
 
 def test_optional_keys_may_be_left_out_and_unions_take_either_type():
@@ -123,7 +132,7 @@ def test_an_identity_key_or_a_type_without_exactly_one_writer_is_refused():
 
 @pytest.mark.django_db
 def test_the_start_is_refused_when_an_app_takes_a_number_already_taken():
-    # What a helper adding consent as 160 would meet: 160 is SLA_WARNED.
+    # What a later type (or a merge of two branches) taking 160, SLA_WARNED's number, meets.
     clash = registry.register(EventSpec(160, "CONSENT_RECORDED", "c", app="cases"))
     registry.writer(clash)(lambda: None)
     try:
