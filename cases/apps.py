@@ -8,5 +8,10 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from cases import checks
+        from cases.event_registry import registry
 
         checks.register()
+        # Every app's events.py declares its timeline types; a number used twice or outside its
+        # app's block stops the start (ImproperlyConfigured), before any row is written.
+        registry.ensure_loaded()
+        registry.check()

@@ -26,7 +26,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from agencies.models import Agency, User
-from cases.events import case_event_record
+from cases import events
 from cases.models import (
     CHILD_CONSENT_GIVERS,
     Attachment,
@@ -37,7 +37,6 @@ from cases.models import (
     ConsentGiver,
     ConsentPurpose,
     ConsentScope,
-    EventType,
     Perpetrator,
     Victim,
     VictimCategory,
@@ -144,10 +143,7 @@ def consent_record(*, actor: User, victim: Victim, purpose: str, given_by: str,
     consent.full_clean(exclude=["case", "victim", "recorded_by", "document"])
     save_with_history(consent, actor=actor)
     codes = [a.code for a in _agencies_of(agency_ids)]
-    case_event_record(case=case, actor=actor, event_type=EventType.CONSENT_RECORDED, payload={
-        "consent": consent.pk, "victim": victim.pk, "purpose": purpose, "given_by": given_by,
-        "scope": scope, "agencies": codes, "form": form, "given_at": consent.given_at.isoformat(),
-    })
+    events.consent_recorded(actor=actor, consent=consent, agency_codes=codes)
     return consent
 
 
@@ -167,10 +163,7 @@ def consent_withdraw(*, actor: User, consent: Consent, note: str, check_actor: b
     consent.withdrawn_by = actor
     consent.withdrawal_note = note
     save_with_history(consent, actor=actor, update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
-    case_event_record(case=consent.case, actor=actor, event_type=EventType.CONSENT_WITHDRAWN, payload={
-        "consent": consent.pk, "victim": consent.victim_id, "purpose": consent.purpose,
-        "withdrawn_at": consent.withdrawn_at.isoformat(),
-    })
+    events.consent_withdrawn(actor=actor, consent=consent)
     return consent
 
 

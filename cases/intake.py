@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from agencies import policies as agency_policies
 from agencies.models import Agency, Region, User
+from cases import events
 from cases.consent import CHILD_CONSENT_REQUIRED, child_consent_allowed, consent_record
-from cases.events import case_event_record
 from cases.lifecycle import case_status_change, complaint_outcome_set
 from cases.models import (
     RESPONSE_SLA,
@@ -33,7 +33,6 @@ from cases.models import (
     ConsentForm,
     ConsentPurpose,
     ConsentScope,
-    EventType,
     InitialResponse,
     Perpetrator,
     Reporter,
@@ -295,17 +294,12 @@ def complaint_register(*, actor: User, receiving_agency: Agency, data: Complaint
             name_index=[crypto.blind_index("name", t) for t in crypto.name_tokens(p.full_name)],
         ), actor=actor)
 
-    case_event_record(
-        case=case, actor=actor, agency=receiving_agency,
-        event_type=EventType.COMPLAINT_JOINED if join_case else EventType.COMPLAINT_REGISTERED,
-        payload={"complaint": str(complaint.public_id), "channel": data.channel,
-                 "victims": len(data.victims), "received_at": received_at.isoformat()},
-    )
+    (events.complaint_joined if join_case else events.complaint_registered)(
+        case=case, actor=actor, agency=receiving_agency, complaint=complaint, channel=data.channel,
+        victims=len(data.victims), received_at=received_at)
     if now - received_at > BACKDATE_TOLERANCE:
-        case_event_record(case=case, actor=actor, agency=receiving_agency,
-                          event_type=EventType.RECEIVED_AT_BACKDATED,
-                          payload={"complaint": str(complaint.public_id),
-                                   "hours_earlier": round((now - received_at).total_seconds() / 3600, 1)})
+        events.received_at_backdated(case=case, actor=actor, agency=receiving_agency,
+                                     complaint=complaint, earlier_by=now - received_at)
     if data.consent_to_share and data.consent_by != ConsentBy.NONE:
         # One record per victim, given when the complaint was received; after the perpetrators
         # (whom the child rule reads) and the registration on the timeline.
@@ -387,8 +381,7 @@ def complaint_assign(*, actor: User, complaint: Complaint, assignee: User) -> Co
     case_assign(actor=actor, case=complaint.case, user=assignee, role="complaint_assignee")
     if previous is not None and previous != assignee:
         _end_complaint_assignment(actor=actor, complaint=complaint, user=previous)
-    case_event_record(case=complaint.case, actor=actor, event_type=EventType.COMPLAINT_ASSIGNED,
-                      payload={"complaint": str(complaint.public_id), "user_id": assignee.pk})
+    events.complaint_assigned(case=complaint.case, actor=actor, complaint=complaint, assignee=assignee)
     return complaint
 
 
@@ -420,9 +413,8 @@ def initial_response_record(*, actor: User, complaint: Complaint, method: str, s
     response.full_clean(exclude=["complaint"])
     save_with_history(response, actor=actor)
     if backdated:
-        case_event_record(case=complaint.case, actor=actor, event_type=EventType.RESPONDED_AT_BACKDATED,
-                          payload={"complaint": str(complaint.public_id), "successful": successful,
-                                   "hours_earlier": round((now - at).total_seconds() / 3600, 1)})
+        events.responded_at_backdated(case=complaint.case, actor=actor, complaint=complaint,
+                                      successful=successful, earlier_by=now - at)
     if successful and complaint.responded_at is None:
         from cases.sla import sla_check_complaint
 
@@ -432,15 +424,13 @@ def initial_response_record(*, actor: User, complaint: Complaint, method: str, s
         breached = SlaEvent.objects.filter(complaint=complaint, kind=SlaKind.BREACH).exists()
         complaint.responded_at = at
         save_with_history(complaint, actor=actor, update_fields=["responded_at"])
-        case_event_record(case=complaint.case, actor=actor, event_type=EventType.INITIAL_RESPONSE,
-                          payload={"complaint": str(complaint.public_id), "method": method,
-                                   # A recorded breach is never contradicted by a back-dated time.
-                                   "within_sla": at <= complaint.response_due_at and not breached,
-                                   "breach_recorded": breached,
-                                   "minutes": int((at - complaint.received_at).total_seconds() // 60)})
+        events.initial_response(case=complaint.case, actor=actor, complaint=complaint, method=method,
+                                # A recorded breach is never contradicted by a back-dated time.
+                                within_sla=at <= complaint.response_due_at and not breached,
+                                breach_recorded=breached, after=at - complaint.received_at)
     elif not successful:
-        case_event_record(case=complaint.case, actor=actor, event_type=EventType.CONTACT_ATTEMPT_FAILED,
-                          payload={"complaint": str(complaint.public_id), "method": method})
+        events.contact_attempt_failed(case=complaint.case, actor=actor, complaint=complaint,
+                                      method=method)
     return response
 
 
@@ -485,7 +475,6 @@ def attachment_add(*, actor: User, complaint: Complaint, uploaded) -> Attachment
                             uploaded_by=actor)
     attachment.file.save("upload", uploaded, save=False)
     save_with_history(attachment, actor=actor)
-    case_event_record(case=complaint.case, actor=actor, event_type=EventType.ATTACHMENT_ADDED,
-                      payload={"complaint": str(complaint.public_id), "content_type": content_type,
-                               "size": size})
+    events.attachment_added(case=complaint.case, actor=actor, complaint=complaint,
+                            content_type=content_type, size=size)
     return attachment

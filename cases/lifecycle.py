@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from agencies.models import Agency, User
-from cases.events import case_event_record
-from cases.models import Case, CaseStatus, Complaint, ComplaintOutcome, EventType
+from cases import events
+from cases.models import Case, CaseStatus, Complaint, ComplaintOutcome
 from common.audit import save_with_history
 from common.errors import ApplicationError
 
@@ -142,8 +142,7 @@ def case_status_change(*, actor: User | None, case: Case, to: str, reason: str,
             locked.closed_at = None  # history keeps when it was closed
             fields.append("closed_at")
         save_with_history(locked, actor=actor, update_fields=fields)
-        case_event_record(case=locked, actor=actor, agency=agency, event_type=EventType.STATUS_CHANGED,
-                          payload={"from": from_, "to": to, "reason": reason})
+        events.status_changed(case=locked, actor=actor, agency=agency, from_=from_, to=to, reason=reason)
     case.status, case.closed_at, case.updated_at = locked.status, locked.closed_at, locked.updated_at
     return case
 
@@ -173,13 +172,8 @@ def complaint_outcome_set(*, actor: User | None, complaint: Complaint, to: str, 
             locked.void_reason = (void_reason or "").strip()[:300]
             fields.append("void_reason")
         save_with_history(locked, actor=actor, update_fields=fields)
-        payload = {"complaint": str(locked.public_id), "from": from_, "to": to, "reason": reason}
-        if to == ComplaintOutcome.VOIDED:
-            event_type = EventType.COMPLAINT_VOIDED
-        else:
-            event_type = EventType.COMPLAINT_OUTCOME
-            payload["outcome"] = to
-        case_event_record(case=locked.case, actor=actor, event_type=event_type, payload=payload)
+        write = events.complaint_voided if to == ComplaintOutcome.VOIDED else events.complaint_outcome
+        write(case=locked.case, actor=actor, complaint=locked, from_=from_, to=to, reason=reason)
     complaint.outcome, complaint.outcome_at = locked.outcome, locked.outcome_at
     complaint.void_reason = locked.void_reason
     return complaint

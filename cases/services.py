@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from agencies import policies as agency_policies
 from agencies.models import Agency, User
-from cases.events import case_event_record
+from cases import events
 from cases.lifecycle import check_reason_code
 from cases.models import (
     AccessLevel,
@@ -21,7 +21,6 @@ from cases.models import (
     CaseGrant,
     CaseNumberCounter,
     CaseStatus,
-    EventType,
     GrantSource,
 )
 from cases.policies import can_manage_grants, case_access_level, may_reveal_on_case, reveal_payload
@@ -68,9 +67,7 @@ def case_open(*, actor: User, receiving_agency: Agency, initials: str = "",
     )
     case.full_clean()
     save_with_history(case, actor=actor)
-    case_event_record(case=case, actor=actor, agency=receiving_agency,
-                      event_type=EventType.CASE_OPENED,
-                      payload={"receiving_agency": receiving_agency.code})
+    events.case_opened(case=case, actor=actor, receiving_agency=receiving_agency)
     return case
 
 
@@ -82,8 +79,7 @@ def case_assign(*, actor: User, case: Case, user: User, role: str) -> CaseAssign
         case=case, user=user, ended_at__isnull=True, defaults={"role": role},
     )
     if created:
-        case_event_record(case=case, actor=actor, event_type=EventType.CASE_ASSIGNED,
-                          payload={"user_id": user.pk, "role": role})
+        events.case_assigned(case=case, actor=actor, user=user, role=role)
     return assignment
 
 
@@ -99,8 +95,7 @@ def case_assignment_end(*, actor: User | None, assignment: CaseAssignment, reaso
         raise ApplicationError(ASSIGNMENT_ALREADY_ENDED)
     assignment.ended_at = timezone.now()
     save_with_history(assignment, actor=actor, update_fields=["ended_at"])
-    case_event_record(case=assignment.case, actor=actor, event_type=EventType.CASE_ASSIGNMENT_ENDED,
-                      payload={"user_id": assignment.user_id, "role": assignment.role, "reason": reason})
+    events.case_assignment_ended(actor=actor, assignment=assignment, reason=reason)
     return assignment
 
 
@@ -152,11 +147,8 @@ def case_grant_access(*, actor: User | None, case: Case, agency: Agency, level: 
     grant.granted_at = timezone.now()
     grant.expires_at = expires_at
     save_with_history(grant, actor=actor)
-    case_event_record(case=case, actor=actor, event_type=EventType.ACCESS_GRANTED, payload={
-        "agency": agency.code, "level": AccessLevel(int(level)).name.lower(),
-        "level_value": int(level), "source": source,
-        "expires_at": expires_at.isoformat() if expires_at else None, **acting,
-    })
+    events.access_granted(case=case, actor=actor, grantee=agency, level=int(level), source=source,
+                          expires_at=expires_at, as_acting_head=bool(acting))
     return grant
 
 
@@ -166,8 +158,7 @@ def _revoke(grant: CaseGrant, *, actor: User | None, reason: str, acting: dict) 
     grant.revoke_reason = reason[:300]
     save_with_history(grant, actor=actor,
                       update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-    case_event_record(case=grant.content_object, actor=actor, event_type=EventType.ACCESS_REVOKED,
-                      payload={"agency": grant.group.agency.code, "source": grant.source, **acting})
+    events.access_revoked(actor=actor, grant=grant, as_acting_head=bool(acting))
     return grant
 
 
@@ -228,6 +219,6 @@ def identity_reveal(*, actor: User, case: Case, reason: str = "", request=None):
     access_log_record(request=request, user=actor, action=AccessAction.REVEAL_IDENTITY, obj=case,
                       case=case, level=AccessLevel(level).name.lower(), reason=reason)
     if reason_required:
-        case_event_record(case=case, actor=actor, event_type=EventType.IDENTITY_REVEALED,
-                          payload={"level": AccessLevel(level).name.lower(), **reveal_payload(right)})
+        events.identity_revealed(case=case, actor=actor, level=level,
+                                 as_acting_head=bool(reveal_payload(right)))
     return list(case.victims.order_by("id"))

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from agencies.models import Role
 from agencies.selectors import agency_heads, users_with_role
-from cases.events import case_event_record
-from cases.models import Complaint, EventType, SlaEvent
+from cases import events
+from cases.models import Complaint, SlaEvent
 from cases.models.intake import RESPONSE_SLA, RESPONSE_WARNING_AFTER, SlaKind
 from common.deadlines import AlertTable, Deadline, Stage, deadline_check, deadline_due, deadline_sweep
 from common.notifications import notify
@@ -30,10 +30,6 @@ from common.notifications import notify
 log = logging.getLogger(__name__)
 
 WARN_BEFORE = RESPONSE_SLA - RESPONSE_WARNING_AFTER  # 6 h before the deadline
-
-
-def _payload(complaint: Complaint) -> dict:
-    return {"complaint": str(complaint.public_id), "due_at": complaint.response_due_at.isoformat()}
 
 
 def _warn(complaint: Complaint, alert: SlaEvent) -> None:
@@ -47,8 +43,7 @@ def _warn(complaint: Complaint, alert: SlaEvent) -> None:
                  f"{timezone.localtime(complaint.response_due_at):%d-%m-%Y %H:%M} WIB",
            url=reverse("cases:detail", args=[case.pk]),
            dedupe_key=f"sla_warning:{complaint.pk}")
-    case_event_record(case=case, actor=None, agency=complaint.receiving_agency,
-                      event_type=EventType.SLA_WARNED, payload=_payload(complaint), at=alert.at)
+    events.sla_warned(case=case, agency=complaint.receiving_agency, complaint=complaint, at=alert.at)
 
 
 def _breach(complaint: Complaint, alert: SlaEvent) -> None:
@@ -60,8 +55,7 @@ def _breach(complaint: Complaint, alert: SlaEvent) -> None:
            title=f"{case.number}: batas respons awal 1×24 jam terlampaui",
            url=reverse("cases:detail", args=[case.pk]),
            dedupe_key=f"sla_breach:{complaint.pk}")
-    case_event_record(case=case, actor=None, agency=complaint.receiving_agency,
-                      event_type=EventType.SLA_BREACHED, payload=_payload(complaint), at=alert.at)
+    events.sla_breached(case=case, agency=complaint.receiving_agency, complaint=complaint, at=alert.at)
 
 
 #: A complaint first seen after its deadline (registered late, or missed while the worker was

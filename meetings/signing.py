@@ -27,7 +27,6 @@ from agencies.models import User
 from agencies.reauth import BAD_PASSWORD as BAD_PASSWORD  # re-exported: the sign page and tests
 from agencies.reauth import BAD_TOTP as BAD_TOTP
 from agencies.selectors import active_delegation_for
-from cases.events import case_event_record
 from cases.lifecycle import case_status_allowed, case_status_change, complaint_outcome_set
 from cases.models import (
     AccessLevel,
@@ -35,7 +34,6 @@ from cases.models import (
     CaseStatus,
     Complaint,
     ComplaintOutcome,
-    EventType,
     GrantSource,
 )
 from cases.services import case_grant_access, case_revoke_access, case_revoke_source
@@ -43,6 +41,7 @@ from common.audit import save_with_history
 from common.errors import ApplicationError, PermissionDenied
 from documents.freeze import Freeze
 from documents.registry import DocumentKind, Signature, document_sign, kind_register
+from meetings import events
 from meetings.models import (
     ActionItem,
     AgendaStatus,
@@ -294,9 +293,7 @@ def _apply_decisions(*, actor: User, meeting: Meeting, minutes: Minutes, doc_cod
             _set_case(case, actor=actor, status=CaseStatus.HANDLED_BY_AGENCY, awaiting=False, reason=reason)
         d.applied_at = at
         save_with_history(d, actor=actor, update_fields=["applied_at"])
-        case_event_record(case=case, actor=actor, event_type=EventType.DECISION_SIGNED,
-                          payload={"decision": d.pk, "kind": d.kind, "document": doc_code,
-                                   "meeting": meeting.pk})
+        events.decision_signed(case=case, actor=actor, decision=d, document=doc_code, meeting=meeting)
 
 
 def _undo(old: Decision, *, actor: User, reason: str) -> None:

@@ -17,11 +17,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agencies.models import User
-from cases.events import case_event_record
-from cases.models import Case, Complaint, ComplaintOutcome, EventType
+from cases.models import Case, Complaint, ComplaintOutcome
 from common.audit import save_with_history
 from common.errors import ApplicationError, PermissionDenied
-from sops import policies
+from sops import events, policies
 from sops.catalogue import get_sop
 from sops.models import SopRun, SopStepRecord
 from sops.selectors import sop_run_current
@@ -135,15 +134,9 @@ def _record(*, actor: User, run: SopRun, step: str, done_at: datetime | None,
     except IntegrityError:  # the unique (run, step) constraint: a concurrent request won
         raise ApplicationError(STEP_ALREADY_RECORDED) from None
     definition = get_sop(run.sop).step(step)
-    payload = {"run": run.pk, "sop": run.sop, "step": step, "done_at": done_at.isoformat(),
-               "standard_minutes": definition.minutes}
-    if run.complaint is not None:
-        payload = {"complaint": str(run.complaint.public_id), **payload}
-    case_event_record(
-        case=run.case, actor=actor,
+    (events.crisis_step if definition.crisis else events.sop_step)(
+        actor=actor, run=run, step=step, done_at=done_at, standard_minutes=definition.minutes,
         agency=run.complaint.receiving_agency if run.complaint is not None else run.case.receiving_agency,
-        event_type=EventType.CRISIS_STEP if definition.crisis else EventType.SOP_STEP,
-        payload=payload,
     )
     return record
 

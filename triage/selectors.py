@@ -11,10 +11,11 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from agencies.models import Agency, AgencyKind
-from cases.models import AccessLevel, Case, CaseEvent, CaseGrant, Complaint, EventType
+from cases.models import AccessLevel, Case, CaseEvent, CaseGrant, Complaint
 from cases.models.core import GrantSource
 from cases.policies import active_grants, visible_cases
 from cases.selectors import case_complaint_pick, case_get_for_user
+from triage.events import EMERGENCY_DECLARED
 from triage.models import TriageAssessment
 
 
@@ -66,7 +67,7 @@ def emergency_grants(*, case: Case) -> QuerySet[CaseGrant]:
 def emergency_case_list(*, user) -> QuerySet[Case]:
     """Emergency cases and cases waiting for the meeting's formal decision that ``user`` may see,
     newest declaration first. One query whatever the number of rows."""
-    declared = (CaseEvent.objects.filter(case=OuterRef("pk"), event_type=EventType.EMERGENCY_DECLARED)
+    declared = (CaseEvent.objects.filter(case=OuterRef("pk"), event_type=EMERGENCY_DECLARED)
                 .order_by("-at").values("at")[:1])
     grants = (active_grants().filter(content_object=OuterRef("pk"), source=GrantSource.EMERGENCY_REFERRAL)
               .values("content_object").annotate(n=Count("pk")).values("n"))

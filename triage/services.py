@@ -22,7 +22,6 @@ from django.utils import timezone
 from agencies.models import CASE_WORK_ROLES, Agency, AgencyKind, Membership, Role, User
 from agencies.policies import as_acting_head_payload
 from agencies.selectors import agency_heads, users_with_role
-from cases.events import case_event_record
 from cases.lifecycle import case_status_change
 from cases.models import (
     AccessLevel,
@@ -31,7 +30,6 @@ from cases.models import (
     CaseStatus,
     Complaint,
     ComplaintOutcome,
-    EventType,
     GrantSource,
 )
 from cases.policies import active_grants
@@ -41,7 +39,7 @@ from common.errors import ApplicationError, PermissionDenied
 from common.notifications import notify
 from sops.catalogue import CRISIS_SOP, REFERRAL_COVER_LETTER_STEP
 from sops.services import sop_complaint_step_ensure
-from triage import policies, rules
+from triage import events, policies, rules
 from triage.models import ComplexityCondition, EmergencyCondition, RiskLevel, TriageAssessment
 
 # Messages shared by pages, API and tests.
@@ -151,14 +149,10 @@ def triage_record(*, actor: User, complaint: Complaint | None, emergency_conditi
         case_status_change(actor=actor, case=case, to=CaseStatus.TRIAGED, reason="triage")
     _refresh_case_emergency(case)
     save_with_history(case, actor=actor, update_fields=["is_emergency", "updated_at"])
-    case_event_record(case=case, actor=actor, agency=complaint.receiving_agency,
-                      event_type=EventType.TRIAGE_RECORDED, payload={
-                          "complaint": str(complaint.public_id), "risk": result.risk_level,
-                          "rule": result.risk_rule, "eligible": result.eligible,
-                          "criteria": result.criteria_met, "emergency": emergency_conditions,
-                          "complexity": complexity_conditions, "replaced": replaced,
-                          "previous_risk": previous_risk,
-                      })
+    events.triage_recorded(case=case, actor=actor, agency=complaint.receiving_agency, complaint=complaint,
+                           result=result, emergency=emergency_conditions,
+                           complexity=complexity_conditions, replaced=replaced,
+                           previous_risk=previous_risk)
     if assessment.is_emergency:
         _emergency_declare(actor=actor, case=case, complaint=complaint, was_emergency=was_emergency)
     return assessment
@@ -199,12 +193,9 @@ def triage_override_risk(*, actor: User, assessment: TriageAssessment, risk_leve
     _refresh_case_emergency(case)
     save_with_history(case, actor=actor, update_fields=["is_emergency", "updated_at"])
     # The reason stays in the assessment's history; the timeline carries the levels only.
-    case_event_record(case=case, actor=actor, agency=complaint.receiving_agency,
-                      event_type=EventType.RISK_OVERRIDDEN, payload={
-                          "complaint": str(complaint.public_id), "from": previous, "to": risk_level,
-                          "assessed": assessment.assessed_risk,
-                          **as_acting_head_payload(actor, complaint.receiving_agency_id),
-                      })
+    events.risk_overridden(case=case, actor=actor, agency=complaint.receiving_agency, complaint=complaint,
+                           from_=previous, to=risk_level, assessed=assessment.assessed_risk,
+                           as_acting_head=bool(as_acting_head_payload(actor, complaint.receiving_agency_id)))
     if risk_level == RiskLevel.EMERGENCY:
         _emergency_declare(actor=actor, case=case, complaint=complaint, was_emergency=was_emergency)
     return assessment
@@ -234,7 +225,7 @@ def _emergency_declare(*, actor: User | None, case: Case, complaint: Complaint, 
     """Mark the case an emergency awaiting the formal decision of the nearest meeting, write
     EMERGENCY_DECLARED and notify — once per declaration. Called inside the triage transaction
     with ``case`` locked; a case that already was an emergency is not declared again."""
-    declarations = case.events.filter(event_type=EventType.EMERGENCY_DECLARED).count()
+    declarations = case.events.filter(event_type=events.EMERGENCY_DECLARED).count()
     if case.status in EMERGENCY_FROM:
         case.awaiting_formal_decision = True
         case_status_change(actor=actor, case=case, to=CaseStatus.AWAITING_DECISION, reason="emergency")
@@ -243,12 +234,10 @@ def _emergency_declare(*, actor: User | None, case: Case, complaint: Complaint, 
                       update_fields=["is_emergency", "awaiting_formal_decision", "updated_at"])
     if not (was_emergency and declarations):
         declarations += 1
-        case_event_record(case=case, actor=actor, agency=complaint.receiving_agency,
-                          event_type=EventType.EMERGENCY_DECLARED, payload={
-                              "complaint": str(complaint.public_id), "declaration": declarations,
-                              "awaiting_formal_decision": case.awaiting_formal_decision,
-                              "needs": list(complaint.stated_needs),
-                          })
+        events.emergency_declared(case=case, actor=actor, agency=complaint.receiving_agency,
+                                  complaint=complaint, declaration=declarations,
+                                  awaiting_formal_decision=case.awaiting_formal_decision,
+                                  needs=list(complaint.stated_needs))
     who = emergency_recipients(case=case, complaint=complaint)
     url = _triage_url(case)
     # Titles carry the case number only. The key names the declaration: re-running a triage, a
@@ -310,12 +299,9 @@ def emergency_refer(*, actor: User, case: Case, agencies: list[Agency], hours: i
             source=GrantSource.EMERGENCY_REFERRAL, source_ref=f"darurat:{case.number}",
             expires_at=expires_at, check_actor=False,
         ))
-    case_event_record(case=case, actor=actor, event_type=EventType.EMERGENCY_REFERRAL, payload={
-        "agencies": sorted(a.code for a in agencies), "kept_existing": kept, "hours": hours,
-        "expires_at": expires_at.isoformat(),
-        "complaint": str(complaint.public_id) if complaint else None,
-        **as_acting_head_payload(actor, case.receiving_agency_id),
-    })
+    events.emergency_referral(case=case, actor=actor, agencies=agencies, kept_existing=kept, hours=hours,
+                              expires_at=expires_at, complaint=complaint,
+                              as_acting_head=bool(as_acting_head_payload(actor, case.receiving_agency_id)))
     # A voided complaint runs no SOP: the referral stands without the step.
     if complaint is not None and complaint.outcome != ComplaintOutcome.VOIDED:
         sop_complaint_step_ensure(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from enum import unique
-
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -169,51 +167,41 @@ class CaseGrant(GroupObjectPermissionBase):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > when)
 
 
-@unique
-class EventType(models.IntegerChoices):
-    """Timeline events. Numbered ranges per app: cases 100–199, triage 200–299, meetings 300–399,
-    terminations 400–499, reports 500–599. Never renumber: KPIs are computed from these rows."""
+class _EventTypes(type):
+    """``EventType.STATUS_CHANGED`` answers the type declared in its app's ``events.py``."""
 
-    CASE_OPENED = 100, _("Kasus dibuka")
-    CASE_ASSIGNED = 101, _("Petugas ditugaskan")
-    CASE_ASSIGNMENT_ENDED = 102, _("Penugasan berakhir")
-    ACCESS_GRANTED = 110, _("Akses diberikan")
-    ACCESS_REVOKED = 111, _("Akses dicabut")
-    IDENTITY_REVEALED = 120, _("Identitas dibuka (break-the-glass)")
-    STATUS_CHANGED = 130, _("Status berubah")
-    COMPLAINT_REGISTERED = 140, _("Pengaduan dicatat")
-    COMPLAINT_JOINED = 141, _("Pengaduan digabungkan ke kasus")
-    COMPLAINT_VOIDED = 142, _("Pengaduan dibatalkan")
-    COMPLAINT_OUTCOME = 143, _("Hasil akhir pengaduan")
-    COMPLAINT_ASSIGNED = 144, _("Petugas pengaduan ditetapkan")
-    ATTACHMENT_ADDED = 145, _("Lampiran ditambahkan")
-    RECEIVED_AT_BACKDATED = 146, _("Waktu terima diisi mundur")
-    INITIAL_RESPONSE = 150, _("Respons awal")
-    CONTACT_ATTEMPT_FAILED = 151, _("Upaya kontak gagal")
-    RESPONDED_AT_BACKDATED = 152, _("Waktu respons diisi mundur")
-    SLA_WARNED = 160, _("Peringatan batas 24 jam")
-    SLA_BREACHED = 161, _("Batas 24 jam terlampaui")
-    CONSENT_RECORDED = 170, _("Persetujuan korban dicatat")
-    CONSENT_WITHDRAWN = 171, _("Persetujuan korban ditarik")
-    TRIAGE_RECORDED = 200, _("Verifikasi dan triase")
-    RISK_OVERRIDDEN = 201, _("Tingkat risiko diubah kepala unit")
-    EMERGENCY_DECLARED = 210, _("Kasus darurat (action first)")
-    EMERGENCY_REFERRAL = 211, _("Rujukan darurat")
-    CRISIS_STEP = 212, _("Langkah intervensi krisis")
-    SOP_STEP = 220, _("Langkah SOP")
-    MEETING_SCREENED = 300, _("Disaring di rapat Tim Percepatan")
-    AGENDA_ADDED = 301, _("Masuk agenda rapat")
-    PRESENTED = 302, _("Paparan kasus disiapkan")
-    ASSESSED = 303, _("Asesmen bersama")
-    DECISION_RECORDED = 304, _("Keputusan rapat dicatat (berlaku setelah notula ditandatangani)")
-    ACTION_ITEM_ADDED = 305, _("Tindak lanjut keputusan ditetapkan")
-    FOLLOW_UP_ADDED = 306, _("Perkembangan tindak lanjut")
-    AGENDA_DEFERRED = 307, _("Agenda ditunda")
-    AGENDA_REORDERED = 308, _("Urutan agenda diubah")
-    ACTION_ITEM_REMINDED = 309, _("Pengingat tindak lanjut")
-    ACTION_ITEM_OVERDUE = 310, _("Tindak lanjut terlambat")
-    ACTION_ITEM_REMOVED = 311, _("Tindak lanjut dihapus (notula masih draf)")
-    DECISION_SIGNED = 320, _("Keputusan berlaku: notula ditandatangani")
+    def __getattr__(cls, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        from cases.event_registry import registry
+
+        try:
+            return registry.by_name(name)
+        except KeyError:
+            raise AttributeError(f"No timeline event type {name}") from None
+
+    def __call__(cls, code: int):
+        from cases.event_registry import registry
+
+        try:
+            return registry.get(int(code))
+        except KeyError:
+            raise ValueError(f"{code!r} is not a timeline event type") from None
+
+    def __iter__(cls):
+        from cases.event_registry import registry
+
+        return iter(registry.all())
+
+    @property
+    def choices(cls) -> list[tuple[int, str]]:
+        return [(int(spec), spec.label) for spec in cls]
+
+
+class EventType(metaclass=_EventTypes):
+    """Timeline event types, kept under this name for existing code: each type is declared by its
+    app in its ``events.py`` (``cases.event_registry``: numbers, labels, payload keys, writers) —
+    a new type needs no migration here. Never renumber: KPIs are computed from these rows."""
 
 
 class CaseEvent(models.Model):
@@ -225,7 +213,8 @@ class CaseEvent(models.Model):
                               on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
-    event_type = models.PositiveSmallIntegerField(choices=EventType.choices, db_index=True)
+    #: A type declared in ``cases.event_registry`` (no ``choices``: new types need no migration).
+    event_type = models.PositiveSmallIntegerField(db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     payload = models.JSONField(default=dict, blank=True)
 
@@ -236,4 +225,14 @@ class CaseEvent(models.Model):
         indexes = [models.Index(fields=["case", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.get_event_type_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.case_id} {self.type_label} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def type_label(self):
+        """The type's Indonesian label, from its declaration (what the timeline shows)."""
+        from cases.event_registry import registry
+
+        return registry.label(self.event_type)
+
+    def get_event_type_display(self):  # the name Django gave it while the field had choices
+        return self.type_label

@@ -7,11 +7,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from agencies.models import User
-from cases.events import case_event_record
-from cases.models import Case, Complaint, ComplaintOutcome, EventType
+from cases.models import Case, Complaint, ComplaintOutcome
 from common.audit import save_with_history
 from common.errors import ApplicationError
-from meetings import selectors
+from meetings import events, selectors
 from meetings.models import (
     ActionItem,
     AgendaItem,
@@ -57,9 +56,8 @@ def screening_record(*, actor: User, meeting: Meeting, outcomes: dict) -> list[S
                 row = Screening(meeting=meeting, complaint=c, case=c.case, outcome=outcome, decided_by=actor)
                 row.save()
                 rows.append(row)
-                case_event_record(case=c.case, actor=actor, event_type=EventType.MEETING_SCREENED,
-                                  payload={"meeting": meeting.pk, "complaint": str(c.public_id),
-                                           "outcome": outcome})
+                events.meeting_screened(case=c.case, actor=actor, meeting=meeting, complaint=c,
+                                        outcome=outcome)
     except IntegrityError:  # a concurrent request screened one of them first
         raise ApplicationError(SCREENING_ALREADY) from None
     for row in rows:
@@ -86,10 +84,8 @@ def _agenda_put(*, meeting: Meeting, case: Case, kind: str, actor: User | None,
                       position=_next_position(meeting), added_by=actor)
     item.full_clean()
     save_with_history(item, actor=actor)
-    case_event_record(case=case, actor=actor, event_type=EventType.AGENDA_ADDED,
-                      agency=None if actor else case.receiving_agency,
-                      payload={"meeting": meeting.pk, "kind": kind,
-                               "action_item": action_item.pk if action_item else None})
+    events.agenda_added(case=case, actor=actor, agency=None if actor else case.receiving_agency,
+                        meeting=meeting, kind=kind, action_item=action_item)
     return item
 
 
@@ -153,8 +149,7 @@ def agenda_move(*, actor: User, item: AgendaItem, direction: str) -> AgendaItem:
             it.position = pos
             save_with_history(it, actor=actor, update_fields=["position"])
     moved = next(it for it in items if it.pk == item.pk)
-    case_event_record(case=moved.case, actor=actor, event_type=EventType.AGENDA_REORDERED,
-                      payload={"meeting": meeting.pk, "position": moved.position})
+    events.agenda_reordered(case=moved.case, actor=actor, meeting=meeting, position=moved.position)
     return moved
 
 
@@ -173,6 +168,5 @@ def agenda_defer(*, actor: User, item: AgendaItem, reason: str) -> AgendaItem:
     identity_check(case=item.case, texts=[reason])
     item.status, item.defer_reason = AgendaStatus.DEFERRED, reason[:300]
     save_with_history(item, actor=actor, update_fields=["status", "defer_reason"])
-    case_event_record(case=item.case, actor=actor, event_type=EventType.AGENDA_DEFERRED,
-                      payload={"meeting": meeting.pk})
+    events.agenda_deferred(case=item.case, actor=actor, meeting=meeting)
     return item

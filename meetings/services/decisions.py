@@ -10,12 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, User
-from cases.events import case_event_record
-from cases.models import Case, EventType
+from cases.models import Case
 from common import limits
 from common.audit import save_with_history
 from common.errors import ApplicationError, PermissionDenied
-from meetings import policies
+from meetings import events, policies
 from meetings.models import (
     ASSESSMENT_DIMENSIONS,
     ActionItem,
@@ -59,9 +58,8 @@ def presentation_save(*, actor: User, item: AgendaItem, chronology: str, current
     p.updated_at = timezone.now()
     p.full_clean()
     save_with_history(p, actor=actor)
-    case_event_record(case=item.case, actor=actor, agency=item.case.receiving_agency,
-                      event_type=EventType.PRESENTED,
-                      payload={"meeting": meeting.pk, "item": item.pk, "revised": not created})
+    events.presented(case=item.case, actor=actor, agency=item.case.receiving_agency, meeting=meeting,
+                     item=item, revised=not created)
     return p
 
 
@@ -94,9 +92,8 @@ def assessment_save(*, actor: User, item: AgendaItem, ratings: dict[str, int],
     a.recorded_by, a.updated_at = actor, timezone.now()
     a.full_clean()
     save_with_history(a, actor=actor)
-    case_event_record(case=item.case, actor=actor, event_type=EventType.ASSESSED, payload={
-        "meeting": meeting.pk, "item": item.pk, "revised": not created,
-        **{k: v for k, v in values.items() if k.endswith("_rating")}})
+    events.assessed(case=item.case, actor=actor, meeting=meeting, item=item, revised=not created,
+                    ratings={k: v for k, v in values.items() if k.endswith("_rating")})
     return a
 
 
@@ -159,11 +156,9 @@ def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, rea
     if item.status != AgendaStatus.DISCUSSED:
         item.status = AgendaStatus.DISCUSSED
         save_with_history(item, actor=actor, update_fields=["status"])
-    case_event_record(case=case, actor=actor, event_type=EventType.DECISION_RECORDED, payload={
-        "meeting": meeting.pk, "kind": kind, "revised": revised, "effective": False,
-        "serving_agencies": sorted(a.code for a in serving) if selecting else [],
-        "coordinator": coordinator_agency.code if selecting and coordinator_agency else None,
-    })
+    events.decision_recorded(case=case, actor=actor, meeting=meeting, kind=kind, revised=revised,
+                             serving_agencies=serving if selecting else [],
+                             coordinator=coordinator_agency if selecting else None)
     return decision
 
 
@@ -183,9 +178,8 @@ def action_item_add(*, actor: User, decision: Decision, description: str,
                     responsible_agency=responsible_agency, due_date=due_date, created_by=actor)
     ai.full_clean()
     save_with_history(ai, actor=actor)
-    case_event_record(case=decision.case, actor=actor, event_type=EventType.ACTION_ITEM_ADDED, payload={
-        "meeting": meeting.pk, "action_item": ai.pk, "agency": responsible_agency.code,
-        "due_date": due_date.isoformat()})
+    events.action_item_added(case=decision.case, actor=actor, meeting=meeting, action_item=ai,
+                             responsible_agency=responsible_agency, due_date=due_date)
     return ai
 
 
@@ -206,8 +200,8 @@ def action_item_remove(*, actor: User, action_item: ActionItem) -> None:
     _require_draft(meeting)
     if action_item.follow_ups.exists() or action_item.agenda_items.exists():
         raise ApplicationError(ACTION_ITEM_HAS_FOLLOW_UP)
-    case_event_record(case=action_item.case, actor=actor, event_type=EventType.ACTION_ITEM_REMOVED,
-                      payload={"meeting": meeting.pk, "action_item": action_item.pk})
+    events.action_item_removed(case=action_item.case, actor=actor, meeting=meeting,
+                               action_item=action_item)
     action_item._history_user = actor
     action_item.delete()
 
@@ -244,7 +238,6 @@ def follow_up_add(*, actor: User, action_item: ActionItem, status: str, evidence
                    if status == FollowUpStatus.DONE else None)
     limits.check_lengths(row, "evidence")
     row.save()
-    case_event_record(case=ai.case, actor=actor, agency=ai.responsible_agency,
-                      event_type=EventType.FOLLOW_UP_ADDED,
-                      payload={"action_item": ai.pk, "status": status, "on_time": row.on_time})
+    events.follow_up_added(case=ai.case, actor=actor, agency=ai.responsible_agency, action_item=ai,
+                           status=status, on_time=row.on_time)
     return row

@@ -12,11 +12,9 @@ from django.utils import timezone
 
 from agencies.models import TEAM_ROLES, Role
 from agencies.selectors import agency_heads, users_with_role
-from cases.events import case_event_record
-from cases.models import EventType
 from common.deadlines import AlertTable, Deadline, Stage, deadline_sweep
 from common.notifications import notify
-from meetings import selectors
+from meetings import events, selectors
 from meetings.models import (
     ActionItem,
     ActionItemAlert,
@@ -70,17 +68,17 @@ def _live_action_items():
     return ActionItem.objects.filter(meeting__status=MeetingStatus.CLOSED).filter(~Exists(done))
 
 
-def _tell_responsible(ai: ActionItem, *, event_type: int, kind: str, title: str, dedupe_key: str) -> None:
-    """The timeline row and the notification to the responsible agency's head and admin officers."""
-    case_event_record(case=ai.case, actor=None, agency=ai.responsible_agency, event_type=event_type,
-                      payload={"action_item": ai.pk, "due_date": ai.due_date.isoformat()})
+def _tell_responsible(ai: ActionItem, *, write, kind: str, title: str, dedupe_key: str) -> None:
+    """The timeline row (``write``: the event's writer) and the notification to the responsible
+    agency's head and admin officers."""
+    write(action_item=ai)
     staff = agency_heads(agency=ai.responsible_agency, also_roles=[Role.ADMIN_OFFICER])
     notify(users=staff, kind=kind, case=ai.case, url=reverse("meetings:agency"), title=title,
            dedupe_key=dedupe_key)
 
 
 def _remind(ai: ActionItem, alert: ActionItemAlert) -> None:
-    _tell_responsible(ai, event_type=EventType.ACTION_ITEM_REMINDED, kind="action_item_reminder",
+    _tell_responsible(ai, write=events.action_item_reminded, kind="action_item_reminder",
                       title=f"Tindak lanjut rapat untuk kasus {ai.case.number} jatuh tempo "
                             f"{ai.due_date:%d-%m-%Y}",
                       dedupe_key=f"action-reminder:{ai.pk}")
@@ -90,7 +88,7 @@ def _mark_overdue(ai: ActionItem, alert: ActionItemAlert) -> None:
     FollowUp(action_item=ai, status=FollowUpStatus.OVERDUE, by=None, at=alert.at,
              agency=ai.responsible_agency,
              evidence="Ditandai terlambat oleh sistem setelah batas waktu.").save()
-    _tell_responsible(ai, event_type=EventType.ACTION_ITEM_OVERDUE, kind="action_item_overdue",
+    _tell_responsible(ai, write=events.action_item_overdue, kind="action_item_overdue",
                       title=f"Tindak lanjut rapat untuk kasus {ai.case.number} terlambat",
                       dedupe_key=f"action-overdue:{ai.pk}")
 
