@@ -89,3 +89,28 @@ def _no_sideways_scroll(page) -> bool:
     return page.evaluate(
         "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     )
+
+
+def test_a_case_with_its_consent_and_grant_tables_fits_a_phone_screen(page, live_server, sign_in, uptd,
+                                                                      rsud, open_case, screenshot):
+    """The wide tables of the case page (consent, other agencies' access) scroll inside their card on
+    a phone; the page itself never scrolls sideways."""
+    from cases.consent import consent_record
+    from cases.models import AccessLevel, ConsentGiver, ConsentPurpose, ConsentScope, GrantSource
+    from cases.services import case_grant_access
+
+    officer = member(uptd, Role.ADMIN_OFFICER)
+    case = open_case(uptd, actor=officer)
+    victim = case.victims.get()
+    consent_record(actor=officer, victim=victim, purpose=ConsentPurpose.REFER,
+                   given_by=ConsentGiver.VICTIM, scope=ConsentScope.NAMED_AGENCIES, agencies=[rsud],
+                   check_actor=False)
+    case_grant_access(actor=member(uptd, Role.HEAD), case=case, agency=rsud, level=AccessLevel.SERVICE,
+                      source=GrantSource.MANUAL)
+
+    page.set_viewport_size(PHONE)
+    sign_in(page, officer)
+    page.goto(f"{live_server.url}/kasus/{case.pk}/")
+    assert page.get_by_role("heading", name="Persetujuan korban").is_visible()
+    screenshot(page, "case-phone")
+    assert _no_sideways_scroll(page)
