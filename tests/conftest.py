@@ -31,7 +31,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache (Redis DB of the test settings)."""
+    """Each test starts with an empty cache: this run's own Redis database (config/test_redis.py),
+    which no other run uses."""
     from django.core.cache import cache
 
     cache.clear()
