@@ -9,14 +9,18 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PYTEST_FLAGS ?= $(if $(filter true,$(CI)),--create-db,)
 BOOTSTRAP ?= bash scripts/bootstrap.sh
 
-.PHONY: help setup run test lint check
+# Settings `make check` inspects: the test settings hold every app (tests.fakedocs included).
+CHECK_SETTINGS ?= config.settings.test
+
+.PHONY: help setup run test test-fast lint check
 
 help:
-	@echo "make run    set up this machine, then serve Terpadu on http://127.0.0.1:8000 (web + Celery worker + beat)"
-	@echo "make test   set up this machine, then run the whole pytest suite on PostgreSQL + Redis"
-	@echo "make setup  only the set-up of make run (migrate + demo data included)"
-	@echo "make lint   ruff check"
-	@echo "make check  makemigrations --check and Django's system checks"
+	@echo "make run        set up this machine, then serve Terpadu on http://127.0.0.1:8000 (web + Celery worker + beat)"
+	@echo "make test       set up this machine, then run the whole pytest suite on PostgreSQL + Redis (what CI runs)"
+	@echo "make test-fast  the same set-up, then only the unit lane (no Celery worker, browser or deployment tests)"
+	@echo "make setup      only the set-up of make run (migrate + demo data included)"
+	@echo "make lint       ruff check"
+	@echo "make check      ruff, makemigrations --check and Django's system checks (CI runs it before make test)"
 
 setup:
 	@$(BOOTSTRAP) run
@@ -26,17 +30,34 @@ run: setup
 	@echo "==> Starting web, worker and beat (Procfile). Ctrl-C stops all three."
 	@exec $(UV) run --no-sync honcho start -f Procfile
 
-# pytest exit status 5 means "no tests collected": that is a failure here.
+# pytest with the given options and ARGS. Exit status 5 means "no tests collected": that is a
+# failure here.
+define pytest
+	@DJANGO_SETTINGS_MODULE=config.settings.test $(UV) run --no-sync pytest $(PYTEST_FLAGS) $(1) $(ARGS); \
+	  rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "make $@: pytest collected no tests" >&2; exit 1; fi; \
+	  exit $$rc
+endef
+
+# Every lane: unit, integration, browser and deployment (markers given by directory in
+# tests/conftest.py).
 test:
 	@$(BOOTSTRAP) test
-	@DJANGO_SETTINGS_MODULE=config.settings.test $(UV) run --no-sync pytest $(PYTEST_FLAGS) $(ARGS); \
-	  rc=$$?; \
-	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
-	  exit $$rc
+	$(call pytest,)
+
+test-fast:
+	@$(BOOTSTRAP) test
+	$(call pytest,-m unit)
 
 lint:
 	@$(UV) run --frozen ruff check .
 
+# Needs no database: makemigrations only warns when it cannot reach one.
 check:
-	@$(UV) run --frozen python manage.py makemigrations --check --dry-run
-	@$(UV) run --frozen python manage.py check
+	@$(BOOTSTRAP) check
+	@echo "==> ruff"
+	@$(UV) run --no-sync ruff check .
+	@echo "==> makemigrations --check"
+	@DJANGO_SETTINGS_MODULE=$(CHECK_SETTINGS) $(UV) run --no-sync python manage.py makemigrations --check --dry-run
+	@echo "==> Django system checks"
+	@DJANGO_SETTINGS_MODULE=$(CHECK_SETTINGS) $(UV) run --no-sync python manage.py check

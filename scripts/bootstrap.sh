@@ -4,6 +4,8 @@
 #   scripts/bootstrap.sh run    uv + locked deps, system packages, PostgreSQL + Redis answering,
 #                               database, translations, migrate, seed_demo (what `make run` needs)
 #   scripts/bootstrap.sh test   the same without migrate/seed_demo: pytest builds its own database
+#   scripts/bootstrap.sh check  only uv + locked deps (what `make check` needs: ruff, makemigrations
+#                               --check and Django's system checks use no service and no database)
 #
 # System packages come from scripts/apt-packages.txt. Missing ones are installed with apt-get only
 # when running as root; otherwise the script stops and names them. TERPADU_BOOTSTRAP_NONROOT=1
@@ -15,8 +17,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 MODE="${1:-run}"
 case "$MODE" in
   run) export DJANGO_SETTINGS_MODULE=config.settings.local ;;
-  test) export DJANGO_SETTINGS_MODULE=config.settings.test ;;
-  *) echo "usage: $0 [run|test]" >&2; exit 2 ;;
+  test | check) export DJANGO_SETTINGS_MODULE=config.settings.test ;;
+  *) echo "usage: $0 [run|test|check]" >&2; exit 2 ;;
 esac
 
 APT_LIST=scripts/apt-packages.txt
@@ -77,6 +79,10 @@ ensure_uv
 say "Python dependencies (uv sync --frozen)"
 uv sync --frozen --quiet
 py() { uv run --no-sync python "$@"; }
+if [ "$MODE" = check ]; then
+  say "Ready for make check"
+  exit 0
+fi
 
 # --- 2. system packages -----------------------------------------------------------------------------
 # Where PostgreSQL and Redis answer, as the settings name them.

@@ -1,14 +1,38 @@
 import os
+from pathlib import Path
 
 import pytest
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+TESTS_DIR = Path(__file__).resolve().parent
+
+# Test lanes (markers in pyproject.toml): where a test lives decides its lane, so a new test needs
+# no marker. `make test-fast` runs the unit lane; `make test` runs them all.
+LANE_OF_DIRECTORY = {"e2e": "browser", "integration": "integration", "deployment": "deployment"}
+LANES = ("unit", *LANE_OF_DIRECTORY.values())
+
+
+def lane_of(path) -> str:
+    """The lane of a test file: by its top-level directory under tests/, unit for the rest."""
+    try:
+        parts = Path(path).resolve().relative_to(TESTS_DIR).parts
+    except ValueError:  # outside tests/
+        return "unit"
+    return LANE_OF_DIRECTORY.get(parts[0], "unit") if len(parts) > 1 else "unit"
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects
+def pytest_collection_modifyitems(items):
+    for item in items:
+        item.add_marker(lane_of(item.path))
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache (Redis DB of the test settings)."""
+    """Each test starts with an empty cache: this run's own Redis database (config/test_redis.py),
+    which no other run uses."""
     from django.core.cache import cache
 
     cache.clear()

@@ -1,5 +1,7 @@
 """Tests: the real PostgreSQL and Redis, fast hashing, a separate database and Redis DB."""
 
+from config.test_redis import url_for_this_process
+
 from .base import *  # noqa: F401,F403
 from .base import env
 
@@ -11,7 +13,9 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 # those get the file backend through these two variables.
 EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 EMAIL_FILE_PATH = env("TEST_EMAIL_FILE_PATH", default="")
-REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
+# One Redis database per test run, leased so that concurrent runs never share (config/test_redis.py):
+# the one TEST_REDIS_URL names, or a free one when it names none.
+REDIS_URL = url_for_this_process(env("TEST_REDIS_URL", default=""))
 CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
 CELERY_BROKER_URL = REDIS_URL
 AXES_FAILURE_LIMIT = 5

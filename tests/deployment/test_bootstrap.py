@@ -1,5 +1,6 @@
 """`make run` / `make test` set-up: without root, a missing system package stops the bootstrap
-with a message naming it; `make test` fails when pytest collects nothing."""
+with a message naming it; `make test` fails when pytest collects nothing; `make test-fast` runs the
+unit lane only."""
 
 import os
 import subprocess
@@ -50,3 +51,20 @@ def test_make_test_fails_when_pytest_collects_nothing():
     )
     assert proc.returncode != 0, proc.stdout + proc.stderr
     assert "collected no tests" in proc.stderr
+
+
+def test_make_test_fast_runs_only_the_unit_lane():
+    env = dict(os.environ)
+    env.pop("MAKEFLAGS", None)
+    proc = subprocess.run(
+        ["make", "--no-print-directory", "test-fast", "BOOTSTRAP=true",
+         "ARGS=tests/deployment/test_compose.py tests/integration/test_celery_worker.py "
+         "tests/e2e/test_roles.py tests/common/test_qr.py --collect-only -q"],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    collected = [line for line in proc.stdout.splitlines() if "::" in line]
+    assert collected, proc.stdout
+    assert all(line.startswith("tests/common/test_qr.py::") for line in collected), proc.stdout
+    assert "deselected" in proc.stdout

@@ -9,7 +9,7 @@ from agencies.models import Role
 from cases.models import Complaint
 from tests.factories import member
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_register_two_victims_queue_and_respond(page, live_server, sign_in, uptd, screenshot):

@@ -14,7 +14,7 @@ from meetings.models import AgendaItem
 from tests.factories import member
 from tests.meetings.helpers import make_meeting, make_team, register
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def sign_out(page):

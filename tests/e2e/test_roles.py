@@ -11,7 +11,7 @@ from agencies.models import Role
 from tests.e2e.conftest import PHONE
 from tests.factories import AgencyFactory, member
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def code_for(device: TOTPDevice) -> str:

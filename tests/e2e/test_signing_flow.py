@@ -14,7 +14,7 @@ from meetings import services
 from meetings.models import DecisionKind, MinutesStatus
 from tests.meetings.helpers import make_meeting, make_team, propose_and_open, register
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def code_for(device: TOTPDevice, steps_back: int = 0) -> str:
