@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "meetings",
     "terminations",
     "reports",
+    # Demo data (seed_demo): on top of every app, the only one that knows them all.
+    "demo",
 ]
 
 MIDDLEWARE = [
