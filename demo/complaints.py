@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, User
 from cases.consent import consent_record, consent_withdraw
-from cases.intake import (
+from cases.intake.services import (
     ComplaintInput,
     PerpetratorInput,
     VictimInput,

@@ -16,7 +16,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import Agency, User
-from cases.intake import (
+from cases.intake.services import (
     ComplaintInput,
     PerpetratorInput,
     VictimInput,

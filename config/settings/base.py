@@ -281,7 +281,7 @@ SPECTACULAR_SETTINGS = {
     # browsable API and the test client).
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     # One name for a choice set that several operations use under different field names.
-    "ENUM_NAME_OVERRIDES": {"ConsentFormEnum": "cases.intake_forms.CONSENT_FORM_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {"ConsentFormEnum": "cases.intake.forms.CONSENT_FORM_CHOICES"},
 }
 
 # --- Celery ------------------------------------------------------------------------------------------
