@@ -22,7 +22,22 @@ from meetings.models import (
     Screening,
     ScreeningOutcome,
 )
-from meetings.services.base import *
+from meetings.services.base import (
+    AGENDA_DUPLICATE,
+    AGENDA_NOT_PENDING,
+    MEETING_CANCELLED,
+    MINUTES_LOCKED,
+    REASON_REQUIRED,
+    SCREENING_ALREADY,
+    SCREENING_COMPLAINT_INVALID,
+    SCREENING_EMPTY,
+    SCREENING_OUTCOME_UNKNOWN,
+    _clean_text,
+    _lock,
+    _require_draft,
+    _require_editor,
+    identity_check,
+)
 
 # --- screening -------------------------------------------------------------------------------------
 

@@ -134,8 +134,3 @@ def identity_check(*, case: Case, texts: Iterable[str]) -> None:
 
 def _meeting_url(meeting: Meeting) -> str:
     return reverse("meetings:detail", args=[meeting.pk])
-
-
-# Star-imported by the service modules: the messages and the guards.
-__all__ = [n for n in list(globals()) if n.isupper() or n.startswith("_require") or n in {
-    "_lock", "_minutes", "_clean_text", "_meeting_url", "identity_check"}]

@@ -32,7 +32,32 @@ from meetings.models import (
     Minutes,
     Rating,
 )
-from meetings.services.base import *
+from meetings.services.base import (
+    ACTION_ITEM_DUE_PAST,
+    ACTION_ITEM_HAS_FOLLOW_UP,
+    ACTION_ITEM_INCOMPLETE,
+    ACTION_ITEM_NEEDS_DECISION,
+    ASSESSMENT_INCOMPLETE,
+    DECISION_ITEM_DEFERRED,
+    DECISION_KIND_INVALID,
+    DECISION_NEEDS_AGENCIES,
+    DECISION_NEEDS_REASON,
+    DECISION_NOT_ON_AGENDA,
+    FOLLOW_UP_ALREADY_DONE,
+    FOLLOW_UP_EVIDENCE_REQUIRED,
+    FOLLOW_UP_NOT_LIVE,
+    FOLLOW_UP_STATUS_INVALID,
+    FOLLOW_UP_TIME_INVALID,
+    NOT_PRESENTER,
+    NOT_RESPONSIBLE,
+    PRESENTATION_INCOMPLETE,
+    _clean_text,
+    _lock,
+    _require_draft,
+    _require_editor,
+    _require_opened,
+    identity_check,
+)
 
 # --- presentation and joint assessment -------------------------------------------------------------
 

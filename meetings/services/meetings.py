@@ -28,7 +28,27 @@ from meetings.models import (
     PresidingRole,
 )
 from meetings.services.agenda import agenda_build
-from meetings.services.base import *
+from meetings.services.base import (
+    ALREADY_OPENED,
+    ATTENDANCE_CLOSED,
+    ATTENDEE_NOT_MEMBER,
+    MEETING_CANCELLED,
+    MEETING_NOT_CLOSED,
+    MINUTES_SIGNED,
+    NO_PRESIDING_OFFICER,
+    NOT_OPEN,
+    NOT_SCHEDULED,
+    PLACE_REQUIRED,
+    REASON_REQUIRED,
+    START_IN_PAST,
+    _clean_text,
+    _lock,
+    _minutes,
+    _require_draft,
+    _require_editor,
+    _require_opened,
+    identity_check,
+)
 
 # --- schedule and meetings -------------------------------------------------------------------------
 

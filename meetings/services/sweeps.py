@@ -28,7 +28,7 @@ from meetings.models import (
     MinutesStatus,
 )
 from meetings.services.agenda import agenda_build
-from meetings.services.base import *
+from meetings.services.base import _meeting_url
 from meetings.services.meetings import meeting_ensure_next_regular
 
 # --- sweeps ----------------------------------------------------------------------------------------
