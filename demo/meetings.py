@@ -27,7 +27,7 @@ from common.audit import save_with_history
 from demo.people import DEMO_PASSWORD
 from meetings import services
 from meetings.models import ActionItem, Meeting, MeetingKind
-from meetings.services.meetings import _title_for
+from meetings.services.meetings import meeting_title
 from meetings.signing import minutes_content_hash, minutes_sign
 
 PLACE = "Ruang Rapat Lt. 3 KemenPPPA, Jl. Medan Merdeka Barat 15, Jakarta Pusat"
@@ -73,7 +73,7 @@ def _backdate(meeting: Meeting, days: int, actor: User) -> None:
     meeting.held_on_schedule = True
     # The past weekly meetings read as weekly meetings of their own date.
     meeting.kind = MeetingKind.REGULAR
-    meeting.title = _title_for(meeting.starts_at, MeetingKind.REGULAR)
+    meeting.title = meeting_title(meeting.starts_at, MeetingKind.REGULAR)
     save_with_history(meeting, actor=actor)
     for ai in ActionItem.objects.filter(meeting=meeting):
         ai.due_date -= shift
