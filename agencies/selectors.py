@@ -120,6 +120,13 @@ def user_context(user) -> UserContext:
     return ctx
 
 
+def user_primary_agency(user) -> Agency | None:
+    """The agency a user acts for when nothing names one: their first case-work membership, else
+    their first membership. ``common.audit.access_log_record`` logs under it
+    (``settings.AUDIT_AGENCY_OF``)."""
+    return user_context(user).primary_agency
+
+
 def clear_user_context(user) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)

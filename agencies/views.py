@@ -1,4 +1,4 @@
-"""Home pages by role, health check and the 404 page."""
+"""Acting heads (Plt.), the health check and the 404 page. The front page is ``config.views.home``."""
 
 from __future__ import annotations
 
@@ -16,38 +16,8 @@ from django.views.decorators.http import require_POST
 from agencies import policies, services
 from agencies.forms import ActingHeadForm
 from agencies.models import ActingHead
-from agencies.selectors import acting_heads_of, user_context
+from agencies.selectors import acting_heads_of
 from common.errors import ApplicationError, validation_messages
-
-
-@login_required
-def home(request):
-    ctx = user_context(request.user)
-    if not ctx.is_active_member:
-        return render(request, "agencies/no_membership.html", status=403)
-    sections = []
-    if policies.staff_agency_ids(request.user):
-        from cases.selectors import case_list
-
-        sections.append("casework")
-        recent_cases = list(case_list(user=request.user)[:10])
-    else:
-        recent_cases = []
-    if ctx.is_team_member:
-        sections.append("team")
-    if ctx.is_ministry_viewer:
-        sections.append("ministry")
-    if ctx.is_system_admin:
-        sections.append("sysadmin")
-    if policies.appointing_agency_ids(request.user):
-        sections.append("head")
-    return render(request, "agencies/home.html", {
-        "sections": sections,
-        "recent_cases": recent_cases,
-        "memberships": ctx.memberships,
-        "acting_agencies": sorted({m.agency for m in ctx.memberships
-                                   if m.agency_id in ctx.acting_head_agency_ids}, key=lambda a: a.name),
-    })
 
 
 def healthz(request):

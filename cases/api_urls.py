@@ -1,6 +1,7 @@
 from django.urls import path
 
-from cases import apis, intake_apis
+from cases import apis
+from cases.intake import apis as intake_apis
 
 urlpatterns = [
     path("cases/", apis.CaseListApi.as_view(), name="case-list"),

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from agencies.models import Agency
 from cases import consent as consents
 from cases import selectors, services
-from cases.intake_forms import CONSENT_FORM_CHOICES
+from cases.intake.forms import CONSENT_FORM_CHOICES
 from cases.models import AccessLevel, CaseStatus, ConsentForm, ConsentGiver, ConsentPurpose, ConsentScope
 from cases.policies import can_manage_consent
 from common import limits

@@ -8,7 +8,7 @@ share made while the consent stood stays lawful and can be shown to have been.
 
 Who may record or withdraw: staff of the case's receiving agency with ``full`` access
 (``cases.policies.can_manage_consent``). Registration records the consent it was told of
-(``cases.intake.complaint_register``).
+(``cases.intake.services.complaint_register``).
 
 The child rule (intake's, now read from here by registration and ``consent_record`` alike): a
 child's consent is given by a parent or guardian — by the child only when a parent or guardian is

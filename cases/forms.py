@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from cases.intake_forms import CONSENT_FORM_CHOICES
+from cases.intake.forms import CONSENT_FORM_CHOICES
 from cases.models import AccessLevel, ConsentForm, ConsentGiver, ConsentPurpose, ConsentScope
 from common import limits
 

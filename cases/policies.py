@@ -72,6 +72,13 @@ def visible_cases(user, *, min_level: int = AccessLevel.SUMMARY) -> QuerySet[Cas
     return annotate_access_level(Case.objects.all(), user).filter(access_level__gte=int(min_level))
 
 
+def access_level_remember(case: Case, user) -> Case:
+    """Mark ``case``'s ``access_level`` (from ``annotate_access_level`` for ``user``) as ``user``'s, so
+    that ``case_access_level`` reads it instead of asking the database again."""
+    case._level_user = user.pk
+    return case
+
+
 def case_access_level(user, case: Case) -> AccessLevel:
     if getattr(case, "access_level", None) is not None and getattr(case, "_level_user", None) == user.pk:
         return AccessLevel(case.access_level)

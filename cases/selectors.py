@@ -6,7 +6,7 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 
 from cases.models import AccessLevel, Case, CaseEvent, CaseGrant
-from cases.policies import annotate_access_level, visible_cases
+from cases.policies import access_level_remember, annotate_access_level, visible_cases
 
 
 def case_list(*, user, status: str | None = None, min_level: int = AccessLevel.SUMMARY) -> QuerySet[Case]:
@@ -28,8 +28,7 @@ def case_get_for_user(*, user, id, level: int = AccessLevel.SUMMARY) -> Case:
     )
     if case is None or case.access_level < int(level):
         raise Http404
-    case._level_user = user.pk
-    return case
+    return access_level_remember(case, user)
 
 
 def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:

@@ -99,7 +99,8 @@ def case_assignment_end(*, actor: User | None, assignment: CaseAssignment, reaso
     return assignment
 
 
-def _access_permission():
+def access_permission():
+    """The django-guardian permission a case grant gives the agency's group (``cases.access_case``)."""
     return Permission.objects.get(content_type=ContentType.objects.get_for_model(Case),
                                   codename="access_case")
 
@@ -140,7 +141,7 @@ def case_grant_access(*, actor: User | None, case: Case, agency: Agency, level: 
     )
     if grant is None:
         grant = CaseGrant(content_object=case, group=agency.group, source=source,
-                          permission=_access_permission())
+                          permission=access_permission())
     grant.level = int(level)
     grant.source_ref = source_ref
     grant.granted_by = actor

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from cases import intake_views, views
+from cases import views
+from cases.intake import views as intake_views
 
 app_name = "cases"
 urlpatterns = [

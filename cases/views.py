@@ -35,7 +35,7 @@ def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims
     allowed, reason_required, _how = may_reveal_on_case(request.user, case)
     manage = can_manage_grants(request.user, case)
     manage_consent = can_manage_consent(request.user, case)
-    from cases.intake_forms import AttachmentForm, InitialResponseForm, VoidForm
+    from cases.intake.forms import AttachmentForm, InitialResponseForm, VoidForm
 
     is_receiving_staff = agency_policies.is_receiving_staff(request.user, case.receiving_agency_id)
     return {

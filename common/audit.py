@@ -6,7 +6,9 @@ lands in history; ``update_with_history`` is the single sanctioned way to change
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models, transaction
+from django.utils.module_loading import import_string
 
 from common.models import AccessAction, AccessLog
 
@@ -17,12 +19,18 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def agency_of(user):
+    """The agency an access is logged under when the caller names none.
+
+    Which agency a user acts for is the agencies app's business, and ``common`` imports no domain
+    app: ``settings.AUDIT_AGENCY_OF`` names the function (``user -> Agency | None``)."""
+    return import_string(settings.AUDIT_AGENCY_OF)(user)
+
+
 def access_log_record(*, request=None, user, action: AccessAction, obj: models.Model,
                       case=None, level: str = "", reason: str = "", agency=None) -> AccessLog:
-    from agencies.selectors import user_context
-
     if agency is None:
-        agency = user_context(user).primary_agency
+        agency = agency_of(user)
     return AccessLog.objects.create(
         user=user,
         agency=agency,

@@ -10,7 +10,7 @@ them on every operation (DEFAULT_SCHEMA_CLASS), so no view repeats them:
 
 Which codes an operation documents follows from what can answer it: 401 and 403 everywhere (every
 API view needs a signed-in caller, and the TOTP gate answers 403 for a session that has not passed
-TOTP — common.middleware), 400 where there is input (a body or query parameters), 404 where the
+TOTP — agencies.middleware), 400 where there is input (a body or query parameters), 404 where the
 path names an object, 409 where the operation writes (a duplicate that lost a race with a
 concurrent request). A view may document more with ``@extend_schema(responses=…)``; what it
 declares wins.

@@ -3,10 +3,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from agencies import views as agency_views
+from config import views
 from documents import verification
 
 urlpatterns = [
-    path("", agency_views.home, name="home"),
+    path("", views.home, name="home"),
     path("akun/", include("agencies.urls")),
     path("kasus/", include("cases.urls")),
     path("kasus/<int:pk>/sop/", include("sops.urls")),

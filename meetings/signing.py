@@ -316,8 +316,8 @@ def addendum_create(*, actor: User, minutes: Minutes, place: str = "") -> Meetin
     decision on that case; it takes effect — and revokes what the original gave — when the
     addendum is signed the same way."""
     from meetings import policies
-    from meetings.services.agenda import _agenda_put
-    from meetings.services.meetings import _meeting_new
+    from meetings.services.agenda import agenda_put
+    from meetings.services.meetings import meeting_new
 
     if not policies.can_edit(actor):
         raise PermissionDenied("Anda tidak berwenang menyiapkan rapat.")
@@ -326,12 +326,12 @@ def addendum_create(*, actor: User, minutes: Minutes, place: str = "") -> Meetin
     if original.status != MinutesStatus.SIGNED:
         raise ApplicationError(NOT_SIGNED_YET)
     code = original.document.code if original.document else original.pk
-    meeting = _meeting_new(actor=actor, kind="ad_hoc", starts_at=timezone.now() + timedelta(minutes=5),
-                           place=place or original.meeting.place, online_link=original.meeting.online_link,
-                           title=f"Addendum notula {code}")
-    addendum = meeting.minutes  # the row _meeting_new just created (cached on the meeting)
+    meeting = meeting_new(actor=actor, kind="ad_hoc", starts_at=timezone.now() + timedelta(minutes=5),
+                          place=place or original.meeting.place, online_link=original.meeting.online_link,
+                          title=f"Addendum notula {code}")
+    addendum = meeting.minutes  # the row meeting_new just created (cached on the meeting)
     addendum.amends = original
     save_with_history(addendum, actor=actor, update_fields=["amends", "updated_at"])
     for d in Decision.objects.filter(meeting=original.meeting).select_related("case").order_by("id"):
-        _agenda_put(meeting=meeting, case=d.case, kind="other", actor=actor)
+        agenda_put(meeting=meeting, case=d.case, kind="other", actor=actor)
     return meeting

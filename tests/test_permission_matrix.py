@@ -96,7 +96,7 @@ def _build_world():
         "ministry_viewer": member(a, Role.MINISTRY_VIEWER),
         "system_admin": member(a, Role.SYSTEM_ADMIN, user=UserFactory(is_staff=True, is_superuser=True)),
     }
-    from cases.intake import VictimInput, complaint_register
+    from cases.intake.services import VictimInput, complaint_register
     from tests.intake.helpers import complaint_input
 
     complaint_a = complaint_register(actor=users["admin_officer"], receiving_agency=a, data=complaint_input(

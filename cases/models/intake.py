@@ -74,7 +74,7 @@ class ComplaintQuerySet(models.QuerySet):
 
 class ConsentBy(models.TextChoices):
     """Who consented to sharing, as registration asks it: a ``ConsentGiver`` or nobody yet.
-    Registration turns it into one ``Consent`` record per victim (``cases.intake``)."""
+    Registration turns it into one ``Consent`` record per victim (``cases.intake.services``)."""
 
     VICTIM = "victim", _("Korban sendiri")
     PARENT = "parent", _("Orang tua")

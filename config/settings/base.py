@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "meetings",
     "terminations",
     "reports",
+    # Demo data (seed_demo): on top of every app, the only one that knows them all.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -65,7 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "common.middleware.IdleTimeoutMiddleware",
-    "common.middleware.OTPRequiredMiddleware",
+    "agencies.middleware.OTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -73,7 +75,7 @@ MIDDLEWARE = [
     # Both answer with a page, so they sit inside the CSP middleware; the size check runs before
     # anything (CSRF included) reads the body.
     "common.middleware.RequestSizeLimitMiddleware",
-    "common.middleware.ActiveMembershipMiddleware",
+    "agencies.middleware.ActiveMembershipMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # axes last, as its documentation asks
     "axes.middleware.AxesMiddleware",
@@ -94,7 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "common.context_processors.navigation",
+                "agencies.context_processors.navigation",
             ],
         },
     },
@@ -131,6 +133,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# The agency an access-log row is written under when the caller names none (common.audit): the
+# user's standing is the agencies app's, and common imports no domain app.
+AUDIT_AGENCY_OF = "agencies.selectors.user_primary_agency"
 
 # django-axes: lock a username+IP pair after too many failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -246,8 +251,8 @@ LETTER_NUMBER_DIGITS = env.int("LETTER_NUMBER_DIGITS", default=3)
 # --- REST API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # knox's token authentication, refusing users with no active membership (common.authentication).
-        "common.authentication.MemberTokenAuthentication",
+        # knox's token authentication, refusing users with no active membership (agencies.authentication).
+        "agencies.authentication.MemberTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -276,7 +281,7 @@ SPECTACULAR_SETTINGS = {
     # browsable API and the test client).
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     # One name for a choice set that several operations use under different field names.
-    "ENUM_NAME_OVERRIDES": {"ConsentFormEnum": "cases.intake_forms.CONSENT_FORM_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {"ConsentFormEnum": "cases.intake.forms.CONSENT_FORM_CHOICES"},
 }
 
 # --- Celery ------------------------------------------------------------------------------------------

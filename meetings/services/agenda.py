@@ -22,7 +22,22 @@ from meetings.models import (
     Screening,
     ScreeningOutcome,
 )
-from meetings.services.base import *
+from meetings.services.base import (
+    AGENDA_DUPLICATE,
+    AGENDA_NOT_PENDING,
+    MEETING_CANCELLED,
+    MINUTES_LOCKED,
+    REASON_REQUIRED,
+    SCREENING_ALREADY,
+    SCREENING_COMPLAINT_INVALID,
+    SCREENING_EMPTY,
+    SCREENING_OUTCOME_UNKNOWN,
+    clean_text,
+    identity_check,
+    meeting_lock,
+    require_draft,
+    require_editor,
+)
 
 # --- screening -------------------------------------------------------------------------------------
 
@@ -31,9 +46,9 @@ def screening_record(*, actor: User, meeting: Meeting, outcomes: dict) -> list[S
     """Record screening outcomes in bulk: ``{complaint public id: outcome}``. All or nothing: one
     complaint that already has an outcome refuses the whole batch (and the database refuses a
     second row for a complaint whatever happens here). Proposed cases join the agenda."""
-    _require_editor(actor)
-    meeting = _lock(meeting)
-    _require_draft(meeting)
+    require_editor(actor)
+    meeting = meeting_lock(meeting)
+    require_draft(meeting)
     outcomes = {str(k): v for k, v in outcomes.items() if v}
     if not outcomes:
         raise ApplicationError(SCREENING_EMPTY)
@@ -62,7 +77,7 @@ def screening_record(*, actor: User, meeting: Meeting, outcomes: dict) -> list[S
         raise ApplicationError(SCREENING_ALREADY) from None
     for row in rows:
         if row.outcome == ScreeningOutcome.PROPOSED:
-            _agenda_put(meeting=meeting, case=row.case, kind=AgendaKind.PROPOSED, actor=actor)
+            agenda_put(meeting=meeting, case=row.case, kind=AgendaKind.PROPOSED, actor=actor)
     return rows
 
 
@@ -72,9 +87,11 @@ def _next_position(meeting: Meeting) -> int:
     return (meeting.agenda.aggregate(m=Max("position"))["m"] or 0) + 1
 
 
-def _agenda_put(*, meeting: Meeting, case: Case, kind: str, actor: User | None,
-                action_item: ActionItem | None = None) -> AgendaItem | None:
-    """Add one item unless the case (or the action item) is already on the agenda."""
+def agenda_put(*, meeting: Meeting, case: Case, kind: str, actor: User | None,
+               action_item: ActionItem | None = None) -> AgendaItem | None:
+    """Add one item unless the case (or the action item) is already on the agenda. No permission
+    check and no draft check: the callers (the agenda services, ``meetings.signing.addendum_create``)
+    make them and hold the transaction."""
     existing = meeting.agenda.filter(case=case).exclude(kind=AgendaKind.OVERDUE_ACTION)
     if action_item is not None:
         existing = meeting.agenda.filter(action_item=action_item)
@@ -96,25 +113,25 @@ def agenda_build(*, meeting: Meeting, actor: User | None) -> list[AgendaItem]:
         return []
     added = []
     with transaction.atomic():
-        meeting = _lock(meeting)
-        _require_draft(meeting)
+        meeting = meeting_lock(meeting)
+        require_draft(meeting)
         schedule = selectors.schedule_active()
         days = schedule.review_every_days if schedule else 28
         for case in selectors.cases_needing_decision().order_by("-awaiting_formal_decision", "opened_at"):
             kind = AgendaKind.EMERGENCY if case.awaiting_formal_decision else AgendaKind.PROPOSED
-            added.append(_agenda_put(meeting=meeting, case=case, kind=kind, actor=actor))
+            added.append(agenda_put(meeting=meeting, case=case, kind=kind, actor=actor))
         for case in selectors.cases_due_for_review(days=days).order_by("opened_at"):
-            added.append(_agenda_put(meeting=meeting, case=case, kind=AgendaKind.PROGRESS_REVIEW,
-                                     actor=actor))
+            added.append(agenda_put(meeting=meeting, case=case, kind=AgendaKind.PROGRESS_REVIEW,
+                                    actor=actor))
         for ai in selectors.overdue_action_items().select_related("case").order_by("due_date"):
-            added.append(_agenda_put(meeting=meeting, case=ai.case, kind=AgendaKind.OVERDUE_ACTION,
-                                     actor=actor, action_item=ai))
+            added.append(agenda_put(meeting=meeting, case=ai.case, kind=AgendaKind.OVERDUE_ACTION,
+                                    actor=actor, action_item=ai))
     return [a for a in added if a]
 
 
 @transaction.atomic
 def agenda_refresh(*, actor: User, meeting: Meeting) -> list[AgendaItem]:
-    _require_editor(actor)
+    require_editor(actor)
     if meeting.status not in (MeetingStatus.SCHEDULED, MeetingStatus.OPEN):
         closed = meeting.status == MeetingStatus.CLOSED
         raise ApplicationError(MINUTES_LOCKED if closed else MEETING_CANCELLED)
@@ -123,10 +140,10 @@ def agenda_refresh(*, actor: User, meeting: Meeting) -> list[AgendaItem]:
 
 @transaction.atomic
 def agenda_add(*, actor: User, meeting: Meeting, case: Case) -> AgendaItem:
-    _require_editor(actor)
-    meeting = _lock(meeting)
-    _require_draft(meeting)
-    item = _agenda_put(meeting=meeting, case=case, kind=AgendaKind.OTHER, actor=actor)
+    require_editor(actor)
+    meeting = meeting_lock(meeting)
+    require_draft(meeting)
+    item = agenda_put(meeting=meeting, case=case, kind=AgendaKind.OTHER, actor=actor)
     if item is None:
         raise ApplicationError(AGENDA_DUPLICATE)
     return item
@@ -135,9 +152,9 @@ def agenda_add(*, actor: User, meeting: Meeting, case: Case) -> AgendaItem:
 @transaction.atomic
 def agenda_move(*, actor: User, item: AgendaItem, direction: str) -> AgendaItem:
     """Swap the item with its neighbour above ("up") or below ("down")."""
-    _require_editor(actor)
-    meeting = _lock(item.meeting)
-    _require_draft(meeting)
+    require_editor(actor)
+    meeting = meeting_lock(item.meeting)
+    require_draft(meeting)
     items = list(AgendaItem.objects.select_for_update().filter(meeting=meeting)
                  .order_by("position", "id"))
     index = next(i for i, it in enumerate(items) if it.pk == item.pk)
@@ -156,13 +173,13 @@ def agenda_move(*, actor: User, item: AgendaItem, direction: str) -> AgendaItem:
 @transaction.atomic
 def agenda_defer(*, actor: User, item: AgendaItem, reason: str) -> AgendaItem:
     """Move an item to the next meeting without a decision (it is put back on that agenda)."""
-    _require_editor(actor)
-    meeting = _lock(item.meeting)
-    _require_draft(meeting)
+    require_editor(actor)
+    meeting = meeting_lock(item.meeting)
+    require_draft(meeting)
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.status != AgendaStatus.PENDING or Decision.objects.filter(agenda_item=item).exists():
         raise ApplicationError(AGENDA_NOT_PENDING)
-    reason = _clean_text(reason)
+    reason = clean_text(reason)
     if not reason:
         raise ApplicationError(REASON_REQUIRED)
     identity_check(case=item.case, texts=[reason])

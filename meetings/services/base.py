@@ -68,24 +68,27 @@ EDITABLE_MEETING = (MeetingStatus.SCHEDULED, MeetingStatus.OPEN, MeetingStatus.C
 
 # --- guards ----------------------------------------------------------------------------------------
 
-def _require_editor(actor: User) -> None:
+def require_editor(actor: User) -> None:
+    """Only the secretary, the chair or the vice-chair change a meeting (``NOT_EDITOR``)."""
     if not policies.can_edit(actor):
         raise PermissionDenied(NOT_EDITOR)
 
 
-def _lock(meeting: Meeting) -> Meeting:
+def meeting_lock(meeting: Meeting) -> Meeting:
+    """The meeting's row again, locked until the transaction ends: concurrent edits queue here."""
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
-def _minutes(meeting: Meeting) -> Minutes:
+def minutes_lock(meeting: Meeting) -> Minutes:
+    """The meeting's minutes, locked until the transaction ends."""
     return Minutes.objects.select_for_update().get(meeting=meeting)
 
 
-def _require_draft(meeting: Meeting) -> Minutes:
+def require_draft(meeting: Meeting) -> Minutes:
     """The meeting's records may change only while it is not cancelled and its minutes are a draft."""
     if meeting.status == MeetingStatus.CANCELLED:
         raise ApplicationError(MEETING_CANCELLED)
-    minutes = _minutes(meeting)
+    minutes = minutes_lock(meeting)
     if minutes.status == MinutesStatus.SIGNED:
         raise ApplicationError(MINUTES_SIGNED)
     if minutes.status != MinutesStatus.DRAFT:
@@ -93,12 +96,15 @@ def _require_draft(meeting: Meeting) -> Minutes:
     return minutes
 
 
-def _require_opened(meeting: Meeting) -> None:
+def require_opened(meeting: Meeting) -> None:
+    """Discussion (assessment, decision) needs an opened meeting: attendance and presiding officer
+    recorded (``NOT_OPEN``)."""
     if meeting.opened_at is None:
         raise ApplicationError(NOT_OPEN)
 
 
-def _clean_text(value: str | None) -> str:
+def clean_text(value: str | None) -> str:
+    """A typed text without surrounding blanks; ``None`` is empty."""
     return (value or "").strip()
 
 
@@ -132,10 +138,6 @@ def identity_check(*, case: Case, texts: Iterable[str]) -> None:
             raise ApplicationError(HAS_NAME)
 
 
-def _meeting_url(meeting: Meeting) -> str:
+def meeting_url(meeting: Meeting) -> str:
+    """The meeting's page, for a notification's link."""
     return reverse("meetings:detail", args=[meeting.pk])
-
-
-# Star-imported by the service modules: the messages and the guards.
-__all__ = [n for n in list(globals()) if n.isupper() or n.startswith("_require") or n in {
-    "_lock", "_minutes", "_clean_text", "_meeting_url", "identity_check"}]

@@ -32,7 +32,32 @@ from meetings.models import (
     Minutes,
     Rating,
 )
-from meetings.services.base import *
+from meetings.services.base import (
+    ACTION_ITEM_DUE_PAST,
+    ACTION_ITEM_HAS_FOLLOW_UP,
+    ACTION_ITEM_INCOMPLETE,
+    ACTION_ITEM_NEEDS_DECISION,
+    ASSESSMENT_INCOMPLETE,
+    DECISION_ITEM_DEFERRED,
+    DECISION_KIND_INVALID,
+    DECISION_NEEDS_AGENCIES,
+    DECISION_NEEDS_REASON,
+    DECISION_NOT_ON_AGENDA,
+    FOLLOW_UP_ALREADY_DONE,
+    FOLLOW_UP_EVIDENCE_REQUIRED,
+    FOLLOW_UP_NOT_LIVE,
+    FOLLOW_UP_STATUS_INVALID,
+    FOLLOW_UP_TIME_INVALID,
+    NOT_PRESENTER,
+    NOT_RESPONSIBLE,
+    PRESENTATION_INCOMPLETE,
+    clean_text,
+    identity_check,
+    meeting_lock,
+    require_draft,
+    require_editor,
+    require_opened,
+)
 
 # --- presentation and joint assessment -------------------------------------------------------------
 
@@ -43,9 +68,9 @@ def presentation_save(*, actor: User, item: AgendaItem, chronology: str, current
     victim's name or a NIK."""
     if not policies.can_present(actor, item):
         raise PermissionDenied(NOT_PRESENTER)
-    meeting = _lock(item.meeting)
-    _require_draft(meeting)
-    texts = [_clean_text(chronology), _clean_text(current_condition), _clean_text(obstacles)]
+    meeting = meeting_lock(item.meeting)
+    require_draft(meeting)
+    texts = [clean_text(chronology), clean_text(current_condition), clean_text(obstacles)]
     if not all(texts):
         raise ApplicationError(PRESENTATION_INCOMPLETE)
     identity_check(case=item.case, texts=texts)
@@ -67,10 +92,10 @@ def presentation_save(*, actor: User, item: AgendaItem, chronology: str, current
 def assessment_save(*, actor: User, item: AgendaItem, ratings: dict[str, int],
                     notes: dict[str, str] | None = None) -> JointAssessment:
     """The joint assessment: each of the four dimensions rated, with notes."""
-    _require_editor(actor)
-    meeting = _lock(item.meeting)
-    _require_draft(meeting)
-    _require_opened(meeting)
+    require_editor(actor)
+    meeting = meeting_lock(item.meeting)
+    require_draft(meeting)
+    require_opened(meeting)
     notes = notes or {}
     values = {}
     for prefix, _label in ASSESSMENT_DIMENSIONS:
@@ -81,7 +106,7 @@ def assessment_save(*, actor: User, item: AgendaItem, ratings: dict[str, int],
         if rating not in Rating.values:
             raise ApplicationError(ASSESSMENT_INCOMPLETE)
         values[f"{prefix}_rating"] = rating
-        values[f"{prefix}_notes"] = _clean_text(notes.get(prefix))
+        values[f"{prefix}_notes"] = clean_text(notes.get(prefix))
     identity_check(case=item.case, texts=[v for k, v in values.items() if k.endswith("_notes")])
     a = JointAssessment.objects.select_for_update().filter(agenda_item=item).first()
     created = a is None
@@ -116,10 +141,10 @@ def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, rea
                     coordinator_agency: Agency | None = None) -> Decision:
     """Record (or, while the minutes are a draft, correct) the decision on a case on the agenda.
     It has no effect on the case or its access until the minutes are signed."""
-    _require_editor(actor)
-    meeting = _lock(meeting)
-    _require_draft(meeting)
-    _require_opened(meeting)
+    require_editor(actor)
+    meeting = meeting_lock(meeting)
+    require_draft(meeting)
+    require_opened(meeting)
     item = (AgendaItem.objects.select_for_update().filter(meeting=meeting, case=case)
             .exclude(kind=AgendaKind.OVERDUE_ACTION).first())
     if item is None:
@@ -129,7 +154,7 @@ def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, rea
     if kind not in ALLOWED_KINDS.get(item.kind, set()):
         raise ApplicationError(DECISION_KIND_INVALID)
     serving = list({a.pk: a for a in serving_agencies}.values())
-    reason = _clean_text(reason)
+    reason = clean_text(reason)
     if kind in (DecisionKind.SELECT, DecisionKind.EMERGENCY_CONFIRM):
         if coordinator_agency is None or (kind == DecisionKind.SELECT and not serving):
             raise ApplicationError(DECISION_NEEDS_AGENCIES)
@@ -165,10 +190,10 @@ def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, rea
 @transaction.atomic
 def action_item_add(*, actor: User, decision: Decision, description: str,
                     responsible_agency: Agency | None, due_date: date | None) -> ActionItem:
-    _require_editor(actor)
-    meeting = _lock(decision.meeting)
-    _require_draft(meeting)
-    description = _clean_text(description)
+    require_editor(actor)
+    meeting = meeting_lock(decision.meeting)
+    require_draft(meeting)
+    description = clean_text(description)
     if not description or responsible_agency is None or due_date is None:
         raise ApplicationError(ACTION_ITEM_INCOMPLETE)
     if due_date < timezone.localdate(meeting.starts_at):
@@ -186,7 +211,7 @@ def action_item_add(*, actor: User, decision: Decision, description: str,
 def action_item_add_for_item(*, actor: User, item: AgendaItem, **kwargs) -> ActionItem:
     decision = Decision.objects.filter(agenda_item=item).select_related("meeting", "case").first()
     if decision is None:
-        _require_editor(actor)
+        require_editor(actor)
         raise ApplicationError(ACTION_ITEM_NEEDS_DECISION)
     return action_item_add(actor=actor, decision=decision, **kwargs)
 
@@ -195,9 +220,9 @@ def action_item_add_for_item(*, actor: User, item: AgendaItem, **kwargs) -> Acti
 def action_item_remove(*, actor: User, action_item: ActionItem) -> None:
     """Remove an action item typed in error, while the minutes are a draft and before any
     follow-up (history keeps the removed row)."""
-    _require_editor(actor)
-    meeting = _lock(action_item.meeting)
-    _require_draft(meeting)
+    require_editor(actor)
+    meeting = meeting_lock(action_item.meeting)
+    require_draft(meeting)
     if action_item.follow_ups.exists() or action_item.agenda_items.exists():
         raise ApplicationError(ACTION_ITEM_HAS_FOLLOW_UP)
     events.action_item_removed(case=action_item.case, actor=actor, meeting=meeting,
@@ -221,7 +246,7 @@ def follow_up_add(*, actor: User, action_item: ActionItem, status: str, evidence
         raise ApplicationError(FOLLOW_UP_NOT_LIVE)
     if status not in (FollowUpStatus.OPEN, FollowUpStatus.DONE):
         raise ApplicationError(FOLLOW_UP_STATUS_INVALID)
-    evidence = _clean_text(evidence)
+    evidence = clean_text(evidence)
     if status == FollowUpStatus.DONE and not evidence:
         raise ApplicationError(FOLLOW_UP_EVIDENCE_REQUIRED)
     if ai.follow_ups.filter(status=FollowUpStatus.DONE).exists():

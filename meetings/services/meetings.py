@@ -28,7 +28,27 @@ from meetings.models import (
     PresidingRole,
 )
 from meetings.services.agenda import agenda_build
-from meetings.services.base import *
+from meetings.services.base import (
+    ALREADY_OPENED,
+    ATTENDANCE_CLOSED,
+    ATTENDEE_NOT_MEMBER,
+    MEETING_CANCELLED,
+    MEETING_NOT_CLOSED,
+    MINUTES_SIGNED,
+    NO_PRESIDING_OFFICER,
+    NOT_OPEN,
+    NOT_SCHEDULED,
+    PLACE_REQUIRED,
+    REASON_REQUIRED,
+    START_IN_PAST,
+    clean_text,
+    identity_check,
+    meeting_lock,
+    minutes_lock,
+    require_draft,
+    require_editor,
+    require_opened,
+)
 
 # --- schedule and meetings -------------------------------------------------------------------------
 
@@ -36,10 +56,10 @@ from meetings.services.base import *
 def schedule_update(*, actor: User, weekday: int, time: time, place: str, online_link: str = "",
                     duration_minutes: int = 120, review_every_days: int = 28,
                     action_reminder_days: int = 2) -> MeetingSchedule:
-    _require_editor(actor)
+    require_editor(actor)
     schedule = MeetingSchedule.objects.select_for_update().filter(is_active=True).first() or MeetingSchedule()
     schedule.weekday, schedule.time = weekday, time
-    schedule.place, schedule.online_link = _clean_text(place), _clean_text(online_link)
+    schedule.place, schedule.online_link = clean_text(place), clean_text(online_link)
     schedule.duration_minutes = duration_minutes
     schedule.review_every_days = review_every_days
     schedule.action_reminder_days = action_reminder_days
@@ -51,18 +71,22 @@ def schedule_update(*, actor: User, weekday: int, time: time, place: str, online
     return schedule
 
 
-def _title_for(starts_at: datetime, kind: str) -> str:
+def meeting_title(starts_at: datetime, kind: str) -> str:
+    """The title a meeting gets when none is typed: weekly or ad-hoc, and its local date."""
     day = timezone.localtime(starts_at).strftime("%d-%m-%Y")
     if kind == MeetingKind.REGULAR:
         return f"Rapat penelaahan mingguan {day}"
     return f"Rapat penelaahan sewaktu-waktu {day}"
 
 
-def _meeting_new(*, actor: User | None, kind: str, starts_at: datetime, place: str, online_link: str,
-                 title: str = "") -> Meeting:
-    meeting = Meeting(kind=kind, title=_clean_text(title) or _title_for(starts_at, kind),
-                      scheduled_for=starts_at, starts_at=starts_at, place=_clean_text(place),
-                      online_link=_clean_text(online_link), created_by=actor)
+def meeting_new(*, actor: User | None, kind: str, starts_at: datetime, place: str, online_link: str,
+                title: str = "") -> Meeting:
+    """A meeting and its draft minutes, saved with history. No permission check and no transaction
+    of its own: the callers — ``meeting_create``, ``meeting_ensure_next_regular`` and the addendum
+    (``meetings.signing.addendum_create``) — check who acts and hold the transaction."""
+    meeting = Meeting(kind=kind, title=clean_text(title) or meeting_title(starts_at, kind),
+                      scheduled_for=starts_at, starts_at=starts_at, place=clean_text(place),
+                      online_link=clean_text(online_link), created_by=actor)
     if not (meeting.place or meeting.online_link):
         raise ApplicationError(PLACE_REQUIRED)
     meeting.full_clean()
@@ -76,11 +100,11 @@ def _meeting_new(*, actor: User | None, kind: str, starts_at: datetime, place: s
 def meeting_create(*, actor: User, starts_at: datetime, place: str = "", online_link: str = "",
                    title: str = "") -> Meeting:
     """An ad-hoc meeting (e.g. several emergencies waiting). Its agenda is built at once."""
-    _require_editor(actor)
+    require_editor(actor)
     if starts_at <= timezone.now():
         raise ApplicationError(START_IN_PAST)
-    meeting = _meeting_new(actor=actor, kind=MeetingKind.AD_HOC, starts_at=starts_at, place=place,
-                           online_link=online_link, title=title)
+    meeting = meeting_new(actor=actor, kind=MeetingKind.AD_HOC, starts_at=starts_at, place=place,
+                          online_link=online_link, title=title)
     agenda_build(meeting=meeting, actor=actor)
     return meeting
 
@@ -108,8 +132,8 @@ def meeting_ensure_next_regular(*, now: datetime | None = None) -> Meeting | Non
         return existing
     try:
         with transaction.atomic():
-            meeting = _meeting_new(actor=None, kind=MeetingKind.REGULAR, starts_at=slot,
-                                   place=schedule.place, online_link=schedule.online_link)
+            meeting = meeting_new(actor=None, kind=MeetingKind.REGULAR, starts_at=slot,
+                                  place=schedule.place, online_link=schedule.online_link)
             agenda_build(meeting=meeting, actor=None)
     except IntegrityError:  # a concurrent sweep created it first
         return Meeting.objects.filter(kind=MeetingKind.REGULAR, scheduled_for=slot).first()
@@ -119,18 +143,18 @@ def meeting_ensure_next_regular(*, now: datetime | None = None) -> Meeting | Non
 @transaction.atomic
 def meeting_reschedule(*, actor: User, meeting: Meeting, starts_at: datetime, reason: str,
                        place: str | None = None) -> Meeting:
-    _require_editor(actor)
-    meeting = _lock(meeting)
+    require_editor(actor)
+    meeting = meeting_lock(meeting)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise ApplicationError(NOT_SCHEDULED)
-    reason = _clean_text(reason)
+    reason = clean_text(reason)
     if not reason:
         raise ApplicationError(REASON_REQUIRED)
     if starts_at <= timezone.now():
         raise ApplicationError(START_IN_PAST)
     meeting.starts_at = starts_at
-    if place is not None and _clean_text(place):
-        meeting.place = _clean_text(place)
+    if place is not None and clean_text(place):
+        meeting.place = clean_text(place)
     meeting.reschedule_reason = reason[:300]
     meeting.reschedule_count += 1
     save_with_history(meeting, actor=actor,
@@ -140,11 +164,11 @@ def meeting_reschedule(*, actor: User, meeting: Meeting, starts_at: datetime, re
 
 @transaction.atomic
 def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
-    _require_editor(actor)
-    meeting = _lock(meeting)
+    require_editor(actor)
+    meeting = meeting_lock(meeting)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise ApplicationError(NOT_SCHEDULED)
-    reason = _clean_text(reason)
+    reason = clean_text(reason)
     if not reason:
         raise ApplicationError(REASON_REQUIRED)
     meeting.status = MeetingStatus.CANCELLED
@@ -188,8 +212,8 @@ def _presiding(rows: list[Attendance]) -> tuple[User, str]:
 def meeting_open(*, actor: User, meeting: Meeting, attendee_ids: Iterable[int]) -> Meeting:
     """Open the meeting: record who is present and who presides (the ketua, or the wakil ketua
     when the ketua is absent). Held on schedule when opened on the planned day, never moved."""
-    _require_editor(actor)
-    meeting = _lock(meeting)
+    require_editor(actor)
+    meeting = meeting_lock(meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ApplicationError(MEETING_CANCELLED)
     if meeting.status != MeetingStatus.SCHEDULED:
@@ -212,12 +236,12 @@ def meeting_open(*, actor: User, meeting: Meeting, attendee_ids: Iterable[int]) 
 @transaction.atomic
 def attendance_update(*, actor: User, meeting: Meeting, attendee_ids: Iterable[int]) -> Meeting:
     """Correct the attendance while the meeting is open; the presiding officer follows it."""
-    _require_editor(actor)
-    meeting = _lock(meeting)
+    require_editor(actor)
+    meeting = meeting_lock(meeting)
     if meeting.status == MeetingStatus.CLOSED:
         raise ApplicationError(ATTENDANCE_CLOSED)
-    _require_opened(meeting)
-    _require_draft(meeting)
+    require_opened(meeting)
+    require_draft(meeting)
     rows = _attendance_rows(meeting=meeting, actor=actor, user_ids=attendee_ids)
     officer, role = _presiding(rows)
     keep = {r.user_id for r in rows}
@@ -235,8 +259,8 @@ def attendance_update(*, actor: User, meeting: Meeting, attendee_ids: Iterable[i
 
 @transaction.atomic
 def meeting_close(*, actor: User, meeting: Meeting) -> Meeting:
-    _require_editor(actor)
-    meeting = _lock(meeting)
+    require_editor(actor)
+    meeting = meeting_lock(meeting)
     if meeting.status != MeetingStatus.OPEN:
         raise ApplicationError(NOT_OPEN)
     meeting.status = MeetingStatus.CLOSED
@@ -249,9 +273,9 @@ def meeting_close(*, actor: User, meeting: Meeting) -> Meeting:
 
 @transaction.atomic
 def minutes_update_notes(*, actor: User, meeting: Meeting, notes: str) -> Minutes:
-    _require_editor(actor)
-    meeting = _lock(meeting)
-    minutes = _require_draft(meeting)
+    require_editor(actor)
+    meeting = meeting_lock(meeting)
+    minutes = require_draft(meeting)
     notes = (notes or "").strip()
     for item in meeting.agenda.select_related("case"):
         identity_check(case=item.case, texts=[notes])
@@ -265,9 +289,9 @@ def minutes_update_notes(*, actor: User, meeting: Meeting, notes: str) -> Minute
 def minutes_mark_ready(*, actor: User, meeting: Meeting) -> Minutes:
     """The secretary submits the draft for signature: from here nothing in the meeting changes
     (issue 6 signs it, or it goes back to draft)."""
-    _require_editor(actor)
-    meeting = _lock(meeting)
-    minutes = _require_draft(meeting)
+    require_editor(actor)
+    meeting = meeting_lock(meeting)
+    minutes = require_draft(meeting)
     if meeting.status != MeetingStatus.CLOSED:
         raise ApplicationError(MEETING_NOT_CLOSED)
     minutes.status, minutes.ready_at, minutes.ready_by = MinutesStatus.READY, timezone.now(), actor
@@ -281,9 +305,9 @@ def minutes_mark_ready(*, actor: User, meeting: Meeting) -> Minutes:
 
 @transaction.atomic
 def minutes_return_to_draft(*, actor: User, meeting: Meeting) -> Minutes:
-    _require_editor(actor)
-    meeting = _lock(meeting)
-    minutes = _minutes(meeting)
+    require_editor(actor)
+    meeting = meeting_lock(meeting)
+    minutes = minutes_lock(meeting)
     if minutes.status == MinutesStatus.SIGNED:
         raise ApplicationError(MINUTES_SIGNED)
     minutes.status, minutes.ready_at, minutes.ready_by = MinutesStatus.DRAFT, None, None

@@ -28,7 +28,7 @@ from meetings.models import (
     MinutesStatus,
 )
 from meetings.services.agenda import agenda_build
-from meetings.services.base import *
+from meetings.services.base import meeting_url
 from meetings.services.meetings import meeting_ensure_next_regular
 
 # --- sweeps ----------------------------------------------------------------------------------------
@@ -51,7 +51,7 @@ def meeting_sweep(*, now: datetime | None = None) -> dict:
             reminded += len(notify(
                 users=members, kind="meeting_reminder",
                 title=f"Pengingat: {meeting.title}, {when:%d-%m-%Y %H:%M}",
-                url=_meeting_url(meeting), dedupe_key=f"meeting-reminder:{meeting.pk}:{when:%Y%m%d%H%M}"))
+                url=meeting_url(meeting), dedupe_key=f"meeting-reminder:{meeting.pk}:{when:%Y%m%d%H%M}"))
             for item in meeting.agenda.filter(presentation__isnull=True).exclude(
                     kind=AgendaKind.OVERDUE_ACTION).select_related("case__receiving_agency"):
                 staff = agency_heads(agency=item.case.receiving_agency, also_roles=[Role.ADMIN_OFFICER])

@@ -4,10 +4,10 @@ cases, a third that sees one case at `service` level through a grant."""
 import pytest
 from django.core.management import call_command
 
-from agencies.demo import USERS, needs_totp
 from agencies.models import Role, User
 from cases.models import AccessLevel, Case, Complaint
 from cases.policies import case_access_level
+from demo.people import USERS, needs_totp
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ HEAD_ROLE_ALLOWED = {
     ROOT / "agencies" / "policies.py": "the predicates themselves",
     ROOT / "agencies" / "models.py": "the role, and the role sets (case work, TOTP)",
     ROOT / "agencies" / "selectors.py": "who heads an agency (agency_heads), acting heads included",
-    ROOT / "agencies" / "demo.py": "demo users are given the role",
+    ROOT / "demo" / "people.py": "demo users are given the role",
     ROOT / "sops" / "catalogue.py": "the Perbup names the head as a step's actor: a label, never a check",
 }
 #: Where a user's raw roles per agency may be read.

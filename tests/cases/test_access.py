@@ -59,7 +59,7 @@ def test_an_ended_assignment_cannot_end_twice_and_history_keeps_it(uptd, open_ca
 
 
 def test_reassigning_a_complaint_ends_the_previous_assignees_full_access_at_once(uptd):
-    from cases.intake import complaint_assign, complaint_register
+    from cases.intake.services import complaint_assign, complaint_register
     from tests.intake.helpers import complaint_input
 
     admin = member(uptd, Role.ADMIN_OFFICER)
@@ -82,7 +82,7 @@ def test_reassigning_a_complaint_ends_the_previous_assignees_full_access_at_once
 
 
 def test_a_previous_assignee_keeps_access_while_answering_for_another_complaint_of_the_case(uptd):
-    from cases.intake import complaint_assign, complaint_register
+    from cases.intake.services import complaint_assign, complaint_register
     from tests.intake.helpers import complaint_input
 
     admin = member(uptd, Role.ADMIN_OFFICER)

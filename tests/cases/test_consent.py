@@ -14,7 +14,7 @@ from django.utils import timezone
 from agencies.models import Role
 from cases import consent as consents
 from cases.consent import case_covered, consent_covers, consent_record, consent_withdraw, victim_covered
-from cases.intake import PerpetratorInput, VictimInput, complaint_register
+from cases.intake.services import PerpetratorInput, VictimInput, complaint_register
 from cases.models import AccessLevel, Case, CaseEvent, Consent, ConsentPurpose, EventType, Victim
 from cases.services import case_grant_access
 from common.append_only import trail_rewrite

@@ -13,7 +13,7 @@ from agencies.models import Role
 from cases import services
 from cases.models import AccessLevel, CaseEvent, CaseGrant, EventType, GrantSource
 from cases.policies import case_access_level
-from cases.services import _access_permission
+from cases.services import access_permission
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_revoking_by_source_ref_ends_only_that_documents_grants(uptd, rsud, polr
 
 def test_the_database_refuses_two_active_rows_for_one_source_but_keeps_history(uptd, rsud, open_case):
     case = open_case(uptd)
-    perm = _access_permission()
+    perm = access_permission()
 
     def raw(source, **kw):
         return CaseGrant.objects.create(content_object=case, group=rsud.group, permission=perm,

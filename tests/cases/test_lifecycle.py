@@ -193,7 +193,7 @@ def test_an_unknown_status_is_refused(case_in):
 
 @pytest.fixture
 def open_complaint(uptd):
-    from cases.intake import complaint_register
+    from cases.intake.services import complaint_register
 
     officer = member(uptd, Role.ADMIN_OFFICER)
     return complaint_register(actor=officer, receiving_agency=uptd, data=complaint_input()), officer

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from agencies.models import Role
-from cases import intake
+from cases.intake import services as intake
 from cases.models import CaseEvent, CaseStatus, EventType
 from meetings import services
 from meetings.models import DecisionKind, MinutesStatus

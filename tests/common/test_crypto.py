@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 
-from cases.intake import PerpetratorInput, ReporterInput, initial_response_record, victims_matching
+from cases.intake.services import PerpetratorInput, ReporterInput, initial_response_record, victims_matching
 from cases.models import Complaint, Perpetrator, Reporter, Victim
 from common import crypto
 from common.management.commands.rotate_keys import encrypted_models

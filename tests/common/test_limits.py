@@ -15,7 +15,7 @@ from django.db import models
 from django.urls import reverse
 
 from agencies.models import Role
-from cases import intake
+from cases.intake import services as intake
 from cases.models import Attachment, Case, Complaint, Reporter, Victim
 from common import limits
 from meetings import services as meeting_services

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from agencies.models import Role
-from cases.intake import complaint_register
+from cases.intake.services import complaint_register
 from tests.factories import member
 from tests.intake.helpers import complaint_input
 

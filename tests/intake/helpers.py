@@ -1,4 +1,4 @@
-from cases.intake import ComplaintInput, PerpetratorInput, VictimInput
+from cases.intake.services import ComplaintInput, PerpetratorInput, VictimInput
 
 
 def complaint_input(**overrides) -> ComplaintInput:

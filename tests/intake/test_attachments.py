@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agencies.models import Role
-from cases import intake
-from cases.intake import complaint_register
+from cases.intake import services as intake
+from cases.intake.services import complaint_register
 from cases.models import AccessLevel, Attachment, CaseEvent, EventType
 from cases.services import case_grant_access
 from common.models import AccessAction, AccessLog

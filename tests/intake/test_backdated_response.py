@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Role
-from cases import intake
+from cases.intake import services as intake
 from cases.models import CaseEvent, EventType, InitialResponse, SlaEvent
 from cases.models.intake import SlaKind
 from cases.selectors import complaint_queue

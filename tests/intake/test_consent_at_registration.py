@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Role
-from cases import intake
 from cases.consent import consent_covers
-from cases.intake import PerpetratorInput, VictimInput, complaint_register
+from cases.intake import services as intake
+from cases.intake.services import PerpetratorInput, VictimInput, complaint_register
 from cases.models import Case, CaseEvent, Consent, ConsentPurpose, EventType, Victim
 from tests.factories import AgencyFactory, member
 from tests.intake.helpers import complaint_input

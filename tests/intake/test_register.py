@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Role
-from cases import intake
-from cases.intake import VictimInput, complaint_register
+from cases.intake import services as intake
+from cases.intake.services import VictimInput, complaint_register
 from cases.models import Case, CaseEvent, Complaint, EventType, SlaEvent, Victim
 from common.errors import PermissionDenied
 from tests.factories import member
@@ -68,7 +68,7 @@ def test_bad_input_is_refused_on_its_field_and_nothing_is_saved(uptd, overrides,
 
 
 def test_child_consent_may_come_from_the_child_when_the_guardian_is_accused(uptd):
-    from cases.intake import PerpetratorInput
+    from cases.intake.services import PerpetratorInput
 
     data = complaint_input(victims=[VictimInput(full_name="Anak D", category="child", estimated_age=10)],
                            perpetrators=[PerpetratorInput(relation="parent", is_guardian=True)],

@@ -24,7 +24,7 @@ from django.db import connection
 from django.utils import timezone
 
 from agencies.models import Role
-from cases.intake import (
+from cases.intake.services import (
     ComplaintInput,
     PerpetratorInput,
     ReporterInput,

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from agencies.models import Agency, Role, User
-from cases.intake import VictimInput, complaint_register
+from cases.intake.services import VictimInput, complaint_register
 from meetings import services
 from meetings.models import DecisionKind, Meeting
 from tests.factories import member

@@ -3,7 +3,7 @@ meeting, action items open, done and overdue."""
 
 import pytest
 
-from agencies.demo import seed
+from demo.seed import seed
 from meetings import selectors
 from meetings.models import ActionItem, Meeting, MeetingStatus, MinutesStatus
 

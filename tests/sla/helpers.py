@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from agencies.models import Agency, Role, User
-from cases.intake import ComplaintInput, ReporterInput, VictimInput, complaint_register
+from cases.intake.services import ComplaintInput, ReporterInput, VictimInput, complaint_register
 
 
 @dataclass

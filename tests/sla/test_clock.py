@@ -18,7 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.intake import complaint_void, initial_response_record
+from cases.intake.services import complaint_void, initial_response_record
 from cases.models import CaseEvent, EventType, SlaEvent
 from cases.models.intake import SlaKind
 from cases.sla import complaints_due, sla_sweep

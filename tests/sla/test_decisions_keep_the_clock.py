@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import Role
-from cases import intake
+from cases.intake import services as intake
 from cases.models import CaseStatus, ComplaintOutcome, SlaEvent
 from cases.models.intake import SlaKind
 from cases.selectors import complaint_queue

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agencies.models import Role
-from cases.intake import complaint_void
+from cases.intake.services import complaint_void
 from cases.models import CaseEvent, EventType
 from common.errors import ApplicationError, PermissionDenied
 from sops import selectors, services

@@ -1,7 +1,7 @@
 import pytest
 
 from agencies.models import Role
-from cases.intake import ComplaintInput, PerpetratorInput, VictimInput, complaint_register
+from cases.intake.services import ComplaintInput, PerpetratorInput, VictimInput, complaint_register
 from tests.factories import AgencyFactory, ServiceFactory, member
 
 SECRET_NAME = "Sri Rahayu Kusumawati"

@@ -89,7 +89,7 @@ def test_unknown_condition_is_refused_and_nothing_saved(uptd, people, register):
 
 
 def test_voided_complaint_cannot_be_triaged(uptd, people, register):
-    from cases.intake import complaint_void
+    from cases.intake.services import complaint_void
 
     complaint = register(uptd, actor=people["officer"])
     complaint_void(actor=people["officer"], complaint=complaint, reason="Pengaduan ganda")
@@ -143,7 +143,7 @@ def test_a_second_emergency_complaint_on_the_same_case_notifies_nobody_twice(upt
     first = register(uptd, actor=people["officer"])
     services.triage_record(actor=people["officer"], complaint=first,
                            **triage_answers(emergency_conditions=["threat_to_life"]))
-    from cases.intake import ComplaintInput, VictimInput, complaint_register
+    from cases.intake.services import ComplaintInput, VictimInput, complaint_register
 
     joined = complaint_register(
         actor=people["officer"], receiving_agency=uptd, join_case=first.case,

@@ -12,8 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.models import Agency
-from cases import intake, selectors
-from cases.intake_forms import CONSENT_FORM_CHOICES, QueueFilterForm
+from cases import selectors
+from cases.intake import services as intake
+from cases.intake.forms import CONSENT_FORM_CHOICES, QueueFilterForm
 from cases.models.consent import ConsentForm
 from cases.models.core import ViolenceType
 from cases.models.intake import (

@@ -1,5 +1,6 @@
 """Forms for complaint registration and the initial response. Validation that is a business rule
-lives in cases/intake.py; these forms only parse input and show the service's errors per field."""
+lives in ``cases.intake.services``; these forms only parse input and show the service's errors per
+field."""
 
 from __future__ import annotations
 

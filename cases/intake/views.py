@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import intake, selectors
-from cases.intake_forms import (
+from cases import selectors
+from cases.intake import services as intake
+from cases.intake.forms import (
     AttachmentForm,
     ComplaintForm,
     InitialResponseForm,

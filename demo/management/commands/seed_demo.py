@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from agencies import demo
 from agencies.models import Agency
+from demo.people import DEMO_PASSWORD, USERS, demo_totp_secret, needs_totp
+from demo.seed import seed
 
 
 class Command(BaseCommand):
@@ -12,12 +13,12 @@ class Command(BaseCommand):
         if getattr(settings, "TERPADU_ENV", "") == "production":
             raise CommandError("seed_demo menolak berjalan dengan pengaturan produksi "
                                "(refuses to run under production settings).")
-        users = demo.seed()
+        users = seed()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(users)} users."))
-        self.stdout.write(f"Password for every demo user: {demo.DEMO_PASSWORD}")
+        self.stdout.write(f"Password for every demo user: {DEMO_PASSWORD}")
         names = dict(Agency.objects.values_list("code", "name"))
-        for du in demo.USERS:
+        for du in USERS:
             roles = "; ".join(f"{r.label} — {names.get(code, code)}" for code, r in du.memberships)
-            totp = f"  TOTP secret {demo.demo_totp_secret(du.username)}" if demo.needs_totp(du) else ""
+            totp = f"  TOTP secret {demo_totp_secret(du.username)}" if needs_totp(du) else ""
             self.stdout.write(f"  {du.username:<18} {roles}{totp}")
         self.stdout.write("  mantan.petugas     (keanggotaan berakhir: melihat halaman 'hubungi admin')")

@@ -1,4 +1,4 @@
-"""Demo data for meetings (called at the end of agencies.demo.seed): the weekly schedule, two past
+"""Demo data for meetings (the last step of ``demo.seed.seed``): the weekly schedule, two past
 meetings — the older with its minutes ready to sign, the later still a draft — with action items
 done, open and overdue, and the coming meeting whose screening list holds the recent complaints.
 
@@ -10,12 +10,25 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import Agency, User
+from cases.intake.services import (
+    ComplaintInput,
+    PerpetratorInput,
+    VictimInput,
+    complaint_register,
+    initial_response_record,
+)
 from common.audit import save_with_history
+from demo.people import DEMO_PASSWORD
 from meetings import services
-from meetings.models import ActionItem, Meeting
+from meetings.models import ActionItem, Meeting, MeetingKind
+from meetings.services.meetings import meeting_title
+from meetings.signing import minutes_content_hash, minutes_sign
 
 PLACE = "Ruang Rapat Lt. 3 KemenPPPA, Jl. Medan Merdeka Barat 15, Jakarta Pusat"
 
@@ -31,8 +44,6 @@ PAST_COMPLAINTS = [
 
 
 def _register(agencies, users, code, username, days, name, vtypes):
-    from cases.intake import ComplaintInput, PerpetratorInput, VictimInput, complaint_register
-
     return complaint_register(actor=users[username], receiving_agency=agencies[code], data=ComplaintInput(
         channel="walk_in", violence_types=vtypes, received_at=timezone.now() - timedelta(days=days),
         received_at_reason="Data demo: pengaduan lama", consent_to_share=True, consent_by="victim",
@@ -47,8 +58,6 @@ PRESENTED = (0, 1, 3, 4)
 
 
 def _respond(users, complaint, username):
-    from cases.intake import initial_response_record
-
     initial_response_record(actor=users[username], complaint=complaint, method="visit", successful=True,
                             responded_at=complaint.received_at + timedelta(hours=3),
                             responded_at_reason="Data demo: respons awal dari berkas kertas",
@@ -63,11 +72,8 @@ def _backdate(meeting: Meeting, days: int, actor: User) -> None:
             setattr(meeting, f, getattr(meeting, f) - shift)
     meeting.held_on_schedule = True
     # The past weekly meetings read as weekly meetings of their own date.
-    from meetings.models import MeetingKind
-    from meetings.services.meetings import _title_for
-
     meeting.kind = MeetingKind.REGULAR
-    meeting.title = _title_for(meeting.starts_at, MeetingKind.REGULAR)
+    meeting.title = meeting_title(meeting.starts_at, MeetingKind.REGULAR)
     save_with_history(meeting, actor=actor)
     for ai in ActionItem.objects.filter(meeting=meeting):
         ai.due_date -= shift
@@ -117,14 +123,7 @@ def _hold(users, agencies, complaints, *, proposed, noted, outside, decisions, a
 
 def _sign(meeting: Meeting, signer: User) -> None:
     """The presiding officer signs with the demo password and a code from the demo TOTP secret
-    (agencies.demo), exactly as on the signing page."""
-    from django.http import HttpRequest
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from agencies.demo import DEMO_PASSWORD
-    from meetings.signing import minutes_content_hash, minutes_sign
-
+    (``demo.people``), exactly as on the signing page."""
     device = TOTPDevice.objects.filter(user=signer, confirmed=True).first()
     # One step back, so a code the demo user types right after seeding is still fresh.
     token = f"{totp(device.bin_key, step=device.step, t0=device.t0 + device.step, digits=6):06d}"
@@ -136,7 +135,8 @@ def _sign(meeting: Meeting, signer: User) -> None:
                  shown_hash=minutes_content_hash(meeting), request=request)
 
 
-def seed(agencies: dict[str, Agency], users: dict[str, User]) -> None:
+def meetings_seed(agencies: dict[str, Agency], users: dict[str, User]) -> None:
+    """The meetings, once (nothing when there is a meeting already)."""
     if Meeting.objects.exists():
         return
     sek = users["tp.sekretaris"]
@@ -184,5 +184,5 @@ def seed(agencies: dict[str, Agency], users: dict[str, User]) -> None:
     # The sweep marks the overdue item (due two weeks ago, never done) and reminds where due soon.
     services.action_item_sweep()
     # The coming meeting with its agenda (the deferred case comes back); the recent complaints
-    # registered by agencies.demo wait on its screening list.
+    # registered by demo.complaints wait on its screening list.
     services.meeting_ensure_next_regular()

@@ -1,6 +1,7 @@
-"""Demo data for DKI Jakarta: agencies, the service catalogue, one user per role, demo cases.
+"""Demo people for DKI Jakarta: the service catalogue, the agencies, one user per role (with the
+password and TOTP secrets ``seed_demo`` prints), and the signers' certificates.
 
-Idempotent: every object is looked up by a natural key first. Later issues extend ``seed``.
+Idempotent: every object is looked up by a natural key first.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -28,6 +28,7 @@ from agencies.models import (
     User,
 )
 from agencies.services import agency_create, membership_create
+from documents.signing import certificate_for, load_ca
 
 DEMO_PASSWORD = "demo-Terpadu-2026"
 
@@ -123,7 +124,8 @@ def needs_totp(du: DemoUser) -> bool:
     return du.username == "pejabat.ditunjuk" or any(r in TOTP_REQUIRED_ROLES for _, r in du.memberships)
 
 
-def _services() -> dict[str, Service]:
+def services_seed() -> dict[str, Service]:
+    """The service catalogue, by code."""
     out = {}
     for code, name, cat in SERVICES:
         s, _ = Service.objects.get_or_create(code=code, defaults={"name": name, "category": cat})
@@ -131,7 +133,8 @@ def _services() -> dict[str, Service]:
     return out
 
 
-def _agencies(services: dict[str, Service]) -> dict[str, Agency]:
+def agencies_seed(services: dict[str, Service]) -> dict[str, Agency]:
+    """The DKI Jakarta agencies and the ministries, by code."""
     out: dict[str, Agency] = {}
     for code, name, kind, inst, region, parent, svc in AGENCIES:
         agency = Agency.objects.filter(code=code).first()
@@ -143,7 +146,8 @@ def _agencies(services: dict[str, Service]) -> dict[str, Agency]:
     return out
 
 
-def _users(agencies: dict[str, Agency]) -> dict[str, User]:
+def users_seed(agencies: dict[str, Agency]) -> dict[str, User]:
+    """One user per role (``USERS``), a designated official and a former officer, by username."""
     out = {}
     start = date(2026, 1, 1)
     for du in USERS:
@@ -183,145 +187,10 @@ def _users(agencies: dict[str, Agency]) -> dict[str, User]:
     return out
 
 
-DEMO_COMPLAINTS = [
-    # receiving agency, registering user, hours ago received, channel, victims, violence types
-    ("uptd-ppa-dki", "uptd.admin", 2, "walk_in",
-     [("Sari Nurhaliza", "adult_woman", "3174054101900001", "081234567801",
-       "Jl. Tebet Barat Dalam No. 7, Jakarta Selatan")], ["kdrt"]),
-    ("uptd-ppa-dki", "uptd.admin", 20, "hotline",
-     [("Aulia Putri", "child", "3171066505120002", "081234567802",
-       "Jl. Kramat Raya No. 12, Jakarta Pusat"),
-      ("Bagas Pratama", "child", "3171060907140003", "",
-       "Jl. Kramat Raya No. 12, Jakarta Pusat")], ["tpks", "kbe"]),
-    ("polres-jaksel", "polres.admin", 30, "walk_in",
-     [("Melati Rahayu", "adult_woman", "3174026708950003", "081234567803",
-       "Jl. Pejaten Raya No. 3, Jakarta Selatan")], ["tppo"]),
-]
-
-
-def _cases(agencies: dict[str, Agency], users: dict[str, User]):
-    from cases.intake import ComplaintInput, PerpetratorInput, VictimInput, complaint_register
-    from cases.models import AccessLevel, Complaint, GrantSource
-    from cases.services import case_grant_access
-
-    if Complaint.objects.exists():
-        return
-    now = timezone.now()
-    complaints = []
-    for code, username, hours, channel, victims, vtypes in DEMO_COMPLAINTS:
-        has_child = any(cat == "child" for _, cat, *_ in victims)
-        data = ComplaintInput(
-            channel=channel, violence_types=vtypes,
-            received_at=now - timedelta(hours=hours),
-            received_at_reason="" if hours < 1 else "Dicatat setelah pendampingan awal (demo)",
-            victims=[VictimInput(full_name=n, category=cat, nik=nik, phone=ph, address=addr,
-                                 region="3174" if "Selatan" in addr else "3171",
-                                 estimated_age=9 if cat == "child" else 29)
-                     for n, cat, nik, ph, addr in victims],
-            perpetrators=[PerpetratorInput(relation="spouse" if "kdrt" in vtypes else "acquaintance",
-                                           power_relation=True)],
-            chronology="Kronologi demo: korban datang didampingi keluarga dan menceritakan kejadian.",
-            consent_to_share=True, consent_by="parent" if has_child else "victim",
-        )
-        complaints.append(complaint_register(actor=users[username], receiving_agency=agencies[code],
-                                             data=data))
-    # A third agency sees one UPTD case at `service` level through a grant.
-    case_grant_access(actor=users["uptd.kepala"], case=complaints[1].case,
-                      agency=agencies["rsud-tarakan"], level=AccessLevel.SERVICE,
-                      source=GrantSource.MANUAL, source_ref="demo: rujukan visum")
-    _consents(agencies, users, complaints)
-    _more_states(agencies, users, now, first_case=complaints[0].case)
-
-
-def _consents(agencies, users, complaints):
-    """Beyond registration's share consents: a written referral consent naming the hospital, given
-    by a child's mother; a contact consent that the victim later withdrew."""
-    from cases.consent import consent_record, consent_withdraw
-    from cases.models import ConsentForm, ConsentGiver, ConsentPurpose, ConsentScope
-
-    child = complaints[1].victims.order_by("id").first()
-    consent_record(actor=users["uptd.kepala"], victim=child, purpose=ConsentPurpose.REFER,
-                   given_by=ConsentGiver.PARENT, giver_relation="ibu kandung", giver_name="Siti Rahmawati",
-                   scope=ConsentScope.NAMED_AGENCIES, agencies=[agencies["rsud-tarakan"]],
-                   form=ConsentForm.WRITTEN)
-    adult = complaints[0].victims.get()
-    contact = consent_record(actor=users["uptd.admin"], victim=adult, purpose=ConsentPurpose.CONTACT,
-                             given_by=ConsentGiver.VICTIM, given_at=complaints[0].received_at)
-    consent_withdraw(actor=users["uptd.admin"], consent=contact,
-                     note="Korban meminta tidak dihubungi lewat telepon; hanya saat datang ke kantor.")
-
-
-def _more_states(agencies, users, now, *, first_case):
-    """Responded, emergency (action first), voided and joined complaints, for both agencies."""
-    from cases.intake import (
-        ComplaintInput,
-        PerpetratorInput,
-        VictimInput,
-        complaint_register,
-        complaint_void,
-        initial_response_record,
-    )
-    from triage.services import emergency_refer, triage_record
-
-    def register(username, code, name, nik, phone, vtypes, hours, join=None, **kw):
-        data = ComplaintInput(
-            channel=kw.pop("channel", "walk_in"), violence_types=vtypes,
-            received_at=now - timedelta(hours=hours),
-            received_at_reason="Dicatat setelah pendampingan awal (demo)" if hours >= 1 else "",
-            victims=[VictimInput(full_name=name, category=kw.pop("category", "adult_woman"), nik=nik,
-                                 phone=phone, region="3174", estimated_age=kw.pop("age", 31))],
-            perpetrators=[PerpetratorInput(relation=kw.pop("relation", "spouse"), power_relation=True)],
-            chronology="Kronologi demo: korban menceritakan kejadian kepada petugas.",
-            consent_to_share=True, consent_by=kw.pop("consent_by", "victim"),
-            stated_needs=kw.pop("needs", []),
-        )
-        return complaint_register(actor=users[username], receiving_agency=agencies[code], data=data,
-                                  join_case=join)
-
-    responded = register("uptd.admin", "uptd-ppa-dki", "Dian Puspitasari", "3175014404920004",
-                         "081234567804", ["kdrt"], 6)
-    initial_response_record(actor=users["uptd.admin"], complaint=responded, method="phone",
-                            successful=False)
-    initial_response_record(actor=users["uptd.admin"], complaint=responded, method="visit",
-                            successful=True, result="Korban ditemui dan dijadwalkan konseling.")
-
-    emergency = register("polres.admin", "polres-jaksel", "Rara Amelia", "3174034511080005",
-                         "081234567805", ["tpks"], 1, category="child", age=15, consent_by="guardian",
-                         relation="family", needs=["visum", "rumah-aman", "konseling"])
-    triage_record(actor=users["polres.admin"], complaint=emergency,
-                  emergency_conditions=["severe_injury", "no_safe_place"],
-                  complexity_conditions=["power_relation", "special_protection"],
-                  needs_multiple_services=True, cross_region=False,
-                  notes="Korban perlu visum dan rumah aman malam ini.")
-    emergency_refer(actor=users["polres.kepala"], case=emergency.case,
-                    agencies=[agencies["rsud-tarakan"], agencies["lpsk"]], hours=72)
-
-    voided = register("polres.admin", "polres-jaksel", "Uji Salah Input", "", "", ["kdrt"], 3)
-    complaint_void(actor=users["polres.admin"], complaint=voided, reason="Pengaduan tercatat ganda")
-
-    register("uptd.admin", "uptd-ppa-dki", "Sari Nurhaliza", "3174054101900001", "081234567801",
-             ["kbe"], 0, join=first_case, channel="whatsapp")
-
-
-def _signing(users: dict[str, User]) -> None:
+def signing_seed(users: dict[str, User]) -> None:
     """A development CA and signer certificates for those who sign minutes."""
-    from documents.signing import certificate_for, load_ca
-
     load_ca()
     for username, position in (("tp.ketua", "Ketua Tim Percepatan"),
                                ("tp.wakil", "Wakil Ketua Tim Percepatan"),
                                ("pejabat.ditunjuk", "Pejabat yang ditunjuk")):
         certificate_for(users[username], position=position)
-
-
-@transaction.atomic
-def seed() -> dict[str, User]:
-    services = _services()
-    agencies = _agencies(services)
-    users = _users(agencies)
-    _cases(agencies, users)
-    _signing(users)
-    from meetings.demo import seed as seed_meetings
-
-    seed_meetings(agencies, users)
-    return users

@@ -1,3 +1,6 @@
+"""What every page's header needs about the signed-in user: their standing (``uctx``) and the
+number of unread notifications."""
+
 from agencies.selectors import user_context
 from common.notifications import unread_count
 

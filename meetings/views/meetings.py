@@ -1,0 +1,150 @@
+"""Meetings and attendance: the list, the weekly schedule, an extra meeting, one meeting's page, and
+opening, attendance, closing, cancelling and rescheduling it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from common.errors import ApplicationError, form_error_text
+from meetings import forms, policies, selectors, services
+from meetings.models import ScreeningOutcome
+from meetings.views.base import back_to, meeting_post, member_required, posted_reason, selection_target
+
+
+@member_required
+def meeting_list(request):
+    meetings = list(selectors.meeting_list(user=request.user)[:100])
+    for m in meetings:
+        m.target = selection_target(m)
+    return render(request, "meetings/list.html", {
+        "meetings": meetings, "schedule": selectors.schedule_active(), "kpi": selectors.kpi_summary(),
+        "can_edit": policies.can_edit(request.user), "now": timezone.now(),
+    })
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def schedule_edit(request):
+    schedule = selectors.schedule_active()
+    initial = {}
+    if schedule:
+        initial = {f: getattr(schedule, f) for f in ("weekday", "time", "place", "online_link",
+                                                      "review_every_days", "action_reminder_days")}
+    form = forms.ScheduleForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not policies.can_edit(request.user):
+            raise DjangoPermissionDenied
+        if form.is_valid():
+            try:
+                services.schedule_update(actor=request.user, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Jadwal rapat mingguan disimpan.")
+                return redirect("meetings:list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/schedule.html", {
+        "form": form, "schedule": schedule, "can_edit": policies.can_edit(request.user)}, status=status)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request):
+    if not policies.can_edit(request.user):
+        raise DjangoPermissionDenied
+    schedule = selectors.schedule_active()
+    form = forms.MeetingCreateForm(request.POST or None, initial={
+        "place": schedule.place if schedule else "", "online_link": schedule.online_link if schedule else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Rapat sewaktu-waktu dijadwalkan.")
+            return back_to(meeting)
+    return render(request, "meetings/create.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _detail_context(request, meeting, **extra):
+    ctx = {
+        "meeting": meeting, "minutes": meeting.minutes, "target": selection_target(meeting),
+        "attendance": selectors.meeting_attendance(meeting=meeting),
+        "can_edit": policies.can_edit(request.user),
+        "attendance_form": forms.AttendanceForm(initial={
+            "attendees": [a.user_id for a in meeting.attendance.all()]}),
+        "reschedule_form": forms.RescheduleForm(), "cancel_form": forms.ReasonForm(),
+        "previous": selectors.previous_meeting(meeting=meeting),
+        "summary": selectors.screening_summary(meeting=meeting),
+        "outcomes": ScreeningOutcome,
+    }
+    ctx.update(extra)
+    return ctx
+
+
+@member_required
+def meeting_detail(request, meeting: int):
+    m = selectors.meeting_get_for_user(user=request.user, id=meeting)
+    return render(request, "meetings/detail.html", _detail_context(request, m))
+
+
+@member_required
+@require_POST
+def meeting_open(request, meeting: int):
+    def act(m):
+        form = forms.AttendanceForm(request.POST)
+        ids = [u.pk for u in form.cleaned_data["attendees"]] if form.is_valid() else []
+        services.meeting_open(actor=request.user, meeting=m, attendee_ids=ids)
+        return "Rapat dibuka; kehadiran dan pimpinan rapat dicatat."
+    return back_to(meeting_post(request, meeting, act))
+
+
+@member_required
+@require_POST
+def meeting_attendance(request, meeting: int):
+    def act(m):
+        form = forms.AttendanceForm(request.POST)
+        ids = [u.pk for u in form.cleaned_data["attendees"]] if form.is_valid() else []
+        services.attendance_update(actor=request.user, meeting=m, attendee_ids=ids)
+        return "Kehadiran diperbarui."
+    return back_to(meeting_post(request, meeting, act))
+
+
+@member_required
+@require_POST
+def meeting_close(request, meeting: int):
+    def act(m):
+        services.meeting_close(actor=request.user, meeting=m)
+        return "Rapat ditutup. Periksa draf notula lalu ajukan untuk ditandatangani."
+    return back_to(meeting_post(request, meeting, act))
+
+
+@member_required
+@require_POST
+def meeting_cancel(request, meeting: int):
+    def act(m):
+        services.meeting_cancel(actor=request.user, meeting=m,
+                                reason=posted_reason(forms.ReasonForm(request.POST)))
+        return "Rapat dibatalkan."
+    return back_to(meeting_post(request, meeting, act))
+
+
+@member_required
+@require_POST
+def meeting_reschedule(request, meeting: int):
+    def act(m):
+        form = forms.RescheduleForm(request.POST)
+        if not form.is_valid():
+            if "reason" in form.errors and not form.data.get("reason", "").strip():
+                raise ApplicationError(services.REASON_REQUIRED)
+            if set(form.errors) == {"starts_at"}:
+                raise ApplicationError(services.START_IN_PAST)
+            raise ApplicationError(form_error_text(form))
+        services.meeting_reschedule(actor=request.user, meeting=m, **form.cleaned_data)
+        return "Rapat dijadwalkan ulang."
+    return back_to(meeting_post(request, meeting, act))
