@@ -104,9 +104,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     try:
         create_dev_ca()
         with django_db_blocker.unblock():
-            data = _build_world()
-            yield data
-            call_command("flush", interactive=False, verbosity=0)
+            try:
+                yield _build_world()
+            finally:  # a world half-built by a failure must not stay for the next run either
+                call_command("flush", interactive=False, verbosity=0)
     finally:
         files.disable()
 
@@ -312,6 +313,7 @@ def test_route_answers_as_the_table_says(row, role, world, client, login_verifie
         assert leak not in resp.content.decode()
 
 
+@pytest.mark.django_db  # with the module's other tests, which share its world (built once)
 def test_agency_groups_exist_for_grants(world):
     assert Group.objects.filter(name="agency:a-uptd").exists()
 
