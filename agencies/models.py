@@ -1,4 +1,5 @@
-"""Agencies, the service catalogue, users and their dated memberships (SPEC §1, §5)."""
+"""Agencies, the service catalogue, users and their dated memberships (SPEC §1, §5:
+docs/architecture.md#sources)."""
 
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ class ServiceCategory(models.TextChoices):
 
 
 class Service(models.Model):
-    """An entry of the service catalogue (SPEC §5)."""
+    """An entry of the service catalogue (SPEC §5: docs/architecture.md#sources)."""
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(_("nama layanan"), max_length=120)
@@ -157,7 +158,7 @@ TEAM_ROLES = frozenset({
     Role.TP_PENGARAH, Role.TP_KETUA, Role.TP_WAKIL_KETUA, Role.TP_PENDAMPING_TEKNIS,
     Role.TP_ANGGOTA, Role.TP_SEKRETARIS,
 })
-#: Roles that must pass a TOTP second factor at every login (Foundation II).
+#: Roles that must pass a TOTP second factor at every login (docs/access.md §1a).
 TOTP_REQUIRED_ROLES = frozenset({Role.HEAD, Role.TP_KETUA, Role.TP_WAKIL_KETUA, Role.SYSTEM_ADMIN})
 
 

@@ -2,13 +2,14 @@
 
 A declaration (``EventSpec``) holds the type's number, its Indonesian label and its payload schema —
 the fixed keys, each with its JSON type, required or optional — and each type has exactly one writer
-function, marked ``@registry.writer(SPEC)``, that services call instead of building a dict. The
+function, marked ``@registry.writer(<its spec>)``, that services call instead of building a dict. The
 generic ``cases.events.case_event_record`` refuses a payload that does not match the schema.
 
-Numbers are never renumbered nor reused: the timeline rows are kept for years and the KPIs
-(issue 20) count them by number. Each app numbers within its own block of ``RANGES``; the registry
-refuses, when Django starts (``CasesConfig.ready``), a number used twice, a number outside its
-app's blocks, overlapping blocks, an identity key in a schema and a type without exactly one writer.
+Numbers are never renumbered nor reused: the timeline rows are kept for years and the KPIs (R21 in
+``docs/rules.md``, to come) will count them by number. Each app numbers within its own block of
+``RANGES``; the registry refuses, when Django starts (``CasesConfig.ready``), a number used twice, a
+number outside its app's blocks, overlapping blocks, an identity key in a schema and a type without
+exactly one writer.
 
 ``CaseEvent.event_type`` has no ``choices``: a new type in a later app is a declaration in that
 app's ``events.py`` — no migration of ``cases``. Labels come from here (``CaseEvent.type_label``).

@@ -11,7 +11,7 @@ The services check *what may follow what*; *who may act* stays with the calling 
 intake, signing, and the plans, terminations and reopening to come), which checks its policy first.
 
 ``docs/lifecycle.md`` renders both tables (``manage.py lifecycle_docs`` rewrites it; a test fails
-when it differs from this module) and explains each move with its rule of RULES.md.
+when it differs from this module) and explains each move with its rule of ``docs/rules.md``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from common.errors import ApplicationError
 
 S = CaseStatus
 
-#: Case status: from -> the statuses that may follow it. The order is the SPEC §4 flow:
+#: Case status: from -> the statuses that may follow it. The order is the flow of docs/lifecycle.md:
 #: intake -> triage / action first -> meeting -> plan -> service -> termination -> post-service
 #: monitoring -> closed, and reopening back into service (R27).
 CASE_TRANSITIONS: dict[str, tuple[str, ...]] = {

@@ -1,5 +1,5 @@
 """Admin for shared records. ReadOnlyAdmin is the base for every domain model shown in the admin:
-changes go through the services (habit 3)."""
+changes go through the services (docs/conventions.md, habit 3)."""
 
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin

@@ -1,6 +1,6 @@
 """Text fields of the domain models.
 
-LimitedTextField: a TextField whose ``max_length`` the model enforces (issue 9.7). Django's own
+LimitedTextField: a TextField whose ``max_length`` the model enforces (``common.limits``). Django's own
 TextField only hands ``max_length`` to the form widget; here ``full_clean`` (so every service),
 model forms and the admin refuse a longer value, with Django's message naming the limit. The limits
 themselves are in ``common.limits``.

@@ -1,4 +1,4 @@
-"""How much a person may send: the longest free texts and the largest request bodies (issue 9.7).
+"""How much a person may send: the longest free texts and the largest request bodies.
 
 One number per kind of text, used by the model field (``LimitedTextField`` / ``EncryptedTextField``
 with ``max_length``, enforced by ``full_clean``), the page form and the API serializer alike, so the

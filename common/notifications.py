@@ -40,7 +40,7 @@ def notify(*, users: Iterable, kind: str, title: str, url: str = "", case=None,
         from common.tasks import send_notification_email
 
         ids = [n.pk for n in created]
-        # After commit: a worker that ran first would find no row (CONVENTIONS, "three things").
+        # After commit: a worker that ran first would find no row (docs/conventions.md, "Three things").
         transaction.on_commit(lambda: [send_notification_email.delay(i) for i in ids])
     return created
 

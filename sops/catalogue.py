@@ -1,4 +1,4 @@
-"""The catalogue: the five UPTD PPA SOPs of Perbup HSS 63/2021 (Lampiran I–V) as data (SPEC §11).
+"""The catalogue: the five UPTD PPA SOPs of Perbup HSS 63/2021 (Lampiran I–V) as data (docs/sops.md).
 
 Each step: code, activity, actor, standard time in minutes (``minutes`` is the upper bound of a
 range such as "15–30 menit"; ``None`` where the seed says "sesuai waktu layanan" or the copy we
@@ -42,7 +42,7 @@ class SopStep:
     min_minutes: int | None = None
     #: Done only when needed ("bila perlu"): never reported as skipped.
     optional: bool = False
-    #: A crisis-intervention step of SOP IV, recorded as a CRISIS_STEP event (SPEC §4.1).
+    #: A crisis-intervention step of SOP IV, recorded as a CRISIS_STEP event (docs/triage.md §6).
     crisis: bool = False
 
     @property
@@ -193,7 +193,7 @@ SOP_V = Sop("V", "Pelayanan pengaduan secara langsung", "Lampiran V", (
 
 SOPS: dict[str, Sop] = {s.code: s for s in (SOP_I, SOP_II, SOP_III, SOP_IV, SOP_V)}
 SOP_CHOICES = [(s.code, s.label) for s in SOPS.values()]
-#: The crisis steps an emergency opens (SPEC §4.1): referral cover letter, escort, police help.
+#: The crisis steps an emergency opens (docs/triage.md §6): referral cover letter, escort, police help.
 CRISIS_SOP = "IV"
 CRISIS_STEPS = tuple(s for s in SOP_IV.steps if s.crisis)
 #: Step that the emergency referral itself fulfils (the head signs the referral cover letter).

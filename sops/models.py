@@ -1,4 +1,4 @@
-"""SOP runs of a case and the steps recorded in them (Perbup HSS 63/2021, SPEC §11).
+"""SOP runs of a case and the steps recorded in them (Perbup HSS 63/2021; docs/sops.md).
 
 A run is one execution of one SOP of the catalogue (sops/catalogue.py) on a case, optionally for
 one of its complaints: the same case may run SOP III twice, each run with its own steps. A step is

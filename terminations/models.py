@@ -1,1 +1,1 @@
-"""Models arrive with their issue (see ROADMAP)."""
+"""No models yet: where this stage goes is in docs/architecture.md, "Where a new stage goes"."""

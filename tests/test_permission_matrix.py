@@ -1,7 +1,9 @@
 """The permission matrix: every route × role × own/other object, as docs/access.md says.
 
 A named route missing from the table fails; another agency's request gets a 404 that does not
-contain the case number.
+contain the case number. The roles include the Ketua and the secretary of the Tim Percepatan and the
+staff of an agency holding a grant on the case, so that every route has a row that tells who may
+from who may not.
 """
 
 from __future__ import annotations
@@ -20,8 +22,17 @@ from cases.services import case_grant_access
 from tests.factories import AgencyFactory, UserFactory, member
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "access.md"
-ROLES = ["anon", "admin_officer", "konselor", "head", "investigator", "tp_anggota",
-         "ministry_viewer", "system_admin"]
+ROLES = ["anon", "admin_officer", "konselor", "head", "investigator", "granted_staff", "tp_anggota",
+         "tp_sekretaris", "tp_ketua", "ministry_viewer", "system_admin"]
+#: Roles that must pass TOTP: signed in as having passed it.
+TOTP_ROLES = {"head", "tp_ketua", "system_admin"}
+#: Meeting routes that need minutes in another state than the open meeting of the other routes:
+#: signing needs minutes ready for signature, the PDF and the addendum signed minutes.
+MEETING_OF_ROUTE = {"meetings:sign": "ready", "meetings:minutes-pdf": "signed", "meetings:addendum": "signed"}
+#: Routes whose 302 is their own answer, signed in or not.
+OPEN_REDIRECTS = {"logout", "set_language"}
+PASSWORD = "sandi-uji-12345"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # Routes that are not pages of the product: admin family is checked on its index.
 FAMILIES = {"admin": "admin:*"}
 
@@ -72,19 +83,40 @@ CASES = [(row, role) for row in TABLE for role in ROLES]
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """Built once for the module (each test still runs in its own rolled-back transaction, so what a
-    request writes disappears); the tables are emptied when the module is done."""
+    request writes disappears); the tables are emptied when the module is done. A development
+    signing CA and a private file storage in a temporary folder serve the module (signed minutes,
+    attachments)."""
+    from django.conf import settings
     from django.core.management import call_command
+    from django.test import override_settings
 
-    with django_db_blocker.unblock():
-        data = _build_world()
-        yield data
-        call_command("flush", interactive=False, verbosity=0)
+    from documents.signing import create_dev_ca
+
+    folder = tmp_path_factory.mktemp("matrix")
+    files = override_settings(
+        SIGNING_CA_CERT_FILE=str(folder / "ca.pem"), SIGNING_CA_KEY_FILE=str(folder / "ca.key"),
+        STORAGES={**settings.STORAGES, "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder / "private")}}})
+    files.enable()
+    try:
+        create_dev_ca()
+        with django_db_blocker.unblock():
+            try:
+                yield _build_world()
+            finally:  # a world half-built by a failure must not stay for the next run either
+                call_command("flush", interactive=False, verbosity=0)
+    finally:
+        files.disable()
 
 
 def _build_world():
-    """Agency A (UPTD PPA) and agency B (police unit), one case each, one user per role."""
+    """Agency A (UPTD PPA) and agency B (police unit), one case each, one user per role; hospital D
+    holds a `service` grant on A's case (its staff member is `granted_staff`); the Tim Percepatan
+    (members of A) holds an open meeting with both cases on its agenda, and two agenda-less meetings:
+    one whose minutes are ready for signature, one whose minutes the Ketua signed."""
     a = AgencyFactory(code="a-uptd", name="UPTD A", kind="uptd_ppa")
     b = AgencyFactory(code="b-polres", name="Polres B", kind="police_unit", institution="polri")
     users = {
@@ -111,6 +143,19 @@ def _build_world():
     c = AgencyFactory(code="c-rsud", name="RSUD C", kind="hospital")
     grant_a = case_grant_access(actor=users["head"], case=case_a, agency=c, level=AccessLevel.SUMMARY)
     grant_b = case_grant_access(actor=head_b, case=case_b, agency=c, level=AccessLevel.SUMMARY)
+    # Hospital D serves A's case: the head's `service` grant (the level a signed decision gives).
+    d = AgencyFactory(code="d-rsud", name="RSUD D", kind="hospital")
+    users["granted_staff"] = member(d, Role.HEALTH_WORKER)
+    case_grant_access(actor=users["head"], case=case_a, agency=d, level=AccessLevel.SERVICE)
+    # One attachment on each side's complaint, so that the download route has an object.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.intake import attachment_add
+
+    attachments = {side: attachment_add(actor=actor, complaint=complaint,
+                                        uploaded=SimpleUploadedFile("surat.pdf", PDF, "application/pdf"))
+                   for side, actor, complaint in (("a", users["admin_officer"], complaint_a),
+                                                  ("b", users["investigator"], complaint_b))}
     stranger = UserFactory()
     # An acting head (Plt.) named on each side, from tomorrow: it covers no day of the matrix, so
     # nobody's standing changes; the `acting-head-end` routes have an object to end.
@@ -128,6 +173,16 @@ def _build_world():
     from tests.meetings.helpers import meeting_world
 
     meetings = meeting_world(a=a, b=b, complaint_a=complaint_a, complaint_b=complaint_b)
+    team = meetings["team"]
+    users["tp_sekretaris"], users["tp_ketua"] = team.sekretaris, team.ketua
+    # One inbox row for each user (and the stranger): the notification routes take its id.
+    from common.notifications import notify
+
+    notifications = {key: notify(users=[user], kind="matrix", title="Uji matriks akses", url="/",
+                                 dedupe_key=f"matrix:{key}")[0]
+                     for key, user in [*users.items(), ("stranger", stranger)]}
+    minutes_of = {"ready": _meeting_with_minutes(team, days=2, sign=False),
+                  "signed": _meeting_with_minutes(team, days=3, sign=True)}
     from sops.services import sop_run_start
 
     runs = {"a": sop_run_start(actor=users["admin_officer"], case=case_a, sop="I", complaint=complaint_a),
@@ -139,7 +194,35 @@ def _build_world():
             "run": runs,
             # meeting routes: `meeting` (one open meeting), `item` (the side's case on its agenda),
             # `action` (an action item whose responsible agency is the side's agency)
-            "meeting": meetings["meeting"], "item": meetings["item"], "action": meetings["action"]}
+            "meeting": meetings["meeting"], "item": meetings["item"], "action": meetings["action"],
+            # `meetings:sign` asks for `ready` minutes, the PDF and the addendum for `signed` ones
+            **minutes_of, "attachment": attachments, "notification": notifications}
+
+
+def _meeting_with_minutes(team, *, days: int, sign: bool):
+    """A meeting without agenda, opened and closed, its minutes ready for the Ketua (who presides)
+    to sign — and signed, with ``sign``."""
+    from django.test import RequestFactory
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from meetings import services
+    from meetings.signing import minutes_content_hash, minutes_sign
+    from tests.meetings.helpers import make_meeting
+
+    meeting = make_meeting(team, days=days)
+    services.meeting_open(actor=team.sekretaris, meeting=meeting, attendee_ids=team.ids)
+    services.meeting_close(actor=team.sekretaris, meeting=meeting)
+    services.minutes_mark_ready(actor=team.sekretaris, meeting=meeting)
+    if sign:
+        device, _ = TOTPDevice.objects.get_or_create(user=team.ketua, name="uji",
+                                                     defaults={"confirmed": True})
+        code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=6):06d}"
+        minutes_sign(actor=team.ketua, meeting=meeting, password=PASSWORD, otp_token=code,
+                     shown_hash=minutes_content_hash(meeting),
+                     request=RequestFactory().post("/", REMOTE_ADDR="127.0.0.1"))
+    meeting.refresh_from_db()
+    return meeting
 
 
 def url_for(route: str, scope: str, role: str, world) -> tuple[str, str | None]:
@@ -156,7 +239,7 @@ def url_for(route: str, scope: str, role: str, world) -> tuple[str, str | None]:
     if "pk" in needs:
         kwargs["pk"] = case.pk
     if "attachment" in needs:
-        kwargs["attachment"] = 999_999
+        kwargs["attachment"] = world["attachment"][side].pk
     if "complaint" in needs:
         kwargs["complaint"] = case.complaints.first().public_id
     if "grant_id" in needs:
@@ -169,7 +252,7 @@ def url_for(route: str, scope: str, role: str, world) -> tuple[str, str | None]:
         instance, _ = AuthToken.objects.create(user=owner)
         kwargs["token_key"] = instance.token_key
     if "meeting" in needs:
-        kwargs["meeting"] = world["meeting"].pk
+        kwargs["meeting"] = world[MEETING_OF_ROUTE.get(route, "meeting")].pk
     if "item" in needs:
         kwargs["item"] = world["item"][side].pk
     if "action" in needs:
@@ -180,6 +263,15 @@ def url_for(route: str, scope: str, role: str, world) -> tuple[str, str | None]:
         kwargs["run"] = world["run"][side].pk
     leak = case.number if (needs & {"pk", "item", "action"} and scope == "other") else None
     return reverse(route, kwargs=kwargs or None), leak
+
+
+def form_for(route: str, scope: str, role: str, world) -> dict:
+    """What the request posts: nothing, except the id of a notification (the user's own, or the
+    stranger's for 'other') for the notification routes, which take it from the form."""
+    if route.startswith("notifications:") and scope in ("own", "other"):
+        owner = role if scope == "own" and role in world["notification"] else "stranger"
+        return {"id": world["notification"][owner].pk}
+    return {}
 
 
 def _route_pattern(route: str) -> str:
@@ -204,17 +296,24 @@ def test_route_answers_as_the_table_says(row, role, world, client, login_verifie
     expected = int(row[role])
     if role != "anon":
         user = world["users"][role]
-        if role in ("head", "system_admin"):
+        if role in TOTP_ROLES:
             login_verified(client, user)
         else:
             client.force_login(user)
     url, leak = url_for(row["route"], row["scope"], role, world)
-    resp = client.get(url) if row["method"] == "GET" else client.post(url)
+    data = form_for(row["route"], row["scope"], role, world)
+    resp = client.get(url) if row["method"] == "GET" else client.post(url, data)
+    resp.close()  # a file download keeps its file open until closed
     assert resp.status_code == expected, f"{row['method']} {url} as {role}"
+    if role == "anon" and resp.status_code == 302 and row["route"] not in OPEN_REDIRECTS:
+        # Not signed in: the 302 is the way to the sign-in page, not the route's own answer.
+        sign_in = reverse("admin:login" if row["route"] == "admin:*" else "login")
+        assert resp["Location"].startswith(sign_in + "?next="), f"{row['method']} {url}"
     if leak and resp.status_code == 404:
         assert leak not in resp.content.decode()
 
 
+@pytest.mark.django_db  # with the module's other tests, which share its world (built once)
 def test_agency_groups_exist_for_grants(world):
     assert Group.objects.filter(name="agency:a-uptd").exists()
 
@@ -246,3 +345,46 @@ def test_revoke_route_ends_one_source_and_the_agency_keeps_the_others(world, cli
     assert nurse_client.get(detail).status_code == 200
     revoke(manual)
     assert nurse_client.get(detail).status_code == 404
+
+
+#: Who sees case A but does not work for the agency that received it.
+ONLOOKERS = ["granted_staff", "tp_anggota", "tp_sekretaris", "tp_ketua"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["konselor", *ONLOOKERS])
+def test_only_the_receiving_agency_responds_to_voids_or_attaches_to_a_complaint(role, world, client,
+                                                                               login_verified):
+    """The complaint pages answer everyone who sees the case with 302 and a message (the table's
+    302), so the status cannot tell who may: a complete request from the hospital holding a grant
+    or from the Tim Percepatan writes nothing — the API refuses it with 403 — while the receiving
+    agency's konselor, who sees the case only at `summary`, does all three."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.models import Attachment, ComplaintOutcome
+
+    user = world["users"][role]
+    if role in TOTP_ROLES:
+        login_verified(client, user)
+    else:
+        client.force_login(user)
+    may = role == "konselor"
+    case = world["case"]["a"]
+    complaint = case.complaints.get()
+    kwargs = {"pk": case.pk, "complaint": complaint.public_id}
+
+    page = client.post(reverse("cases:respond", kwargs=kwargs),
+                       {"method": "phone", "successful": "0", "result": "Telepon tidak diangkat"})
+    assert page.status_code == 302
+    api = client.post(reverse("api:complaint-respond", kwargs=kwargs),
+                      {"method": "phone", "successful": False}, content_type="application/json")
+    assert api.status_code == (201 if may else 403)
+    assert complaint.responses.filter(responder=user).count() == (2 if may else 0)
+
+    client.post(reverse("cases:attach", kwargs=kwargs),
+                {"file": SimpleUploadedFile("surat.pdf", PDF, "application/pdf")})
+    assert Attachment.objects.filter(complaint=complaint, uploaded_by=user).exists() is may
+
+    client.post(reverse("cases:void", kwargs=kwargs), {"reason": "Tercatat ganda oleh petugas"})
+    complaint.refresh_from_db()
+    assert (complaint.outcome == ComplaintOutcome.VOIDED) is may

@@ -1,5 +1,5 @@
 """docs/rules.md maps every rule R1–R32 of the regulations to the code that enforces it and the tests
-that prove it (issue 10). This guard reads the document and fails when a rule is missing, listed twice
+that prove it. This guard reads the document and fails when a rule is missing, listed twice
 or unknown; when a listed test does not exist (pytest could not collect it: the file, the class, the
 function — a parametrised test is named by its function); when a listed code reference does not exist
 (the file, and the function, class, method or module-level name in it, read with ``ast``); and when

@@ -1,4 +1,4 @@
-"""Verification and triage of a complaint (SPEC §3, §4.1): criteria, complexity, emergency, risk.
+"""Verification and triage of a complaint (docs/triage.md): criteria, complexity, emergency, risk.
 
 The rules that turn these answers into eligibility and risk live in triage/rules.py as data and
 are described in docs/triage.md.

@@ -1,4 +1,4 @@
-"""Triage rules as data (SPEC §3, §4.1; SKB E.1.a, E.2, E.3). Described in docs/triage.md.
+"""Triage rules as data (SKB E.1.a, E.2, E.3). Described in docs/triage.md.
 
 ``evaluate(facts)`` is a pure function: it reads the rule tables below and returns eligibility,
 risk, the criteria that held and the reasons, in Indonesian, that the page shows ("why").

@@ -2,7 +2,7 @@
 emergency. Each runs in one transaction and writes its CaseEvent there. SOP steps are recorded by
 ``sops.services``.
 
-Action first (SPEC §4.1, SKB E.3): when a complaint's risk becomes "emergency" the case is marked
+Action first (docs/triage.md §6, SKB E.3): when a complaint's risk becomes "emergency" the case is marked
 emergency and awaiting the formal decision of the nearest meeting, and the agency head, the Tim
 Percepatan chair and the agencies providing the needed services are told at once (each person
 once per case). The head then refers the case with a temporary service-level grant; the crisis

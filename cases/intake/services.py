@@ -1,4 +1,5 @@
-"""Complaint intake services (SPEC §4, SKB E.1–E.2, Perbup SOP I–V registration steps).
+"""Complaint intake services (SPEC §4, SKB E.1–E.2, Perbup SOP I–V registration steps:
+docs/architecture.md#sources).
 
 ``complaint_register`` validates everything first and then writes the case, the complaint, its
 people and the timeline in one transaction: a refusal leaves nothing behind.

@@ -1,5 +1,5 @@
-"""Complaint intake (SPEC §4, §11; SKB E.1–E.3): complaints, victims, reporters, perpetrators,
-attachments, the initial response and the 24-hour SLA records.
+"""Complaint intake (SPEC §4, §11; SKB E.1–E.3 — docs/architecture.md#sources): complaints,
+victims, reporters, perpetrators, attachments, the initial response and the 24-hour SLA records.
 
 Identity columns (names, NIK, phones, addresses, chronology) are EncryptedTextField; search and
 duplicate detection use keyed blind indexes (common.crypto), never the ciphertext.

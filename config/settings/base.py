@@ -188,7 +188,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# --- request limits (issue 9.7; text lengths are in common/limits.py) --------------------------------
+# --- request limits (README, "Requests have limits"; text lengths are in common/limits.py) ---------
 # The largest body a page or the API accepts, attachments aside: larger answers 413 (JSON under
 # /api/, a page elsewhere). The longest form (a complaint with ten victims and a 10,000-character
 # chronology) stays far below it. A multipart upload may carry one attachment more

@@ -105,7 +105,7 @@ SELECTING_KINDS = frozenset({DecisionKind.SELECT, DecisionKind.EMERGENCY_CONFIRM
 
 class Decision(models.Model):
     """One entry of the decision log, for one agenda item. It takes effect on the case and its
-    access only once the minutes carrying it are signed (``applied_at``, issue 6)."""
+    access only once the minutes carrying it are signed (``applied_at``, set by ``meetings.signing``)."""
 
     agenda_item = models.OneToOneField("meetings.AgendaItem", on_delete=models.PROTECT,
                                        related_name="decision")
@@ -120,7 +120,7 @@ class Decision(models.Model):
                                            verbose_name=_("lembaga koordinator"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
-    #: Set when the signed minutes put the decision into effect (issue 6).
+    #: Set when the signed minutes put the decision into effect (``meetings.signing``).
     applied_at = models.DateTimeField(null=True, blank=True)
     #: In an addendum: the earlier decision this one replaces (its access is revoked at signing).
     supersedes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,

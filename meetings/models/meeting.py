@@ -164,7 +164,7 @@ class MinutesStatus(models.TextChoices):
 class Minutes(models.Model):
     """The minutes (notula/berita acara) with the decision log. While a draft the secretary edits
     the notes and the meeting's records may change; once ``ready`` nothing changes under the
-    signer; once ``signed`` (issue 6: signature, frozen document, DB triggers) the decisions and
+    signer; once ``signed`` (``meetings.signing``: signature, frozen rows, DB triggers) the decisions and
     their action items are fixed and only then take effect."""
 
     meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="minutes")

@@ -1,4 +1,4 @@
-"""Writes of the meetings app (SPEC §6; SKB E.1.b–d, E.3.b). Each service takes the acting user,
+"""Writes of the meetings app (docs/meetings.md; SKB E.1.b–d, E.3.b). Each service takes the acting user,
 checks the rule, runs in one transaction, writes history and the case timeline, and raises a
 domain error with one of the constant messages of ``base`` — a refusal leaves nothing half-saved.
 

@@ -288,7 +288,7 @@ def minutes_update_notes(*, actor: User, meeting: Meeting, notes: str) -> Minute
 @transaction.atomic
 def minutes_mark_ready(*, actor: User, meeting: Meeting) -> Minutes:
     """The secretary submits the draft for signature: from here nothing in the meeting changes
-    (issue 6 signs it, or it goes back to draft)."""
+    (the presiding officer signs it, ``meetings.signing``, or it goes back to draft)."""
     require_editor(actor)
     meeting = meeting_lock(meeting)
     minutes = require_draft(meeting)

@@ -35,7 +35,7 @@ def test_ministry_official_on_the_team_sees_both_roles(client, uptd):
 def test_user_without_active_membership_is_asked_to_contact_admin(client):
     client.force_login(UserFactory())
     resp = client.get(reverse("home"))
-    # 403 since issue 9.8: the same refusal every page gives a user without an active membership.
+    # 403: the same refusal every page gives a user without an active membership.
     assert resp.status_code == 403
     assert "Mintalah administrator sistem" in resp.content.decode()
 

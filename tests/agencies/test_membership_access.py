@@ -1,4 +1,4 @@
-"""Ended memberships end access at once (issue 9.8).
+"""Ended memberships end access at once (docs/access.md §1).
 
 Memberships are dated. A user with no active membership today is refused at the next request —
 pages by the session middleware (the "ask your administrator" page, 403, no case data), the API by

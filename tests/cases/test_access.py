@@ -1,4 +1,4 @@
-"""Access per case (Foundation II): each rule proved with its opposite."""
+"""Access per case (docs/access.md §1–3): each rule proved with its opposite."""
 
 from datetime import timedelta
 

@@ -1,6 +1,7 @@
-"""Grants per source (issue 10, step 2): a signed decision, an emergency referral and the head's own
-grant each give an agency access through a row of their own. The agency sees the case at the
-highest of its active grants; ending one source leaves what the others gave; nothing is deleted."""
+"""Grants per source (docs/access.md, "Grants per source"): a signed decision, an emergency referral
+and the head's own grant each give an agency access through a row of their own. The agency sees the
+case at the highest of its active grants; ending one source leaves what the others gave; nothing is
+deleted."""
 
 from datetime import timedelta
 

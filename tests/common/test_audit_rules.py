@@ -1,4 +1,4 @@
-"""Audited models change only through save() so history is complete (habit 6).
+"""Audited models change only through save() so history is complete (docs/conventions.md, habit 6).
 
 Reads the source: a ``.update()`` / ``bulk_create`` / ``bulk_update`` on a queryset of an audited
 model, anywhere outside ``common/audit.py``, fails this test.

@@ -1,4 +1,4 @@
-"""Requests have limits (issue 9.7): every free text has a maximum length that the model, the page
+"""Requests have limits (README, "Security"): every free text has a maximum length that the model, the page
 and the API enforce alike, and a request body that is too large is refused with 413 — JSON under
 /api/, a page that says what to do everywhere else. Nothing is ever half-saved."""
 

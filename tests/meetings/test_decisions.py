@@ -115,7 +115,7 @@ def test_nothing_changes_once_the_minutes_are_ready_or_signed(held, team, uptd):
         select(team, meeting, case_b, uptd)
     assert exc.value.message == services.MINUTES_LOCKED
 
-    # Issue 6 signs; simulate the signed state to prove the services' guard.
+    # Simulate the signed state (signing is meetings.signing's) to prove the services' guard.
     Minutes.objects.filter(meeting=meeting).update(status=MinutesStatus.SIGNED, signed_at=timezone.now())
     for attempt in (
         lambda: services.action_item_add(actor=team.sekretaris, decision=decision, description="x",

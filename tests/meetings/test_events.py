@@ -1,5 +1,5 @@
-"""Habit 6: every service that touches a case writes its timeline row in the same transaction,
-without identity in the payload."""
+"""docs/conventions.md, habit 6: every service that touches a case writes its timeline row in the
+same transaction, without identity in the payload."""
 
 from __future__ import annotations
 

@@ -290,7 +290,7 @@ def test_an_addendum_supersedes_a_decision_and_revokes_what_it_gave(ready, team,
         assert doc_signing.verify_pdf(fh.read()).ok  # the original document is untouched
 
 
-# --- grants per source (issue 10, step 2) -----------------------------------------------------------
+# --- grants per source (docs/access.md) -------------------------------------------------------------
 
 def test_an_addendum_revokes_only_what_the_superseded_decision_gave(ready, team, uptd, rsud, polres):
     # Given the head's own summary grant to the hospital before the meeting,

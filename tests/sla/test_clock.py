@@ -1,4 +1,4 @@
-"""The 1×24-hour initial-response clock, end to end on the real database (SKB B.2, SPEC §4).
+"""The 1×24-hour initial-response clock, end to end on the real database (SKB B.2; rule R1 in docs/rules.md).
 
 Given a complaint registered now, when the beat sweep runs at later times (the clock moved with
 time-machine), then: nothing before 18 h; one warning to the assignee and the receiving agency's

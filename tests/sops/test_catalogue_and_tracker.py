@@ -26,8 +26,9 @@ def test_five_sops_with_unique_steps_actors_and_outputs():
 
 
 def test_seed_standard_times():
-    # SPEC §11: I registration 15, agenda 10, identification 15–30, needs 30, agreement 15,
-    # investigation 30–60; IV identity 5, calming 15–30, escort 30; V registration 30; II identification 1 h.
+    # Perbup HSS 63/2021 (docs/sops.md): I registration 15, agenda 10, identification 15–30,
+    # needs 30, agreement 15, investigation 30–60; IV identity 5, calming 15–30, escort 30;
+    # V registration 30; II identification 1 h.
     i = get_sop("I")
     assert [(s.minutes, s.min_minutes) for s in i.steps[:6]] == [
         (15, None), (10, None), (30, 15), (30, None), (15, None), (60, 30)]
