@@ -10,7 +10,7 @@ from cases.intake.services import complaint_register
 from tests.factories import member
 from tests.intake.helpers import complaint_input
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def test_withdrawing_a_consent_asks_first(page, live_server, sign_in, uptd, screenshot):
