@@ -150,7 +150,7 @@ def _build_world():
     # One attachment on each side's complaint, so that the download route has an object.
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cases.intake import attachment_add
+    from cases.intake.services import attachment_add
 
     attachments = {side: attachment_add(actor=actor, complaint=complaint,
                                         uploaded=SimpleUploadedFile("surat.pdf", PDF, "application/pdf"))
