@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import ActingHead, Agency, Membership, Service, SigningDelegation, User
 from agencies.services import acting_head_appoint, acting_head_end, agency_create
-from common.errors import ApplicationError, validation_messages
+from common.errors import ApplicationError, error_to_form
 
 
 class MembershipInline(admin.TabularInline):
@@ -86,11 +86,8 @@ class ActingHeadAdminForm(forms.ModelForm):
             self.instance = acting_head_appoint(
                 actor=self.actor, agency=data["agency"], user=data["user"], start=data["start"],
                 end=data["end"], reference=data["reference"])
-        except ValidationError as exc:
-            for field, msgs in validation_messages(exc).items():
-                self.add_error(field if field in self.fields else None, msgs)
-        except ApplicationError as exc:
-            self.add_error(None, exc.message)
+        except (ValidationError, ApplicationError) as exc:
+            error_to_form(self, exc)
         return data
 
 

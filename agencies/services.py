@@ -13,7 +13,7 @@ from agencies import policies
 from agencies.models import CASE_WORK_ROLES, ActingHead, Agency, Membership, Service, SigningDelegation, User
 from agencies.selectors import clear_user_context
 from common.audit import save_with_history
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 
 DELEGATION_PERIOD_INVALID = "Periode penunjukan tidak valid: tanggal akhir sebelum tanggal mulai."
 ACTING_HEAD_NOT_ALLOWED = (
@@ -71,7 +71,7 @@ def membership_end(*, actor: User | None, membership: Membership, on: date) -> M
 def delegation_grant(*, actor: User, official: User, valid_from: date, valid_until: date,
                      reason: str) -> SigningDelegation:
     if valid_until < valid_from:
-        raise ApplicationError(DELEGATION_PERIOD_INVALID)
+        raise ApplicationError(DELEGATION_PERIOD_INVALID, field="valid_until")
     d = SigningDelegation(official=official, granted_by=actor, valid_from=valid_from,
                           valid_until=valid_until, reason=reason)
     d.full_clean()
@@ -88,7 +88,7 @@ def acting_head_appoint(*, actor: User, agency: Agency, user: User, start: date,
     agency at a time; a delegation never starts in the past (what was done before it stays the
     head's)."""
     if not policies.may_appoint_acting_head(actor, agency.pk):
-        raise PermissionDenied(ACTING_HEAD_NOT_ALLOWED)
+        raise ActionNotAllowed(ACTING_HEAD_NOT_ALLOWED)
     # Appointments of one agency queue here, so two overlapping ones cannot both pass the check.
     Agency.objects.select_for_update().filter(pk=agency.pk).values_list("pk", flat=True).first()
     reference = (reference or "").strip()
@@ -126,7 +126,7 @@ def acting_head_end(*, actor: User, acting_head: ActingHead, on: date | None = N
     head. Only the head of the agency or a system administrator ends it."""
     acting_head = ActingHead.objects.select_for_update().select_related("user").get(pk=acting_head.pk)
     if not policies.may_appoint_acting_head(actor, acting_head.agency_id):
-        raise PermissionDenied(ACTING_HEAD_END_NOT_ALLOWED)
+        raise ActionNotAllowed(ACTING_HEAD_END_NOT_ALLOWED)
     today = timezone.localdate()
     on = on or today
     if acting_head.ended_on is not None or acting_head.end < today:

@@ -43,7 +43,7 @@ from cases.models import (
 )
 from cases.policies import can_manage_consent
 from common.audit import save_with_history
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 
 # Messages shared by pages, API and tests.
 CHILD_CONSENT_REQUIRED = ("Korban anak: persetujuan berbagi data harus dari orang tua/wali "
@@ -99,7 +99,7 @@ def consent_record(*, actor: User, victim: Victim, purpose: str, given_by: str,
     now = timezone.now()
     case = victim.case
     if check_actor and not can_manage_consent(actor, case):
-        raise PermissionDenied(CONSENT_NOT_ALLOWED)
+        raise ActionNotAllowed(CONSENT_NOT_ALLOWED)
     errors: dict[str, list[str]] = {}
 
     def err(key, msg):
@@ -153,7 +153,7 @@ def consent_withdraw(*, actor: User, consent: Consent, note: str, check_actor: b
     record stays, with who withdrew it, when, and the note (encrypted: it may name people)."""
     consent = Consent.objects.select_for_update(of=("self",)).select_related("case").get(pk=consent.pk)
     if check_actor and not can_manage_consent(actor, consent.case):
-        raise PermissionDenied(CONSENT_NOT_ALLOWED)
+        raise ActionNotAllowed(CONSENT_NOT_ALLOWED)
     if consent.withdrawn_at is not None:
         raise ApplicationError(CONSENT_ALREADY_WITHDRAWN)
     note = (note or "").strip()

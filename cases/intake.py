@@ -48,7 +48,7 @@ from cases.policies import case_access_level
 from cases.services import case_assign, case_assignment_end, case_open
 from common import crypto, limits
 from common.audit import save_with_history
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 
 # Messages shared by pages, API and tests.
 RECEIVED_IN_FUTURE = "Waktu terima tidak boleh di masa depan."
@@ -231,7 +231,7 @@ def complaint_register(*, actor: User, receiving_agency: Agency, data: Complaint
                        assignee: User | None = None, join_case: Case | None = None) -> Complaint:
     now = timezone.now()
     if not agency_policies.is_receiving_staff(actor, receiving_agency.pk):
-        raise PermissionDenied(NOT_RECEIVING_STAFF)
+        raise ActionNotAllowed(NOT_RECEIVING_STAFF)
     errors = _validate(data, now=now)
     if assignee is not None and not agency_policies.is_agency_staff(assignee, receiving_agency.pk):
         errors.setdefault("assignee", []).append(ASSIGNEE_INVALID)
@@ -347,7 +347,7 @@ def complaint_void(*, actor: User, complaint: Complaint, reason: str) -> Complai
         raise ApplicationError(ALREADY_VOIDED if complaint.outcome == ComplaintOutcome.VOIDED
                                else VOID_AFTER_SELECTION)
     if not agency_policies.is_receiving_staff(actor, complaint.receiving_agency_id):
-        raise PermissionDenied(NOT_RECEIVING_STAFF)
+        raise ActionNotAllowed(NOT_RECEIVING_STAFF)
     complaint_outcome_set(actor=actor, complaint=complaint, to=ComplaintOutcome.VOIDED,
                           reason="complaint_voided", void_reason=reason)
     case = complaint.case
@@ -372,7 +372,7 @@ def _end_complaint_assignment(*, actor: User, complaint: Complaint, user: User) 
 def complaint_assign(*, actor: User, complaint: Complaint, assignee: User) -> Complaint:
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if not agency_policies.is_receiving_staff(actor, complaint.receiving_agency_id):
-        raise PermissionDenied(NOT_RECEIVING_STAFF)
+        raise ActionNotAllowed(NOT_RECEIVING_STAFF)
     if not agency_policies.is_agency_staff(assignee, complaint.receiving_agency_id):
         raise ValidationError({"assignee": [ASSIGNEE_INVALID]})
     previous = complaint.assignee
@@ -396,7 +396,7 @@ def initial_response_record(*, actor: User, complaint: Complaint, method: str, s
     before it: the breach row is immutable, and the response's ``within_sla`` agrees with it."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if not agency_policies.is_receiving_staff(actor, complaint.receiving_agency_id):
-        raise PermissionDenied(NOT_RECEIVING_STAFF)
+        raise ActionNotAllowed(NOT_RECEIVING_STAFF)
     now = timezone.now()
     at = responded_at or now
     reason = responded_at_reason.strip()
@@ -459,7 +459,7 @@ def sniff_content_type(head: bytes) -> str | None:
 @transaction.atomic
 def attachment_add(*, actor: User, complaint: Complaint, uploaded) -> Attachment:
     if not agency_policies.is_receiving_staff(actor, complaint.receiving_agency_id):
-        raise PermissionDenied(NOT_RECEIVING_STAFF)
+        raise ActionNotAllowed(NOT_RECEIVING_STAFF)
     size = getattr(uploaded, "size", 0) or 0
     if size == 0:
         raise ValidationError({"file": [ATTACHMENT_EMPTY]})

@@ -139,7 +139,7 @@ class DocumentKind:
         return queryset.get(pk=obj.pk)
 
     def signer_position(self, *, actor, obj) -> str:
-        """The capacity in which ``actor`` signs ``obj``; raise PermissionDenied or
+        """The capacity in which ``actor`` signs ``obj``; raise ActionNotAllowed or
         ApplicationError (with the rule) when they may not, or the document is not ready."""
         raise NotImplementedError
 

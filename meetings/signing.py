@@ -38,7 +38,7 @@ from cases.models import (
 )
 from cases.services import case_grant_access, case_revoke_access, case_revoke_source
 from common.audit import save_with_history
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from documents.freeze import Freeze
 from documents.registry import DocumentKind, Signature, document_sign, kind_register
 from meetings import events
@@ -133,7 +133,7 @@ def _may_sign(*, actor: User, meeting: Meeting, minutes: Minutes) -> str:
         raise ApplicationError(ALREADY_SIGNED)
     position = signer_position(actor=actor, meeting=meeting)
     if position is None:
-        raise PermissionDenied(NOT_SIGNER)
+        raise ActionNotAllowed(NOT_SIGNER)
     if minutes.status != MinutesStatus.READY:
         raise ApplicationError(NOT_READY)
     return position
@@ -320,7 +320,7 @@ def addendum_create(*, actor: User, minutes: Minutes, place: str = "") -> Meetin
     from meetings.services.meetings import _meeting_new
 
     if not policies.can_edit(actor):
-        raise PermissionDenied("Anda tidak berwenang menyiapkan rapat.")
+        raise ActionNotAllowed("Anda tidak berwenang menyiapkan rapat.")
     original = Minutes.objects.select_for_update(of=("self",)).select_related("meeting", "document").get(
         pk=minutes.pk)
     if original.status != MinutesStatus.SIGNED:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.models import AccessLevel
 from cases.selectors import case_get_for_user
-from common.errors import ApplicationError, form_error_text
+from common.errors import ApplicationError, error_to_form, form_error_text
 from meetings import forms, policies, selectors, services
 from meetings.models import (
     WEEKLY_SELECTION_TARGET,
@@ -97,7 +97,7 @@ def schedule_edit(request):
             try:
                 services.schedule_update(actor=request.user, **form.cleaned_data)
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                error_to_form(form, exc)
             else:
                 messages.success(request, "Jadwal rapat mingguan disimpan.")
                 return redirect("meetings:list")
@@ -118,7 +118,7 @@ def meeting_create(request):
         try:
             meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            error_to_form(form, exc)
         else:
             messages.success(request, "Rapat sewaktu-waktu dijadwalkan.")
             return _back(meeting)
@@ -365,7 +365,7 @@ def item_assessment(request, meeting: int, item: int):
                                  ratings={p: data.get(f"{p}_rating") for p in dims},
                                  notes={p: data.get(f"{p}_notes", "") for p in dims})
     except ApplicationError as exc:
-        form.add_error(None, exc.message)
+        error_to_form(form, exc)
         return render(request, "meetings/item.html", _item_context(request, it, assessment_form=form),
                       status=400)
     messages.success(request, "Asesmen bersama disimpan.")
@@ -385,7 +385,7 @@ def item_decision(request, meeting: int, item: int):
                                      serving_agencies=form.cleaned_data["serving_agencies"],
                                      coordinator_agency=form.cleaned_data["coordinator_agency"])
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            error_to_form(form, exc)
         else:
             messages.success(request, "Keputusan dicatat. Berlaku setelah notula ditandatangani.")
             return redirect("meetings:item", meeting=it.meeting_id, item=it.pk)
@@ -411,7 +411,7 @@ def item_action(request, meeting: int, item: int):
         try:
             services.action_item_add_for_item(actor=request.user, item=it, **form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            error_to_form(form, exc)
         else:
             messages.success(request, "Tindak lanjut ditambahkan.")
             return redirect("meetings:item", meeting=it.meeting_id, item=it.pk)
@@ -437,7 +437,7 @@ def presentation(request, meeting: int, item: int):
             try:
                 services.presentation_save(actor=request.user, item=it, **form.cleaned_data)
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                error_to_form(form, exc)
             else:
                 messages.success(request, "Paparan kasus disimpan.")
                 return redirect("meetings:presentation", meeting=it.meeting_id, item=it.pk)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from agencies.models import User
 from cases.models import Case, Complaint, ComplaintOutcome
 from common.audit import save_with_history
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from sops import events, policies
 from sops.catalogue import get_sop
 from sops.models import SopRun, SopStepRecord
@@ -92,7 +92,7 @@ def sop_run_start(*, actor: User, case: Case, sop: str, complaint: Complaint | N
     if complaint is not None:
         complaint = Complaint.objects.select_related("receiving_agency").get(pk=complaint.pk)
     if not policies.can_start_run(actor, case=case, complaint=complaint):
-        raise PermissionDenied(START_NOT_ALLOWED)
+        raise ActionNotAllowed(START_NOT_ALLOWED)
     _check_complaint(case=case, complaint=complaint)
     return _start(actor=actor, case=case, sop=sop, complaint=complaint, started_at=started_at)
 
@@ -149,7 +149,7 @@ def sop_step_record(*, actor: User, run: SopRun, step: str, done_at: datetime | 
     (sops.selectors.sop_tracker) flags it late or out of order against the catalogue."""
     run = _lock_run(run)
     if not policies.can_record_step(actor, run):
-        raise PermissionDenied(STEP_NOT_ALLOWED)
+        raise ActionNotAllowed(STEP_NOT_ALLOWED)
     return _record(actor=actor, run=run, step=step, done_at=done_at, output_ref=output_ref)
 
 
@@ -161,7 +161,7 @@ def sop_complaint_step_record(*, actor: User, complaint: Complaint, sop: str, st
     complaint = (Complaint.objects.select_for_update(of=("self",))
                  .select_related("case", "receiving_agency").get(pk=complaint.pk))
     if not policies.can_start_run(actor, case=complaint.case, complaint=complaint):
-        raise PermissionDenied(STEP_NOT_ALLOWED)
+        raise ActionNotAllowed(STEP_NOT_ALLOWED)
     if complaint.outcome == ComplaintOutcome.VOIDED:
         raise ApplicationError(COMPLAINT_VOIDED)
     run = sop_run_current(complaint=complaint, sop=sop)

@@ -17,7 +17,7 @@ from cases.models import AccessLevel
 from common import limits
 from common.api import Input, body_uuid, query_input
 from common.audit import access_log_record
-from common.errors import PermissionDenied
+from common.errors import ActionNotAllowed
 from common.models import AccessAction
 from sops.apis import SopStepOutputSerializer
 from sops.selectors import sop_steps_for_complaint
@@ -104,7 +104,7 @@ class TriageRecordApi(APIView):
     def post(self, request, pk: int):
         case, complaint = _fetch(request, pk, body_uuid(request, "complaint"))
         if not policies.can_record_on_case(request.user, case):
-            raise PermissionDenied(services.NOT_RECEIVING_STAFF)
+            raise ActionNotAllowed(services.NOT_RECEIVING_STAFF)
         data = self.TriageRecordInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         payload = {k: v for k, v in data.validated_data.items() if k != "complaint"}
@@ -123,7 +123,7 @@ class TriageOverrideApi(APIView):
     def post(self, request, pk: int):
         case, complaint = _fetch(request, pk, body_uuid(request, "complaint"))
         if not policies.can_override_on_case(request.user, case):
-            raise PermissionDenied(services.OVERRIDE_NOT_ALLOWED)
+            raise ActionNotAllowed(services.OVERRIDE_NOT_ALLOWED)
         data = self.TriageOverrideInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         assessment = selectors.triage_for_complaint(complaint=complaint) if complaint else None
@@ -158,7 +158,7 @@ class EmergencyReferApi(APIView):
     def post(self, request, pk: int):
         case, complaint = _fetch(request, pk, body_uuid(request, "complaint"))
         if not policies.can_refer_emergency(request.user, case):
-            raise PermissionDenied(services.REFER_NOT_ALLOWED)
+            raise ActionNotAllowed(services.REFER_NOT_ALLOWED)
         data = self.EmergencyReferInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         codes = set(data.validated_data["agencies"])

@@ -35,7 +35,7 @@ from cases.models import (
 from cases.policies import active_grants
 from cases.services import case_grant_access
 from common.audit import save_with_history
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from common.notifications import notify
 from sops.catalogue import CRISIS_SOP, REFERRAL_COVER_LETTER_STEP
 from sops.services import sop_complaint_step_ensure
@@ -108,7 +108,7 @@ def triage_record(*, actor: User, complaint: Complaint | None, emergency_conditi
         raise ApplicationError(NO_COMPLAINT)
     complaint = _lock_complaint(complaint)
     if not policies.can_triage(actor, complaint):
-        raise PermissionDenied(NOT_RECEIVING_STAFF)
+        raise ActionNotAllowed(NOT_RECEIVING_STAFF)
     if complaint.outcome == ComplaintOutcome.VOIDED:
         raise ApplicationError(COMPLAINT_VOIDED)
     emergency_conditions = sorted(set(emergency_conditions))
@@ -169,7 +169,7 @@ def triage_override_risk(*, actor: User, assessment: TriageAssessment, risk_leve
         "complaint__case", "complaint__receiving_agency").get(pk=assessment.pk)
     complaint = assessment.complaint
     if not policies.can_override_risk(actor, complaint):
-        raise PermissionDenied(OVERRIDE_NOT_ALLOWED)
+        raise ActionNotAllowed(OVERRIDE_NOT_ALLOWED)
     reason = (reason or "").strip()
     errors = {}
     if risk_level not in RiskLevel.values:
@@ -261,7 +261,7 @@ def emergency_refer(*, actor: User, case: Case, agencies: list[Agency], hours: i
     pengantar rujukan): it is recorded as that crisis step if not yet recorded."""
     case = _lock_case(case.pk)
     if not policies.can_refer_emergency(actor, case):
-        raise PermissionDenied(REFER_NOT_ALLOWED)
+        raise ActionNotAllowed(REFER_NOT_ALLOWED)
     if not case.is_emergency:
         raise ApplicationError(REFER_NOT_EMERGENCY)
     agencies = list({a.pk: a for a in agencies}.values())

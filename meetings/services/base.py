@@ -10,7 +10,7 @@ from django.urls import reverse
 from agencies.models import User
 from cases.models import Case, Victim
 from common import crypto
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from meetings import policies
 from meetings.models import (
     Meeting,
@@ -70,7 +70,7 @@ EDITABLE_MEETING = (MeetingStatus.SCHEDULED, MeetingStatus.OPEN, MeetingStatus.C
 
 def _require_editor(actor: User) -> None:
     if not policies.can_edit(actor):
-        raise PermissionDenied(NOT_EDITOR)
+        raise ActionNotAllowed(NOT_EDITOR)
 
 
 def _lock(meeting: Meeting) -> Meeting:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from agencies import policies, services
 from agencies.models import ActingHead, Role, User
 from agencies.selectors import agency_heads, user_context
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from tests.factories import UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_only_the_head_or_a_system_administrator_appoints(uptd, polres):
                member(uptd, Role.MINISTRY_VIEWER)]
     later = timezone.localdate() + timedelta(days=2)
     for user in refused:
-        with pytest.raises(PermissionDenied, match=services.ACTING_HEAD_NOT_ALLOWED):
+        with pytest.raises(ActionNotAllowed, match=services.ACTING_HEAD_NOT_ALLOWED):
             appoint(user, uptd, companion, start=later)
     assert ActingHead.objects.filter(user=companion).count() == 0
 
@@ -129,7 +129,7 @@ def test_ending_early_stops_it_from_today_and_keeps_the_days_it_covered(uptd):
     acting = appoint(head, uptd, companion, start=today, end=today + timedelta(days=5))
     assert policies.is_agency_head(companion, uptd.pk)
     with time_machine.travel(morning(today + timedelta(days=2)), tick=False):
-        with pytest.raises(PermissionDenied, match=services.ACTING_HEAD_END_NOT_ALLOWED):
+        with pytest.raises(ActionNotAllowed, match=services.ACTING_HEAD_END_NOT_ALLOWED):
             services.acting_head_end(actor=fresh(companion), acting_head=acting)
         # the head is back two days later
         services.acting_head_end(actor=fresh(head), acting_head=acting)

@@ -12,7 +12,7 @@ from agencies.models import Role
 from cases import selectors, services
 from cases.models import AccessLevel, CaseEvent, EventType
 from cases.policies import case_access_level
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from common.models import AccessAction, AccessLog
 from tests.factories import member
 
@@ -161,10 +161,10 @@ def test_expired_temporary_grant_stops_access_without_any_job(uptd, rsud, open_c
 
 def test_only_the_receiving_head_may_grant(uptd, rsud, open_case):
     case = open_case(uptd)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ActionNotAllowed):
         services.case_grant_access(actor=member(uptd, Role.KONSELOR), case=case, agency=rsud,
                                    level=AccessLevel.SERVICE)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ActionNotAllowed):
         services.case_grant_access(actor=member(rsud, Role.HEAD), case=case, agency=rsud,
                                    level=AccessLevel.SERVICE)
     with pytest.raises(ApplicationError, match=services.GRANT_OWN_AGENCY):
@@ -256,7 +256,7 @@ def test_reveal_below_full_is_refused_to_roles_not_in_the_table(uptd, rsud, open
     case = open_case(uptd)
     services.case_grant_access(actor=member(uptd, Role.HEAD), case=case, agency=rsud,
                                level=AccessLevel.SERVICE)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ActionNotAllowed):
         services.identity_reveal(actor=member(rsud, Role.HEALTH_WORKER), case=case,
                                  reason="ingin tahu saja, tanpa dasar")
     assert not AccessLog.objects.filter(action=AccessAction.REVEAL_IDENTITY).exists()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from agencies.models import Role
 from cases import services
 from cases.models import AccessLevel, CaseEvent, EventType
-from common.errors import PermissionDenied
+from common.errors import ActionNotAllowed
 from common.models import AccessAction, AccessLog
 from tests.factories import MembershipFactory, member
 
@@ -51,7 +51,7 @@ def test_team_member_head_of_another_agency_is_refused_while_the_ketua_may(
     assert services.REVEAL_NOT_ALLOWED in body and name not in body
     api = client.post(f"/api/cases/{case.pk}/reveal/", {"reason": REASON}, content_type="application/json")
     assert api.status_code == 403 and name not in api.content.decode()
-    with pytest.raises(PermissionDenied, match=services.REVEAL_NOT_ALLOWED):
+    with pytest.raises(ActionNotAllowed, match=services.REVEAL_NOT_ALLOWED):
         services.identity_reveal(actor=polres_head, case=case, reason=REASON)
     assert reveals(case) == (0, 0)
 

@@ -18,7 +18,7 @@ from cases.intake import PerpetratorInput, VictimInput, complaint_register
 from cases.models import AccessLevel, Case, CaseEvent, Consent, ConsentPurpose, EventType, Victim
 from cases.services import case_grant_access
 from common.append_only import trail_rewrite
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from tests.factories import AgencyFactory, member
 from tests.intake.helpers import complaint_input
 
@@ -118,9 +118,9 @@ def test_only_the_receiving_agencys_full_access_staff_record_and_withdraw(uptd, 
     case, victim = complaint.case, complaint.victims.get()
     case_grant_access(actor=member(uptd, Role.HEAD), case=case, agency=rsud, level=AccessLevel.FULL)
     for outsider in (member(uptd, Role.KONSELOR), member(rsud, Role.HEAD)):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(ActionNotAllowed):
             consent_record(actor=outsider, victim=victim, purpose=CONTACT, given_by="victim")
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(ActionNotAllowed):
             consent_withdraw(actor=outsider, consent=victim.consents.get(), note="Tidak berwenang.")
     assert victim.consents.count() == 1 and victim.consents.get().withdrawn_at is None
 

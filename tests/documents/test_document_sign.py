@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from agencies.models import Role
 from agencies.reauth import BAD_PASSWORD, BAD_TOTP
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from documents import registry, signing
 from documents.freeze import FROZEN_MESSAGE
 from documents.models import SignedDocument
@@ -136,7 +136,7 @@ def test_failed_reauthentication_or_changed_content_saves_nothing(letter, bad, m
 
 def test_someone_else_or_an_unready_letter_is_refused_before_the_code_is_asked(letter, uptd):
     stranger = member(uptd, Role.HEAD)
-    with pytest.raises(PermissionDenied, match=kinds.NOT_SIGNER):
+    with pytest.raises(ActionNotAllowed, match=kinds.NOT_SIGNER):
         sign(letter, stranger, password="salah-sekali")  # refused for who they are, not the password
     letter.ready = False
     letter.save(update_fields=["ready"])

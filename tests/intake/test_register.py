@@ -12,7 +12,7 @@ from agencies.models import Role
 from cases import intake
 from cases.intake import VictimInput, complaint_register
 from cases.models import Case, CaseEvent, Complaint, EventType, SlaEvent, Victim
-from common.errors import PermissionDenied
+from common.errors import ActionNotAllowed
 from tests.factories import member
 from tests.intake.helpers import complaint_input
 
@@ -89,7 +89,7 @@ def test_backdated_registration_needs_reason_is_audited_and_breached_at_once(upt
 
 
 def test_only_receiving_staff_may_register(uptd, polres):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ActionNotAllowed):
         complaint_register(actor=member(polres, Role.INVESTIGATOR), receiving_agency=uptd,
                            data=complaint_input())
     assert not Complaint.objects.exists()

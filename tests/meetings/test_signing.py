@@ -22,7 +22,7 @@ from agencies.models import Role, SigningDelegation
 from cases.models import AccessLevel, CaseEvent, CaseGrant, CaseStatus, EventType, GrantSource
 from cases.policies import case_access_level
 from cases.selectors import case_get_for_user
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from common.models import AccessAction, AccessLog
 from documents import registry as documents
 from documents import signing as doc_signing
@@ -165,13 +165,13 @@ def test_unsigned_minutes_change_nothing(ready, rsud):
 
 def test_only_the_presiding_officer_or_an_active_delegate_signs(ready, team, uptd):
     meeting, *_ = ready
-    with pytest.raises(PermissionDenied, match=re.escape(NOT_SIGNER)):
+    with pytest.raises(ActionNotAllowed, match=re.escape(NOT_SIGNER)):
         sign(meeting, team.anggota)
     delegate = member(uptd, Role.TP_ANGGOTA)
     SigningDelegation.objects.create(official=delegate, granted_by=team.ketua,
                                      valid_from=timezone.localdate() - timedelta(days=30),
                                      valid_until=timezone.localdate() - timedelta(days=1), reason="SK lama")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ActionNotAllowed):
         sign(meeting, delegate)
     SigningDelegation.objects.create(official=delegate, granted_by=team.ketua,
                                      valid_from=timezone.localdate(), valid_until=timezone.localdate(),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from agencies.models import Role
 from cases.intake import complaint_void
 from cases.models import CaseEvent, EventType
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from sops import selectors, services
 from sops.models import SopRun, SopStepRecord
 from tests.factories import member
@@ -68,7 +68,7 @@ def test_a_step_is_recorded_once_and_only_by_receiving_staff(uptd, people, regis
     services.sop_complaint_step_record(actor=people["officer"], complaint=complaint, sop="V", step="1")
     with pytest.raises(ApplicationError, match=services.STEP_ALREADY_RECORDED):
         services.sop_complaint_step_record(actor=people["officer"], complaint=complaint, sop="V", step="1")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ActionNotAllowed):
         services.sop_complaint_step_record(actor=people["investigator"], complaint=complaint, sop="V",
                                            step="2a")
     assert SopStepRecord.objects.count() == 1
@@ -124,9 +124,9 @@ def test_a_run_without_a_complaint_is_recorded_by_the_cases_receiving_staff(uptd
     ev = events(complaint.case, EventType.SOP_STEP).get()
     assert ev.payload == {"run": run.pk, "sop": "II", "step": "1", "done_at": rec.done_at.isoformat(),
                           "standard_minutes": 5}
-    with pytest.raises(PermissionDenied, match=services.STEP_NOT_ALLOWED):
+    with pytest.raises(ActionNotAllowed, match=services.STEP_NOT_ALLOWED):
         services.sop_step_record(actor=people["investigator"], run=run, step="2")
-    with pytest.raises(PermissionDenied, match=services.START_NOT_ALLOWED):
+    with pytest.raises(ActionNotAllowed, match=services.START_NOT_ALLOWED):
         services.sop_run_start(actor=people["investigator"], case=complaint.case, sop="II")
 
 

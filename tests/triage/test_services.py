@@ -12,7 +12,7 @@ from agencies.models import Role
 from cases.models import AccessLevel, CaseEvent, CaseStatus, EventType, GrantSource
 from cases.policies import case_access_level
 from cases.selectors import case_get_for_user
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from common.models import Notification
 from sops.models import SopStepRecord
 from tests.factories import member
@@ -73,7 +73,7 @@ def test_notes_are_encrypted_at_rest(uptd, people, register):
 def test_only_receiving_staff_may_triage(uptd, people, register, providers):
     complaint = register(uptd, actor=people["officer"])
     for outsider in (people["investigator"], people["ketua"], people["viewer"], providers["nurse"]):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(ActionNotAllowed):
             services.triage_record(actor=outsider, complaint=complaint, **triage_answers())
     assert not TriageAssessment.objects.exists()
     assert not events(complaint.case, EventType.TRIAGE_RECORDED).exists()
@@ -199,7 +199,7 @@ def test_only_the_receiving_head_may_override(uptd, polres, people, register):
     complaint = register(uptd, actor=people["officer"])
     a = services.triage_record(actor=people["officer"], complaint=complaint, **triage_answers())
     for user in (people["officer"], people["konselor"], people["ketua"], member(polres, Role.HEAD)):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(ActionNotAllowed):
             services.triage_override_risk(actor=user, assessment=a, risk_level=RiskLevel.HIGH,
                                           reason="Alasan yang cukup panjang.")
 
@@ -282,7 +282,7 @@ def test_referring_twice_notifies_once_and_never_downgrades_a_better_grant(emerg
 
 
 def test_only_the_head_refers_and_only_emergencies(uptd, emergency, people, providers, register):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ActionNotAllowed):
         services.emergency_refer(actor=people["officer"], case=emergency.case,
                                  agencies=[providers["hospital"]])
     calm = register(uptd, actor=people["officer"])
