@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies import policies
 from agencies.models import CASE_WORK_ROLES, ActingHead, Agency, Membership, Service, SigningDelegation, User
@@ -15,20 +16,20 @@ from agencies.selectors import clear_user_context
 from common.audit import save_with_history
 from common.errors import ActionNotAllowed, ApplicationError
 
-DELEGATION_PERIOD_INVALID = "Periode penunjukan tidak valid: tanggal akhir sebelum tanggal mulai."
-ACTING_HEAD_NOT_ALLOWED = (
+DELEGATION_PERIOD_INVALID = _("Periode penunjukan tidak valid: tanggal akhir sebelum tanggal mulai.")
+ACTING_HEAD_NOT_ALLOWED = _(
     "Hanya kepala lembaga ini atau administrator sistem yang dapat menunjuk Plt. kepala.")
-ACTING_HEAD_END_NOT_ALLOWED = (
+ACTING_HEAD_END_NOT_ALLOWED = _(
     "Hanya kepala lembaga ini atau administrator sistem yang dapat mengakhiri penunjukan Plt. kepala.")
-ACTING_HEAD_NOT_MEMBER = "Plt. kepala harus petugas aktif lembaga ini pada tanggal mulai."
-ACTING_HEAD_IS_HEAD = "Pengguna ini sudah kepala lembaga ini."
-ACTING_HEAD_PERIOD_INVALID = "Periode Plt. tidak valid: tanggal akhir sebelum tanggal mulai."
-ACTING_HEAD_START_PAST = "Tanggal mulai Plt. tidak boleh di masa lalu."
-ACTING_HEAD_OVERLAP = "Lembaga ini sudah memiliki Plt. kepala pada sebagian periode tersebut."
-ACTING_HEAD_REFERENCE_REQUIRED = "Nomor surat perintah penunjukan Plt. wajib diisi."
-ACTING_HEAD_ALREADY_ENDED = "Penunjukan Plt. ini sudah berakhir."
-ACTING_HEAD_END_PAST = "Penunjukan Plt. tidak dapat diakhiri mundur ke tanggal yang sudah lewat."
-ACTING_HEAD_END_AFTER = "Tanggal pengakhiran sesudah akhir periode Plt."
+ACTING_HEAD_NOT_MEMBER = _("Plt. kepala harus petugas aktif lembaga ini pada tanggal mulai.")
+ACTING_HEAD_IS_HEAD = _("Pengguna ini sudah kepala lembaga ini.")
+ACTING_HEAD_PERIOD_INVALID = _("Periode Plt. tidak valid: tanggal akhir sebelum tanggal mulai.")
+ACTING_HEAD_START_PAST = _("Tanggal mulai Plt. tidak boleh di masa lalu.")
+ACTING_HEAD_OVERLAP = _("Lembaga ini sudah memiliki Plt. kepala pada sebagian periode tersebut.")
+ACTING_HEAD_REFERENCE_REQUIRED = _("Nomor surat perintah penunjukan Plt. wajib diisi.")
+ACTING_HEAD_ALREADY_ENDED = _("Penunjukan Plt. ini sudah berakhir.")
+ACTING_HEAD_END_PAST = _("Penunjukan Plt. tidak dapat diakhiri mundur ke tanggal yang sudah lewat.")
+ACTING_HEAD_END_AFTER = _("Tanggal pengakhiran sesudah akhir periode Plt.")
 
 
 @transaction.atomic

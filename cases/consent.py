@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, User
 from cases import events
@@ -46,21 +47,21 @@ from common.audit import save_with_history
 from common.errors import ActionNotAllowed, ApplicationError
 
 # Messages shared by pages, API and tests.
-CHILD_CONSENT_REQUIRED = ("Korban anak: persetujuan berbagi data harus dari orang tua/wali "
-                          "(kecuali orang tua/wali adalah terlapor).")
-CONSENT_NOT_ALLOWED = ("Hanya petugas lembaga penerima dengan akses penuh pada kasus ini yang dapat "
-                       "mencatat atau menarik persetujuan.")
-CONSENT_PURPOSE_UNKNOWN = "Keperluan persetujuan tidak dikenal."
-CONSENT_GIVER_UNKNOWN = "Pemberi persetujuan tidak dikenal."
-CONSENT_FORM_UNKNOWN = "Bentuk persetujuan tidak dikenal."
-CONSENT_SCOPE_UNKNOWN = "Cakupan persetujuan tidak dikenal."
-CONSENT_AGENCIES_REQUIRED = "Sebutkan minimal satu lembaga yang disetujui."
-CONSENT_VICTIM_UNKNOWN = "Korban tidak ditemukan pada kasus ini."
-CONSENT_AGENCY_UNKNOWN = "Lembaga yang disebut tidak dikenal atau tidak aktif."
-CONSENT_IN_FUTURE = "Waktu persetujuan tidak boleh di masa depan."
-CONSENT_DOCUMENT_INVALID = "Pindaian persetujuan harus lampiran pengaduan kasus ini."
-CONSENT_ALREADY_WITHDRAWN = "Persetujuan ini sudah ditarik."
-WITHDRAWAL_NOTE_REQUIRED = "Catatan penarikan wajib diisi (kapan dan bagaimana korban/wali menariknya)."
+CHILD_CONSENT_REQUIRED = _("Korban anak: persetujuan berbagi data harus dari orang tua/wali "
+                           "(kecuali orang tua/wali adalah terlapor).")
+CONSENT_NOT_ALLOWED = _("Hanya petugas lembaga penerima dengan akses penuh pada kasus ini yang dapat "
+                        "mencatat atau menarik persetujuan.")
+CONSENT_PURPOSE_UNKNOWN = _("Keperluan persetujuan tidak dikenal.")
+CONSENT_GIVER_UNKNOWN = _("Pemberi persetujuan tidak dikenal.")
+CONSENT_FORM_UNKNOWN = _("Bentuk persetujuan tidak dikenal.")
+CONSENT_SCOPE_UNKNOWN = _("Cakupan persetujuan tidak dikenal.")
+CONSENT_AGENCIES_REQUIRED = _("Sebutkan minimal satu lembaga yang disetujui.")
+CONSENT_VICTIM_UNKNOWN = _("Korban tidak ditemukan pada kasus ini.")
+CONSENT_AGENCY_UNKNOWN = _("Lembaga yang disebut tidak dikenal atau tidak aktif.")
+CONSENT_IN_FUTURE = _("Waktu persetujuan tidak boleh di masa depan.")
+CONSENT_DOCUMENT_INVALID = _("Pindaian persetujuan harus lampiran pengaduan kasus ini.")
+CONSENT_ALREADY_WITHDRAWN = _("Persetujuan ini sudah ditarik.")
+WITHDRAWAL_NOTE_REQUIRED = _("Catatan penarikan wajib diisi (kapan dan bagaimana korban/wali menariknya).")
 
 FUTURE_TOLERANCE = timedelta(minutes=1)
 

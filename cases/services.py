@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies import policies as agency_policies
 from agencies.models import Agency, User
@@ -28,16 +29,16 @@ from common.audit import access_log_record, save_with_history
 from common.errors import ActionNotAllowed, ApplicationError
 from common.models import AccessAction
 
-GRANT_OWN_AGENCY = "Lembaga penerima sudah memiliki akses penuh ke kasusnya sendiri."
-GRANT_LEVEL_INVALID = "Tingkat akses tidak valid."
-GRANT_SOURCE_INVALID = "Sumber akses tidak valid."
-GRANT_EXPIRY_PAST = "Waktu berakhir harus di masa depan."
-GRANT_NOT_ALLOWED = "Anda tidak berwenang mengatur akses kasus ini."
-GRANT_ALREADY_REVOKED = "Akses ini sudah dicabut."
-REVEAL_REASON_REQUIRED = "Alasan wajib diisi untuk membuka identitas korban."
-REVEAL_NOT_ALLOWED = "Peran Anda tidak berwenang membuka identitas korban."
-ASSIGNEE_NOT_STAFF = "Petugas yang ditugaskan harus staf aktif lembaga penerima."
-ASSIGNMENT_ALREADY_ENDED = "Penugasan ini sudah berakhir."
+GRANT_OWN_AGENCY = _("Lembaga penerima sudah memiliki akses penuh ke kasusnya sendiri.")
+GRANT_LEVEL_INVALID = _("Tingkat akses tidak valid.")
+GRANT_SOURCE_INVALID = _("Sumber akses tidak valid.")
+GRANT_EXPIRY_PAST = _("Waktu berakhir harus di masa depan.")
+GRANT_NOT_ALLOWED = _("Anda tidak berwenang mengatur akses kasus ini.")
+GRANT_ALREADY_REVOKED = _("Akses ini sudah dicabut.")
+REVEAL_REASON_REQUIRED = _("Alasan wajib diisi untuk membuka identitas korban.")
+REVEAL_NOT_ALLOWED = _("Peran Anda tidak berwenang membuka identitas korban.")
+ASSIGNEE_NOT_STAFF = _("Petugas yang ditugaskan harus staf aktif lembaga penerima.")
+ASSIGNMENT_ALREADY_ENDED = _("Penugasan ini sudah berakhir.")
 
 
 def _next_case_number(year: int) -> str:

@@ -21,7 +21,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.errors import ActionNotAllowed, ApplicationError, validation_messages
 
-NOT_FOUND = "Tidak ditemukan."
+NOT_FOUND = _("Tidak ditemukan.")
 CONFLICT = _("Data yang sama baru saja dicatat oleh permintaan lain. Muat ulang lalu coba lagi.")
 NOT_AN_INTEGER = _("Masukkan bilangan bulat.")
 UNIQUE_VIOLATION = "23505"  # PostgreSQL SQLSTATE unique_violation

@@ -3,6 +3,7 @@ meeting; a member who may not take the action gets 403 with the service's messag
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -26,7 +27,7 @@ from meetings.models import (
 
 def _member_or_403(user):
     if not policies.is_member(user):
-        raise ActionNotAllowed("Hanya anggota Tim Percepatan yang dapat melihat rapat.")
+        raise ActionNotAllowed(_("Hanya anggota Tim Percepatan yang dapat melihat rapat."))
 
 
 class MeetingOutputSerializer(serializers.Serializer):

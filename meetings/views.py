@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.models import AccessLevel
@@ -99,7 +100,7 @@ def schedule_edit(request):
             except ApplicationError as exc:
                 error_to_form(form, exc)
             else:
-                messages.success(request, "Jadwal rapat mingguan disimpan.")
+                messages.success(request, _("Jadwal rapat mingguan disimpan."))
                 return redirect("meetings:list")
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/schedule.html", {
@@ -120,7 +121,7 @@ def meeting_create(request):
         except ApplicationError as exc:
             error_to_form(form, exc)
         else:
-            messages.success(request, "Rapat sewaktu-waktu dijadwalkan.")
+            messages.success(request, _("Rapat sewaktu-waktu dijadwalkan."))
             return _back(meeting)
     return render(request, "meetings/create.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
@@ -171,7 +172,7 @@ def meeting_open(request, meeting: int):
         form = forms.AttendanceForm(request.POST)
         ids = [u.pk for u in form.cleaned_data["attendees"]] if form.is_valid() else []
         services.meeting_open(actor=request.user, meeting=m, attendee_ids=ids)
-        return "Rapat dibuka; kehadiran dan pimpinan rapat dicatat."
+        return _("Rapat dibuka; kehadiran dan pimpinan rapat dicatat.")
     return _back(_meeting_post(request, meeting, act))
 
 
@@ -182,7 +183,7 @@ def meeting_attendance(request, meeting: int):
         form = forms.AttendanceForm(request.POST)
         ids = [u.pk for u in form.cleaned_data["attendees"]] if form.is_valid() else []
         services.attendance_update(actor=request.user, meeting=m, attendee_ids=ids)
-        return "Kehadiran diperbarui."
+        return _("Kehadiran diperbarui.")
     return _back(_meeting_post(request, meeting, act))
 
 
@@ -191,7 +192,7 @@ def meeting_attendance(request, meeting: int):
 def meeting_close(request, meeting: int):
     def act(m):
         services.meeting_close(actor=request.user, meeting=m)
-        return "Rapat ditutup. Periksa draf notula lalu ajukan untuk ditandatangani."
+        return _("Rapat ditutup. Periksa draf notula lalu ajukan untuk ditandatangani.")
     return _back(_meeting_post(request, meeting, act))
 
 
@@ -201,7 +202,7 @@ def meeting_cancel(request, meeting: int):
     def act(m):
         services.meeting_cancel(actor=request.user, meeting=m,
                                 reason=_posted_reason(forms.ReasonForm(request.POST)))
-        return "Rapat dibatalkan."
+        return _("Rapat dibatalkan.")
     return _back(_meeting_post(request, meeting, act))
 
 
@@ -217,7 +218,7 @@ def meeting_reschedule(request, meeting: int):
                 raise ApplicationError(services.START_IN_PAST)
             raise ApplicationError(form_error_text(form))
         services.meeting_reschedule(actor=request.user, meeting=m, **form.cleaned_data)
-        return "Rapat dijadwalkan ulang."
+        return _("Rapat dijadwalkan ulang.")
     return _back(_meeting_post(request, meeting, act))
 
 
@@ -240,7 +241,7 @@ def screening(request, meeting: int):
         except ApplicationError as exc:
             _refused(request, exc)
         else:
-            messages.success(request, f"{len(rows)} pengaduan disaring.")
+            messages.success(request, _("%(count)s pengaduan disaring.") % {"count": len(rows)})
         return _back(m, "screening")
     editable = m.status != MeetingStatus.CANCELLED and m.minutes.is_draft
     return render(request, "meetings/screening.html", {
@@ -270,12 +271,12 @@ def agenda_add(request, meeting: int):
     def act(m):
         if request.POST.get("refresh"):
             added = services.agenda_refresh(actor=request.user, meeting=m)
-            return f"Agenda diperbarui ({len(added)} butir baru)."
+            return _("Agenda diperbarui (%(count)s butir baru).") % {"count": len(added)}
         form = forms.AgendaAddForm(request.POST, cases=selectors.addable_cases(meeting=m))
         if not form.is_valid():
             raise ApplicationError(services.AGENDA_DUPLICATE)
         services.agenda_add(actor=request.user, meeting=m, case=form.cleaned_data["case"])
-        return "Kasus ditambahkan ke agenda."
+        return _("Kasus ditambahkan ke agenda.")
     return _back(_meeting_post(request, meeting, act), "agenda")
 
 
@@ -306,7 +307,7 @@ def agenda_defer(request, meeting: int, item: int):
     except ApplicationError as exc:
         _refused(request, exc)
     else:
-        messages.success(request, "Agenda ditunda ke rapat berikutnya.")
+        messages.success(request, _("Agenda ditunda ke rapat berikutnya."))
     return _back(it.meeting, "agenda")
 
 
@@ -368,7 +369,7 @@ def item_assessment(request, meeting: int, item: int):
         error_to_form(form, exc)
         return render(request, "meetings/item.html", _item_context(request, it, assessment_form=form),
                       status=400)
-    messages.success(request, "Asesmen bersama disimpan.")
+    messages.success(request, _("Asesmen bersama disimpan."))
     return redirect("meetings:item", meeting=it.meeting_id, item=it.pk)
 
 
@@ -387,7 +388,7 @@ def item_decision(request, meeting: int, item: int):
         except ApplicationError as exc:
             error_to_form(form, exc)
         else:
-            messages.success(request, "Keputusan dicatat. Berlaku setelah notula ditandatangani.")
+            messages.success(request, _("Keputusan dicatat. Berlaku setelah notula ditandatangani."))
             return redirect("meetings:item", meeting=it.meeting_id, item=it.pk)
     return render(request, "meetings/item.html", _item_context(request, it, decision_form=form), status=400)
 
@@ -413,7 +414,7 @@ def item_action(request, meeting: int, item: int):
         except ApplicationError as exc:
             error_to_form(form, exc)
         else:
-            messages.success(request, "Tindak lanjut ditambahkan.")
+            messages.success(request, _("Tindak lanjut ditambahkan."))
             return redirect("meetings:item", meeting=it.meeting_id, item=it.pk)
     else:
         form.add_error(None, services.ACTION_ITEM_INCOMPLETE)
@@ -439,7 +440,7 @@ def presentation(request, meeting: int, item: int):
             except ApplicationError as exc:
                 error_to_form(form, exc)
             else:
-                messages.success(request, "Paparan kasus disimpan.")
+                messages.success(request, _("Paparan kasus disimpan."))
                 return redirect("meetings:presentation", meeting=it.meeting_id, item=it.pk)
     return render(request, "meetings/presentation.html", {
         "meeting": it.meeting, "item": it, "case": it.case, "form": form, "presentation": existing,
@@ -460,14 +461,14 @@ def minutes(request, meeting: int):
         try:
             if request.POST.get("action") == "ready":
                 services.minutes_mark_ready(actor=request.user, meeting=m)
-                messages.success(request, "Notula diajukan untuk ditandatangani.")
+                messages.success(request, _("Notula diajukan untuk ditandatangani."))
             elif request.POST.get("action") == "draft":
                 services.minutes_return_to_draft(actor=request.user, meeting=m)
-                messages.success(request, "Notula dikembalikan ke draf.")
+                messages.success(request, _("Notula dikembalikan ke draf."))
             elif form.is_valid():
                 services.minutes_update_notes(actor=request.user, meeting=m,
                                               notes=form.cleaned_data.get("notes", ""))
-                messages.success(request, "Catatan notula disimpan.")
+                messages.success(request, _("Catatan notula disimpan."))
             else:
                 # Too long: the page again, with the text as typed and the limit under the field.
                 return _minutes_page(request, m, form, status=400)
@@ -522,7 +523,7 @@ def follow_up(request, action: int):
     except ApplicationError as exc:
         _refused(request, exc)
     else:
-        messages.success(request, "Perkembangan tindak lanjut dicatat.")
+        messages.success(request, _("Perkembangan tindak lanjut dicatat."))
     return redirect("meetings:agency")
 
 

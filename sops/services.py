@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import User
 from cases.models import Case, Complaint, ComplaintOutcome
@@ -26,19 +27,19 @@ from sops.models import SopRun, SopStepRecord
 from sops.selectors import sop_run_current
 
 # Messages shared by pages, API and tests.
-NO_COMPLAINT = "Kasus ini belum memiliki pengaduan."
-START_NOT_ALLOWED = "Hanya petugas lembaga penerima yang dapat memulai pelaksanaan SOP."
-STEP_NOT_ALLOWED = "Hanya petugas lembaga penerima yang dapat mencatat langkah SOP."
-SOP_UNKNOWN = "SOP tidak dikenal."
-COMPLAINT_NOT_IN_CASE = "Pengaduan ini bukan bagian dari kasus ini."
-COMPLAINT_VOIDED = "Pengaduan ini sudah dibatalkan."
-RUN_ENDED = "Pelaksanaan SOP ini sudah selesai."
-START_IN_FUTURE = "Waktu mulai tidak boleh di masa depan."
-START_BEFORE_RECEIVED = "Waktu mulai tidak boleh sebelum pengaduan diterima."
-STEP_UNKNOWN = "Langkah ini tidak ada dalam SOP yang dipilih."
-STEP_IN_FUTURE = "Waktu pelaksanaan tidak boleh di masa depan."
-STEP_BEFORE_RECEIVED = "Waktu pelaksanaan tidak boleh sebelum pengaduan diterima."
-STEP_ALREADY_RECORDED = "Langkah ini sudah dicatat untuk pelaksanaan SOP ini."
+NO_COMPLAINT = _("Kasus ini belum memiliki pengaduan.")
+START_NOT_ALLOWED = _("Hanya petugas lembaga penerima yang dapat memulai pelaksanaan SOP.")
+STEP_NOT_ALLOWED = _("Hanya petugas lembaga penerima yang dapat mencatat langkah SOP.")
+SOP_UNKNOWN = _("SOP tidak dikenal.")
+COMPLAINT_NOT_IN_CASE = _("Pengaduan ini bukan bagian dari kasus ini.")
+COMPLAINT_VOIDED = _("Pengaduan ini sudah dibatalkan.")
+RUN_ENDED = _("Pelaksanaan SOP ini sudah selesai.")
+START_IN_FUTURE = _("Waktu mulai tidak boleh di masa depan.")
+START_BEFORE_RECEIVED = _("Waktu mulai tidak boleh sebelum pengaduan diterima.")
+STEP_UNKNOWN = _("Langkah ini tidak ada dalam SOP yang dipilih.")
+STEP_IN_FUTURE = _("Waktu pelaksanaan tidak boleh di masa depan.")
+STEP_BEFORE_RECEIVED = _("Waktu pelaksanaan tidak boleh sebelum pengaduan diterima.")
+STEP_ALREADY_RECORDED = _("Langkah ini sudah dicatat untuk pelaksanaan SOP ini.")
 
 FUTURE_TOLERANCE = timedelta(minutes=1)
 

@@ -7,6 +7,7 @@ read; invalid input gets 400 (common.api.exception_handler).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -128,7 +129,7 @@ class TriageOverrideApi(APIView):
         data.is_valid(raise_exception=True)
         assessment = selectors.triage_for_complaint(complaint=complaint) if complaint else None
         if assessment is None:
-            raise serializers.ValidationError({"complaint": ["Belum ada hasil verifikasi untuk diubah."]})
+            raise serializers.ValidationError({"complaint": [_("Belum ada hasil verifikasi untuk diubah.")]})
         assessment = services.triage_override_risk(
             actor=request.user, assessment=assessment, risk_level=data.validated_data["risk_level"],
             reason=data.validated_data["reason"])
@@ -165,8 +166,8 @@ class EmergencyReferApi(APIView):
         agencies = list(Agency.objects.filter(code__in=codes).select_related("group"))
         unknown = codes - {a.code for a in agencies}
         if unknown:
-            raise serializers.ValidationError(
-                {"agencies": [f"Lembaga tidak dikenal: {', '.join(sorted(unknown))}."]})
+            message = _("Lembaga tidak dikenal: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+            raise serializers.ValidationError({"agencies": [message]})
         grants = services.emergency_refer(actor=request.user, case=case, agencies=agencies,
                                           hours=data.validated_data["hours"], complaint=complaint)
         grants = list(selectors.emergency_grants(case=case).filter(pk__in=[g.pk for g in grants]))

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import CASE_WORK_ROLES, Agency, AgencyKind, Membership, Role, User
 from agencies.policies import as_acting_head_payload
@@ -43,19 +44,19 @@ from triage import events, policies, rules
 from triage.models import ComplexityCondition, EmergencyCondition, RiskLevel, TriageAssessment
 
 # Messages shared by pages, API and tests.
-NOT_RECEIVING_STAFF = "Hanya petugas lembaga penerima yang dapat melakukan verifikasi pengaduan ini."
-NO_COMPLAINT = "Kasus ini belum memiliki pengaduan untuk diverifikasi."
-COMPLAINT_VOIDED = "Pengaduan ini sudah dibatalkan."
-CONDITION_UNKNOWN = "Kondisi tidak dikenal."
-OVERRIDE_NOT_ALLOWED = "Hanya kepala lembaga penerima yang dapat mengubah tingkat risiko."
-OVERRIDE_REASON_REQUIRED = "Alasan perubahan tingkat risiko wajib diisi (minimal 10 karakter)."
-OVERRIDE_LEVEL_INVALID = "Tingkat risiko tidak valid."
-OVERRIDE_SAME_LEVEL = "Tingkat risiko yang dipilih sama dengan yang berlaku."
-REFER_NOT_ALLOWED = "Hanya kepala lembaga penerima yang dapat merujuk kasus darurat."
-REFER_NOT_EMERGENCY = "Rujukan darurat hanya untuk kasus darurat."
-REFER_NO_AGENCY = "Pilih minimal satu lembaga tujuan rujukan."
-REFER_AGENCY_INVALID = "Lembaga tujuan harus lembaga layanan aktif selain lembaga penerima."
-REFER_HOURS_INVALID = "Masa akses sementara harus antara 1 dan 168 jam."
+NOT_RECEIVING_STAFF = _("Hanya petugas lembaga penerima yang dapat melakukan verifikasi pengaduan ini.")
+NO_COMPLAINT = _("Kasus ini belum memiliki pengaduan untuk diverifikasi.")
+COMPLAINT_VOIDED = _("Pengaduan ini sudah dibatalkan.")
+CONDITION_UNKNOWN = _("Kondisi tidak dikenal.")
+OVERRIDE_NOT_ALLOWED = _("Hanya kepala lembaga penerima yang dapat mengubah tingkat risiko.")
+OVERRIDE_REASON_REQUIRED = _("Alasan perubahan tingkat risiko wajib diisi (minimal 10 karakter).")
+OVERRIDE_LEVEL_INVALID = _("Tingkat risiko tidak valid.")
+OVERRIDE_SAME_LEVEL = _("Tingkat risiko yang dipilih sama dengan yang berlaku.")
+REFER_NOT_ALLOWED = _("Hanya kepala lembaga penerima yang dapat merujuk kasus darurat.")
+REFER_NOT_EMERGENCY = _("Rujukan darurat hanya untuk kasus darurat.")
+REFER_NO_AGENCY = _("Pilih minimal satu lembaga tujuan rujukan.")
+REFER_AGENCY_INVALID = _("Lembaga tujuan harus lembaga layanan aktif selain lembaga penerima.")
+REFER_HOURS_INVALID = _("Masa akses sementara harus antara 1 dan 168 jam.")
 
 OVERRIDE_REASON_MIN = 10
 EMERGENCY_GRANT_HOURS = 72

@@ -100,3 +100,17 @@ def test_a_reveal_without_its_reason_is_refused_under_reason_on_the_api(client, 
     assert resp.status_code == 400
     assert resp.json() == {"reason": [case_services.REVEAL_REASON_REQUIRED]}
     assert case.victims.get().full_name not in resp.content.decode()
+
+
+# --- the same refusal, in English ------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_caller_reading_english_gets_the_refusal_and_the_404_in_english(client, uptd, english_catalogue):
+    client.force_login(member(uptd, Role.TP_SEKRETARIS))
+    later = (timezone.now() + timedelta(days=2)).isoformat()
+    api = client.post(reverse("api:meeting-list"), {"starts_at": later}, content_type=JSON,
+                      HTTP_ACCEPT_LANGUAGE="en")
+    assert api.status_code == 400
+    assert api.json() == {"place": ["A place or meeting link is required."]}
+    missing = client.get(reverse("api:meeting-detail", args=[999999]), HTTP_ACCEPT_LANGUAGE="en")
+    assert missing.status_code == 404 and missing.json() == {"detail": "Not found."}

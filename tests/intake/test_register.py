@@ -180,7 +180,7 @@ def test_register_page_shows_the_field_error_and_saves_nothing(client, uptd):
     client.force_login(member(uptd, Role.ADMIN_OFFICER))
     resp = client.post(reverse("cases:register"), _post_data(**{"victims-0-nik": "123"}))
     assert resp.status_code == 400
-    assert intake.NIK_INVALID in resp.content.decode()
+    assert str(intake.NIK_INVALID) in resp.content.decode()
     assert not Case.objects.exists()
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencies.models import Role
 from cases.models import AccessLevel, CaseEvent, CaseStatus, EventType, GrantSource
@@ -93,12 +93,12 @@ def test_voided_complaint_cannot_be_triaged(uptd, people, register):
 
     complaint = register(uptd, actor=people["officer"])
     complaint_void(actor=people["officer"], complaint=complaint, reason="Pengaduan ganda")
-    with pytest.raises(ApplicationError, match=services.COMPLAINT_VOIDED):
+    with pytest.raises(ApplicationError, match=str(services.COMPLAINT_VOIDED)):
         services.triage_record(actor=people["officer"], complaint=complaint, **triage_answers())
 
 
 def test_no_complaint_is_a_domain_error(people):
-    with pytest.raises(ApplicationError, match=services.NO_COMPLAINT):
+    with pytest.raises(ApplicationError, match=str(services.NO_COMPLAINT)):
         services.triage_record(actor=people["officer"], complaint=None, **triage_answers())
 
 
@@ -288,7 +288,7 @@ def test_only_the_head_refers_and_only_emergencies(uptd, emergency, people, prov
     calm = register(uptd, actor=people["officer"])
     services.triage_record(actor=people["officer"], complaint=calm, **triage_answers())
     calm.case.refresh_from_db()
-    with pytest.raises(ApplicationError, match=services.REFER_NOT_EMERGENCY):
+    with pytest.raises(ApplicationError, match=str(services.REFER_NOT_EMERGENCY)):
         services.emergency_refer(actor=people["head"], case=calm.case, agencies=[providers["hospital"]])
     assert not events(calm.case, EventType.EMERGENCY_REFERRAL).exists()
 
@@ -304,3 +304,12 @@ def test_referral_bad_input_saves_nothing(emergency, people, providers, uptd, ba
                                  hours=500 if bad == "hours" else 72)
     assert not emergency.case.grants.exists()
 
+
+
+def test_a_refusal_reads_in_english(uptd, people, providers, register, english_catalogue):
+    calm = register(uptd, actor=people["officer"])
+    services.triage_record(actor=people["officer"], complaint=calm, **triage_answers())
+    calm.case.refresh_from_db()
+    with translation.override("en"), pytest.raises(ApplicationError) as refused:
+        services.emergency_refer(actor=people["head"], case=calm.case, agencies=[providers["hospital"]])
+    assert refused.value.message == "Emergency referral is only for emergency cases."
