@@ -6,8 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import ActingHead, Agency, Membership, Service, SigningDelegation, User
-from agencies.services import acting_head_appoint, acting_head_end, agency_create
-from common.errors import ApplicationError, validation_messages
+from agencies.services import (
+    acting_head_appoint,
+    acting_head_end,
+    agency_create,
+    delegation_grant,
+    delegation_revoke,
+    membership_create,
+    membership_update,
+)
+from common.errors import ApplicationError, error_to_form
 
 
 class MembershipInline(admin.TabularInline):
@@ -15,6 +23,18 @@ class MembershipInline(admin.TabularInline):
     fk_name = "user"
     extra = 0
     autocomplete_fields = ["agency"]
+
+
+def membership_save(*, actor, membership: Membership) -> Membership:
+    """Save a membership edited in the admin (its own page or the user's inline) through the
+    services: a new one with ``membership_create``, a changed one with ``membership_update``."""
+    if membership.pk is None:
+        return membership_create(actor=actor, user=membership.user, agency=membership.agency,
+                                 role=membership.role, valid_from=membership.valid_from,
+                                 valid_until=membership.valid_until)
+    return membership_update(actor=actor, membership=membership, agency=membership.agency,
+                             role=membership.role, valid_from=membership.valid_from,
+                             valid_until=membership.valid_until)
 
 
 @admin.register(User)
@@ -25,6 +45,18 @@ class UserAdmin(DjangoUserAdmin):
         ("Terpadu", {"fields": ("full_name", "position_title", "phone")}),
     )
     inlines = [MembershipInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            membership._history_user = request.user
+            membership.delete()
+        for membership in formset.new_objects + [m for m, _fields in formset.changed_objects]:
+            saved = membership_save(actor=request.user, membership=membership)
+            membership.pk = saved.pk
+        return None
 
 
 @admin.register(Service)
@@ -56,16 +88,51 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
+    """Memberships are written by ``membership_create``/``membership_update`` (history names the
+    action); the person of a membership does not change — another person is another membership."""
+
     list_display = ("user", "agency", "role", "valid_from", "valid_until")
     list_filter = ("role", "agency")
     search_fields = ("user__username", "user__full_name", "agency__name")
     autocomplete_fields = ["user", "agency"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ("user",) if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = membership_save(actor=request.user, membership=obj).pk
+
 
 @admin.register(SigningDelegation)
 class SigningDelegationAdmin(SimpleHistoryAdmin):
+    """Delegations are granted through ``delegation_grant``, never edited afterwards (signatures
+    rest on them), and revoked by the action, through ``delegation_revoke``."""
+
     list_display = ("official", "valid_from", "valid_until", "granted_by", "revoked_at")
+    fields = ("official", "granted_by", "valid_from", "valid_until", "reason", "revoked_at")
     autocomplete_fields = ["official", "granted_by"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj is not None else ("revoked_at",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # every field is read-only once granted
+        obj.pk = delegation_grant(actor=request.user, official=obj.official, granted_by=obj.granted_by,
+                                  valid_from=obj.valid_from, valid_until=obj.valid_until,
+                                  reason=obj.reason).pk
+
+    @admin.action(description=_("Cabut penunjukan mulai sekarang"))
+    def revoke(self, request, queryset):
+        for row in queryset:
+            try:
+                delegation_revoke(actor=request.user, delegation=row)
+            except ApplicationError as exc:
+                self.message_user(request, f"{row}: {exc.message}", level=messages.ERROR)
 
 
 class ActingHeadAdminForm(forms.ModelForm):
@@ -86,11 +153,8 @@ class ActingHeadAdminForm(forms.ModelForm):
             self.instance = acting_head_appoint(
                 actor=self.actor, agency=data["agency"], user=data["user"], start=data["start"],
                 end=data["end"], reference=data["reference"])
-        except ValidationError as exc:
-            for field, msgs in validation_messages(exc).items():
-                self.add_error(field if field in self.fields else None, msgs)
-        except ApplicationError as exc:
-            self.add_error(None, exc.message)
+        except (ValidationError, ApplicationError) as exc:
+            error_to_form(self, exc)
         return data
 
 

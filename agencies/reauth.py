@@ -21,16 +21,17 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import User
 from common.errors import ApplicationError
 
-BAD_PASSWORD = "Kata sandi salah."
-BAD_TOTP = "Kode autentikator tidak valid atau sudah dipakai."
-TOTP_THROTTLED = "Terlalu banyak kode autentikator yang salah. Tunggu sebentar lalu coba lagi."
-ACCOUNT_LOCKED = ("Akun terkunci sementara karena terlalu banyak percobaan yang gagal. "
-                  "Hubungi administrator sistem untuk membuka kunci, atau coba lagi nanti.")
+BAD_PASSWORD = _("Kata sandi salah.")
+BAD_TOTP = _("Kode autentikator tidak valid atau sudah dipakai.")
+TOTP_THROTTLED = _("Terlalu banyak kode autentikator yang salah. Tunggu sebentar lalu coba lagi.")
+ACCOUNT_LOCKED = _("Akun terkunci sementara karena terlalu banyak percobaan yang gagal. "
+                   "Hubungi administrator sistem untuk membuka kunci, atau coba lagi nanti.")
 
 
 def verify_totp(*, user: User, token: str) -> tuple[TOTPDevice | None, bool]:

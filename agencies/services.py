@@ -8,27 +8,29 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies import policies
 from agencies.models import CASE_WORK_ROLES, ActingHead, Agency, Membership, Service, SigningDelegation, User
 from agencies.selectors import clear_user_context
 from common.audit import save_with_history
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 
-DELEGATION_PERIOD_INVALID = "Periode penunjukan tidak valid: tanggal akhir sebelum tanggal mulai."
-ACTING_HEAD_NOT_ALLOWED = (
+DELEGATION_PERIOD_INVALID = _("Periode penunjukan tidak valid: tanggal akhir sebelum tanggal mulai.")
+DELEGATION_ALREADY_REVOKED = _("Penunjukan pejabat penandatangan ini sudah dicabut.")
+ACTING_HEAD_NOT_ALLOWED = _(
     "Hanya kepala lembaga ini atau administrator sistem yang dapat menunjuk Plt. kepala.")
-ACTING_HEAD_END_NOT_ALLOWED = (
+ACTING_HEAD_END_NOT_ALLOWED = _(
     "Hanya kepala lembaga ini atau administrator sistem yang dapat mengakhiri penunjukan Plt. kepala.")
-ACTING_HEAD_NOT_MEMBER = "Plt. kepala harus petugas aktif lembaga ini pada tanggal mulai."
-ACTING_HEAD_IS_HEAD = "Pengguna ini sudah kepala lembaga ini."
-ACTING_HEAD_PERIOD_INVALID = "Periode Plt. tidak valid: tanggal akhir sebelum tanggal mulai."
-ACTING_HEAD_START_PAST = "Tanggal mulai Plt. tidak boleh di masa lalu."
-ACTING_HEAD_OVERLAP = "Lembaga ini sudah memiliki Plt. kepala pada sebagian periode tersebut."
-ACTING_HEAD_REFERENCE_REQUIRED = "Nomor surat perintah penunjukan Plt. wajib diisi."
-ACTING_HEAD_ALREADY_ENDED = "Penunjukan Plt. ini sudah berakhir."
-ACTING_HEAD_END_PAST = "Penunjukan Plt. tidak dapat diakhiri mundur ke tanggal yang sudah lewat."
-ACTING_HEAD_END_AFTER = "Tanggal pengakhiran sesudah akhir periode Plt."
+ACTING_HEAD_NOT_MEMBER = _("Plt. kepala harus petugas aktif lembaga ini pada tanggal mulai.")
+ACTING_HEAD_IS_HEAD = _("Pengguna ini sudah kepala lembaga ini.")
+ACTING_HEAD_PERIOD_INVALID = _("Periode Plt. tidak valid: tanggal akhir sebelum tanggal mulai.")
+ACTING_HEAD_START_PAST = _("Tanggal mulai Plt. tidak boleh di masa lalu.")
+ACTING_HEAD_OVERLAP = _("Lembaga ini sudah memiliki Plt. kepala pada sebagian periode tersebut.")
+ACTING_HEAD_REFERENCE_REQUIRED = _("Nomor surat perintah penunjukan Plt. wajib diisi.")
+ACTING_HEAD_ALREADY_ENDED = _("Penunjukan Plt. ini sudah berakhir.")
+ACTING_HEAD_END_PAST = _("Penunjukan Plt. tidak dapat diakhiri mundur ke tanggal yang sudah lewat.")
+ACTING_HEAD_END_AFTER = _("Tanggal pengakhiran sesudah akhir periode Plt.")
 
 
 @transaction.atomic
@@ -39,7 +41,7 @@ def agency_create(*, actor: User | None, code: str, name: str, kind: str, instit
     agency = Agency(code=code, name=name, kind=kind, institution=institution, region=region,
                     parent=parent, group=group)
     agency.full_clean()
-    save_with_history(agency, actor=actor)
+    save_with_history(agency, actor=actor, reason="agency_create")
     if services:
         agency.services.set(services)
     return agency
@@ -53,30 +55,58 @@ def membership_create(*, actor: User | None, user: User, agency: Agency, role: s
         m.valid_from = valid_from
     m.valid_until = valid_until
     m.full_clean()
-    save_with_history(m, actor=actor)
+    save_with_history(m, actor=actor, reason="membership_create")
     clear_user_context(user)
     return m
+
+
+@transaction.atomic
+def membership_update(*, actor: User | None, membership: Membership, agency: Agency, role: str,
+                      valid_from: date, valid_until: date | None) -> Membership:
+    """Change a membership's agency, role or period (an officer who moves, a corrected date). The
+    person stays: another person is another membership. History keeps the earlier state."""
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    membership.agency, membership.role = agency, role
+    membership.valid_from, membership.valid_until = valid_from, valid_until
+    membership.full_clean()
+    save_with_history(membership, actor=actor, reason="membership_update",
+                      update_fields=["agency", "role", "valid_from", "valid_until"])
+    clear_user_context(membership.user)
+    return membership
 
 
 @transaction.atomic
 def membership_end(*, actor: User | None, membership: Membership, on: date) -> Membership:
     membership.valid_until = on
     membership.full_clean()
-    save_with_history(membership, actor=actor, update_fields=["valid_until"])
+    save_with_history(membership, actor=actor, update_fields=["valid_until"], reason="membership_end")
     clear_user_context(membership.user)
     return membership
 
 
 @transaction.atomic
 def delegation_grant(*, actor: User, official: User, valid_from: date, valid_until: date,
-                     reason: str) -> SigningDelegation:
+                     reason: str, granted_by: User | None = None) -> SigningDelegation:
+    """Delegate signing power to ``official`` for a period. ``granted_by`` is who signed the order
+    (the actor, unless an administrator records an order someone else signed)."""
     if valid_until < valid_from:
-        raise ApplicationError(DELEGATION_PERIOD_INVALID)
-    d = SigningDelegation(official=official, granted_by=actor, valid_from=valid_from,
+        raise ApplicationError(DELEGATION_PERIOD_INVALID, field="valid_until")
+    d = SigningDelegation(official=official, granted_by=granted_by or actor, valid_from=valid_from,
                           valid_until=valid_until, reason=reason)
     d.full_clean()
-    save_with_history(d, actor=actor)
+    save_with_history(d, actor=actor, reason="delegation_grant")
     return d
+
+
+@transaction.atomic
+def delegation_revoke(*, actor: User, delegation: SigningDelegation) -> SigningDelegation:
+    """End a delegation from now on: what was signed under it stays signed, and answerable."""
+    delegation = SigningDelegation.objects.select_for_update().get(pk=delegation.pk)
+    if delegation.revoked_at is not None:
+        raise ApplicationError(DELEGATION_ALREADY_REVOKED)
+    delegation.revoked_at = timezone.now()
+    save_with_history(delegation, actor=actor, update_fields=["revoked_at"], reason="delegation_revoke")
+    return delegation
 
 
 @transaction.atomic
@@ -88,7 +118,7 @@ def acting_head_appoint(*, actor: User, agency: Agency, user: User, start: date,
     agency at a time; a delegation never starts in the past (what was done before it stays the
     head's)."""
     if not policies.may_appoint_acting_head(actor, agency.pk):
-        raise PermissionDenied(ACTING_HEAD_NOT_ALLOWED)
+        raise ActionNotAllowed(ACTING_HEAD_NOT_ALLOWED)
     # Appointments of one agency queue here, so two overlapping ones cannot both pass the check.
     Agency.objects.select_for_update().filter(pk=agency.pk).values_list("pk", flat=True).first()
     reference = (reference or "").strip()
@@ -114,7 +144,7 @@ def acting_head_appoint(*, actor: User, agency: Agency, user: User, start: date,
     acting = ActingHead(agency=agency, user=user, start=start, end=end, reference=reference,
                         granted_by=actor)
     acting.full_clean()
-    save_with_history(acting, actor=actor)
+    save_with_history(acting, actor=actor, reason="acting_head_appoint")
     clear_user_context(user)
     return acting
 
@@ -126,7 +156,7 @@ def acting_head_end(*, actor: User, acting_head: ActingHead, on: date | None = N
     head. Only the head of the agency or a system administrator ends it."""
     acting_head = ActingHead.objects.select_for_update().select_related("user").get(pk=acting_head.pk)
     if not policies.may_appoint_acting_head(actor, acting_head.agency_id):
-        raise PermissionDenied(ACTING_HEAD_END_NOT_ALLOWED)
+        raise ActionNotAllowed(ACTING_HEAD_END_NOT_ALLOWED)
     today = timezone.localdate()
     on = on or today
     if acting_head.ended_on is not None or acting_head.end < today:
@@ -137,6 +167,7 @@ def acting_head_end(*, actor: User, acting_head: ActingHead, on: date | None = N
         raise ApplicationError(ACTING_HEAD_END_AFTER)
     acting_head.ended_on = on
     acting_head.ended_by = actor
-    save_with_history(acting_head, actor=actor, update_fields=["ended_on", "ended_by"])
+    save_with_history(acting_head, actor=actor, update_fields=["ended_on", "ended_by"],
+                      reason="acting_head_end")
     clear_user_context(acting_head.user)
     return acting_head

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,7 @@ from agencies import policies, services
 from agencies.forms import ActingHeadForm
 from agencies.models import ActingHead
 from agencies.selectors import acting_heads_of
-from common.errors import ApplicationError, validation_messages
+from common.errors import ApplicationError, error_to_form
 
 
 def healthz(request):
@@ -51,7 +50,7 @@ def acting_heads(request):
     the admin. Both go through ``agencies.services.acting_head_appoint``."""
     agency_ids = policies.appointing_agency_ids(request.user)
     if not agency_ids:
-        raise DjangoPermissionDenied
+        raise PermissionDenied
     if request.method != "POST":
         return _render_acting_heads(request, agency_ids,
                                     ActingHeadForm(agency_ids=agency_ids, exclude_user=request.user))
@@ -59,11 +58,8 @@ def acting_heads(request):
     if form.is_valid():
         try:
             services.acting_head_appoint(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            for field, msgs in validation_messages(exc).items():
-                form.add_error(field if field in form.fields else None, msgs)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
+        except (ValidationError, ApplicationError) as exc:
+            error_to_form(form, exc)
         else:
             messages.success(request, _("Plt. kepala ditunjuk."))
             return redirect("acting-heads")

@@ -14,7 +14,7 @@ from cases.policies import can_manage_consent
 from common import limits
 from common.api import Input, query_input
 from common.audit import access_log_record
-from common.errors import PermissionDenied
+from common.errors import ActionNotAllowed
 from common.models import AccessAction
 
 
@@ -138,7 +138,7 @@ class CaseConsentListApi(APIView):
     def post(self, request, pk: int):
         case = selectors.case_get_for_user(user=request.user, id=pk)
         if not can_manage_consent(request.user, case):
-            raise PermissionDenied(consents.CONSENT_NOT_ALLOWED)
+            raise ActionNotAllowed(consents.CONSENT_NOT_ALLOWED)
         ser = self.RecordInputSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
@@ -166,7 +166,7 @@ class CaseConsentWithdrawApi(APIView):
     def post(self, request, pk: int, consent: int):
         case = selectors.case_get_for_user(user=request.user, id=pk)
         if not can_manage_consent(request.user, case):
-            raise PermissionDenied(consents.CONSENT_NOT_ALLOWED)
+            raise ActionNotAllowed(consents.CONSENT_NOT_ALLOWED)
         record = consents.consent_get_for_case(case=case, id=consent)
         ser = self.WithdrawInputSerializer(data=request.data)
         ser.is_valid(raise_exception=True)

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, User
 from cases import events
@@ -43,24 +44,24 @@ from cases.models import (
 )
 from cases.policies import can_manage_consent
 from common.audit import save_with_history
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 
 # Messages shared by pages, API and tests.
-CHILD_CONSENT_REQUIRED = ("Korban anak: persetujuan berbagi data harus dari orang tua/wali "
-                          "(kecuali orang tua/wali adalah terlapor).")
-CONSENT_NOT_ALLOWED = ("Hanya petugas lembaga penerima dengan akses penuh pada kasus ini yang dapat "
-                       "mencatat atau menarik persetujuan.")
-CONSENT_PURPOSE_UNKNOWN = "Keperluan persetujuan tidak dikenal."
-CONSENT_GIVER_UNKNOWN = "Pemberi persetujuan tidak dikenal."
-CONSENT_FORM_UNKNOWN = "Bentuk persetujuan tidak dikenal."
-CONSENT_SCOPE_UNKNOWN = "Cakupan persetujuan tidak dikenal."
-CONSENT_AGENCIES_REQUIRED = "Sebutkan minimal satu lembaga yang disetujui."
-CONSENT_VICTIM_UNKNOWN = "Korban tidak ditemukan pada kasus ini."
-CONSENT_AGENCY_UNKNOWN = "Lembaga yang disebut tidak dikenal atau tidak aktif."
-CONSENT_IN_FUTURE = "Waktu persetujuan tidak boleh di masa depan."
-CONSENT_DOCUMENT_INVALID = "Pindaian persetujuan harus lampiran pengaduan kasus ini."
-CONSENT_ALREADY_WITHDRAWN = "Persetujuan ini sudah ditarik."
-WITHDRAWAL_NOTE_REQUIRED = "Catatan penarikan wajib diisi (kapan dan bagaimana korban/wali menariknya)."
+CHILD_CONSENT_REQUIRED = _("Korban anak: persetujuan berbagi data harus dari orang tua/wali "
+                           "(kecuali orang tua/wali adalah terlapor).")
+CONSENT_NOT_ALLOWED = _("Hanya petugas lembaga penerima dengan akses penuh pada kasus ini yang dapat "
+                        "mencatat atau menarik persetujuan.")
+CONSENT_PURPOSE_UNKNOWN = _("Keperluan persetujuan tidak dikenal.")
+CONSENT_GIVER_UNKNOWN = _("Pemberi persetujuan tidak dikenal.")
+CONSENT_FORM_UNKNOWN = _("Bentuk persetujuan tidak dikenal.")
+CONSENT_SCOPE_UNKNOWN = _("Cakupan persetujuan tidak dikenal.")
+CONSENT_AGENCIES_REQUIRED = _("Sebutkan minimal satu lembaga yang disetujui.")
+CONSENT_VICTIM_UNKNOWN = _("Korban tidak ditemukan pada kasus ini.")
+CONSENT_AGENCY_UNKNOWN = _("Lembaga yang disebut tidak dikenal atau tidak aktif.")
+CONSENT_IN_FUTURE = _("Waktu persetujuan tidak boleh di masa depan.")
+CONSENT_DOCUMENT_INVALID = _("Pindaian persetujuan harus lampiran pengaduan kasus ini.")
+CONSENT_ALREADY_WITHDRAWN = _("Persetujuan ini sudah ditarik.")
+WITHDRAWAL_NOTE_REQUIRED = _("Catatan penarikan wajib diisi (kapan dan bagaimana korban/wali menariknya).")
 
 FUTURE_TOLERANCE = timedelta(minutes=1)
 
@@ -99,7 +100,7 @@ def consent_record(*, actor: User, victim: Victim, purpose: str, given_by: str,
     now = timezone.now()
     case = victim.case
     if check_actor and not can_manage_consent(actor, case):
-        raise PermissionDenied(CONSENT_NOT_ALLOWED)
+        raise ActionNotAllowed(CONSENT_NOT_ALLOWED)
     errors: dict[str, list[str]] = {}
 
     def err(key, msg):
@@ -153,7 +154,7 @@ def consent_withdraw(*, actor: User, consent: Consent, note: str, check_actor: b
     record stays, with who withdrew it, when, and the note (encrypted: it may name people)."""
     consent = Consent.objects.select_for_update(of=("self",)).select_related("case").get(pk=consent.pk)
     if check_actor and not can_manage_consent(actor, consent.case):
-        raise PermissionDenied(CONSENT_NOT_ALLOWED)
+        raise ActionNotAllowed(CONSENT_NOT_ALLOWED)
     if consent.withdrawn_at is not None:
         raise ApplicationError(CONSENT_ALREADY_WITHDRAWN)
     note = (note or "").strip()

@@ -20,6 +20,7 @@ import re
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from agencies.models import Agency, User
@@ -66,13 +67,14 @@ OUTCOME_TRANSITIONS: dict[str, tuple[str, ...]] = {
         ComplaintOutcome.HANDLED_BY_AGENCY, ComplaintOutcome.OUTSIDE_CRITERIA, ComplaintOutcome.REFERRED)},
 }
 
-# Messages shared by pages, API and tests (format with the Indonesian labels of from and to).
-CASE_TRANSITION_REFUSED = 'Status kasus tidak dapat diubah dari "{from_}" menjadi "{to}".'
-OUTCOME_TRANSITION_REFUSED = 'Hasil akhir pengaduan tidak dapat diubah dari "{from_}" menjadi "{to}".'
-STATUS_UNKNOWN = "Status tidak dikenal."
-OUTCOME_UNKNOWN = "Hasil akhir tidak dikenal."
+# Messages shared by pages, API and tests (format with the labels of from and to, in the same
+# language as the message).
+CASE_TRANSITION_REFUSED = _('Status kasus tidak dapat diubah dari "{from_}" menjadi "{to}".')
+OUTCOME_TRANSITION_REFUSED = _('Hasil akhir pengaduan tidak dapat diubah dari "{from_}" menjadi "{to}".')
+STATUS_UNKNOWN = _("Status tidak dikenal.")
+OUTCOME_UNKNOWN = _("Hasil akhir tidak dikenal.")
 #: How an open complaint reads in a message and in docs/lifecycle.md.
-OUTCOME_OPEN_LABEL = "Belum ada hasil akhir"
+OUTCOME_OPEN_LABEL = _("Belum ada hasil akhir")
 
 #: Reasons are codes (``triage``, ``decision_select`` …), never free text: they go into the
 #: timeline, which carries no identity.
@@ -84,15 +86,15 @@ class TransitionRefused(ApplicationError):
 
 
 def case_status_label(status: str) -> str:
-    with override("id"):
-        return str(CaseStatus(status).label)
+    """The status's label in the active language."""
+    return str(CaseStatus(status).label)
 
 
 def outcome_label(outcome: str) -> str:
+    """The outcome's label in the active language (an open complaint has none yet)."""
     if outcome == OUTCOME_OPEN:
-        return OUTCOME_OPEN_LABEL
-    with override("id"):
-        return str(ComplaintOutcome(outcome).label)
+        return str(OUTCOME_OPEN_LABEL)
+    return str(ComplaintOutcome(outcome).label)
 
 
 def case_status_allowed(from_: str, to: str) -> bool:
@@ -186,7 +188,13 @@ DOCS_END = "<!-- lifecycle-tables:end -->"
 
 
 def transition_tables_markdown() -> str:
-    """Both tables as Markdown, exactly as docs/lifecycle.md shows them between the markers."""
+    """Both tables as Markdown, exactly as docs/lifecycle.md shows them between the markers (with
+    the Indonesian labels, whatever language is active)."""
+    with override("id"):
+        return _transition_tables_markdown()
+
+
+def _transition_tables_markdown() -> str:
     lines = ["### Case status (`Case.status`)", "",
              "| from | may move to |", "|---|---|"]
     for from_, targets in CASE_TRANSITIONS.items():

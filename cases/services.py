@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies import policies as agency_policies
 from agencies.models import Agency, User
@@ -25,19 +26,19 @@ from cases.models import (
 )
 from cases.policies import can_manage_grants, case_access_level, may_reveal_on_case, reveal_payload
 from common.audit import access_log_record, save_with_history
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from common.models import AccessAction
 
-GRANT_OWN_AGENCY = "Lembaga penerima sudah memiliki akses penuh ke kasusnya sendiri."
-GRANT_LEVEL_INVALID = "Tingkat akses tidak valid."
-GRANT_SOURCE_INVALID = "Sumber akses tidak valid."
-GRANT_EXPIRY_PAST = "Waktu berakhir harus di masa depan."
-GRANT_NOT_ALLOWED = "Anda tidak berwenang mengatur akses kasus ini."
-GRANT_ALREADY_REVOKED = "Akses ini sudah dicabut."
-REVEAL_REASON_REQUIRED = "Alasan wajib diisi untuk membuka identitas korban."
-REVEAL_NOT_ALLOWED = "Peran Anda tidak berwenang membuka identitas korban."
-ASSIGNEE_NOT_STAFF = "Petugas yang ditugaskan harus staf aktif lembaga penerima."
-ASSIGNMENT_ALREADY_ENDED = "Penugasan ini sudah berakhir."
+GRANT_OWN_AGENCY = _("Lembaga penerima sudah memiliki akses penuh ke kasusnya sendiri.")
+GRANT_LEVEL_INVALID = _("Tingkat akses tidak valid.")
+GRANT_SOURCE_INVALID = _("Sumber akses tidak valid.")
+GRANT_EXPIRY_PAST = _("Waktu berakhir harus di masa depan.")
+GRANT_NOT_ALLOWED = _("Anda tidak berwenang mengatur akses kasus ini.")
+GRANT_ALREADY_REVOKED = _("Akses ini sudah dicabut.")
+REVEAL_REASON_REQUIRED = _("Alasan wajib diisi untuk membuka identitas korban.")
+REVEAL_NOT_ALLOWED = _("Peran Anda tidak berwenang membuka identitas korban.")
+ASSIGNEE_NOT_STAFF = _("Petugas yang ditugaskan harus staf aktif lembaga penerima.")
+ASSIGNMENT_ALREADY_ENDED = _("Penugasan ini sudah berakhir.")
 
 
 def _next_case_number(year: int) -> str:
@@ -123,16 +124,16 @@ def case_grant_access(*, actor: User | None, case: Case, agency: Agency, level: 
     service has already checked the actor. The head's own grant by an acting head (Plt.) says so
     on the timeline (``as_acting_head``)."""
     if check_actor and (actor is None or not can_manage_grants(actor, case)):
-        raise PermissionDenied(GRANT_NOT_ALLOWED)
+        raise ActionNotAllowed(GRANT_NOT_ALLOWED)
     acting = agency_policies.as_acting_head_payload(actor, case.receiving_agency_id) if check_actor else {}
     if agency.pk == case.receiving_agency_id:
-        raise ApplicationError(GRANT_OWN_AGENCY)
+        raise ApplicationError(GRANT_OWN_AGENCY, field="agency")
     if int(level) not in (AccessLevel.SUMMARY, AccessLevel.SERVICE, AccessLevel.FULL):
-        raise ApplicationError(GRANT_LEVEL_INVALID)
+        raise ApplicationError(GRANT_LEVEL_INVALID, field="level")
     if source not in GrantSource.values:
         raise ApplicationError(GRANT_SOURCE_INVALID)
     if expires_at is not None and expires_at <= timezone.now():
-        raise ApplicationError(GRANT_EXPIRY_PAST)
+        raise ApplicationError(GRANT_EXPIRY_PAST, field="expires_at")
     _lock_case_for_grants(case.pk)
     grant = (
         CaseGrant.objects.select_for_update()
@@ -173,7 +174,7 @@ def case_revoke_access(*, actor: User | None, grant: CaseGrant, reason: str,
         "group__agency", "content_object").get(pk=grant.pk)
     case = grant.content_object
     if check_actor and (actor is None or not can_manage_grants(actor, case)):
-        raise PermissionDenied(GRANT_NOT_ALLOWED)
+        raise ActionNotAllowed(GRANT_NOT_ALLOWED)
     if grant.revoked_at is not None:
         raise ApplicationError(GRANT_ALREADY_REVOKED)
     acting = agency_policies.as_acting_head_payload(actor, case.receiving_agency_id) if check_actor else {}
@@ -188,7 +189,7 @@ def case_revoke_source(*, actor: User | None, case: Case, source: str, reason: s
     of that ``source_ref`` only (e.g. one signed minutes), when given. Grants from other sources
     stay. Nothing active from that source is not an error: the source has simply ended."""
     if check_actor and (actor is None or not can_manage_grants(actor, case)):
-        raise PermissionDenied(GRANT_NOT_ALLOWED)
+        raise ActionNotAllowed(GRANT_NOT_ALLOWED)
     _lock_case_for_grants(case.pk)
     qs = CaseGrant.objects.select_for_update(of=("self",)).select_related(
         "group__agency", "content_object").filter(content_object=case, source=source,
@@ -213,10 +214,10 @@ def identity_reveal(*, actor: User, case: Case, reason: str = "", request=None):
     right = may_reveal_on_case(actor, case)
     allowed, reason_required = right.allowed, right.reason_required
     if not allowed:
-        raise PermissionDenied(REVEAL_NOT_ALLOWED)
+        raise ActionNotAllowed(REVEAL_NOT_ALLOWED)
     reason = (reason or "").strip()
     if reason_required and len(reason) < 10:
-        raise ApplicationError(REVEAL_REASON_REQUIRED)
+        raise ApplicationError(REVEAL_REASON_REQUIRED, field="reason")
     access_log_record(request=request, user=actor, action=AccessAction.REVEAL_IDENTITY, obj=case,
                       case=case, level=AccessLevel(level).name.lower(), reason=reason)
     if reason_required:

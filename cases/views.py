@@ -19,7 +19,7 @@ from cases.forms import ConsentRecordForm, ConsentWithdrawForm, GrantForm, Revea
 from cases.models import AccessLevel, CaseGrant, GrantSource
 from cases.policies import can_manage_consent, can_manage_grants, may_reveal_on_case
 from common.audit import access_log_record
-from common.errors import ApplicationError, PermissionDenied, form_error_text, validation_messages
+from common.errors import ActionNotAllowed, ApplicationError, error_text, error_to_form, form_error_text
 from common.models import AccessAction
 
 
@@ -87,11 +87,11 @@ def case_reveal(request, pk: int):
     try:
         victims = services.identity_reveal(actor=request.user, case=case,
                                            reason=form.cleaned_data.get("reason", ""), request=request)
-    except PermissionDenied as exc:
+    except ActionNotAllowed as exc:
         messages.error(request, exc.message)
         return redirect("cases:detail", pk=case.pk)
     except ApplicationError as exc:
-        form.add_error("reason", exc.message)
+        error_to_form(form, exc)
         return render(request, "cases/detail.html",
                       _detail_context(request, case, reveal_form=form), status=400)
     return render(request, "cases/detail.html", _detail_context(request, case, victims=victims))
@@ -111,12 +111,10 @@ def case_grant(request, pk: int):
                 level=form.cleaned_data["level"], expires_at=form.cleaned_data["expires_at"],
                 source=GrantSource.MANUAL,
             )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (ValidationError, ApplicationError) as exc:
+            error_to_form(form, exc)
         else:
-            messages.success(request, "Akses diberikan.")
+            messages.success(request, _("Akses diberikan."))
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/detail.html", _detail_context(request, case, grant_form=form),
                   status=400)
@@ -134,14 +132,14 @@ def case_revoke(request, pk: int, grant_id: int):
     form = RevokeForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_error_text(form) if request.POST.get("reason", "").strip()
-                       else "Alasan pencabutan wajib diisi.")
+                       else _("Alasan pencabutan wajib diisi."))
         return redirect("cases:detail", pk=case.pk)
     try:
         services.case_revoke_access(actor=request.user, grant=grant, reason=form.cleaned_data["reason"])
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Akses dicabut.")
+        messages.success(request, _("Akses dicabut."))
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -159,12 +157,8 @@ def consent_record_view(request, pk: int):
                 actor=request.user, victim=case.victims.get(pk=cd["victim"]), purpose=cd["purpose"],
                 given_by=cd["given_by"], scope=cd["scope"], agencies=cd["agencies"], form=cd["form"],
                 given_at=cd["given_at"], giver_relation=cd["giver_relation"], giver_name=cd["giver_name"])
-        except ValidationError as exc:
-            for field, msgs in validation_messages(exc).items():
-                for m in msgs:
-                    form.add_error(field if field in form.fields else None, m)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
+        except (ValidationError, ApplicationError) as exc:
+            error_to_form(form, exc)
         else:
             messages.success(request, _("Persetujuan dicatat."))
             return redirect(f"{case.get_absolute_url()}#consents")
@@ -185,10 +179,8 @@ def consent_withdraw_view(request, pk: int, consent: int):
         return redirect(f"{case.get_absolute_url()}#consents")
     try:
         consents.consent_withdraw(actor=request.user, consent=record, note=form.cleaned_data["note"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in validation_messages(exc).values() for m in ms))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    except (ValidationError, ApplicationError) as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Persetujuan ditarik. Mulai sekarang persetujuan ini tidak berlaku."))
     return redirect(f"{case.get_absolute_url()}#consents")

@@ -1,14 +1,18 @@
-"""Admin for shared records. ReadOnlyAdmin is the base for every domain model shown in the admin:
-changes go through the services (docs/conventions.md, habit 3)."""
+"""Admin for shared records. ``ReadOnlyAdmin`` is the one base for the admin of every append-only or
+service-owned model: it lists and shows, never adds, changes or deletes — those rows change only
+through their services (docs/conventions.md, habit 3)."""
 
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.models import AccessLog, ClosedDay
+from common.models import AccessLog, ClosedDay, DeadlineAlert
 from common.workdays import collective_leave_warning, years_without_collective_leave
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """No add, change or delete (the change page shows the row without a save button; a POST to it
+    answers 403)."""
+
     def has_add_permission(self, request):
         return False
 
@@ -27,6 +31,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class AccessLogAdmin(ReadOnlyAdmin):
     list_display = ("at", "user", "agency", "action", "object_type", "object_id", "ip_address")
     list_filter = ("action",)
+
+
+@admin.register(DeadlineAlert)
+class DeadlineAlertAdmin(ReadOnlyAdmin):
+    """Append-only: written once per deadline window by the sweeps (common.deadlines)."""
+
+    list_display = ("at", "rule", "kind", "subject_id", "window")
+    list_filter = ("rule", "kind")
 
 
 @admin.register(ClosedDay)

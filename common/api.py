@@ -1,9 +1,10 @@
 """One exception handler maps domain errors to HTTP for every API view; strict query input.
 
 Bodies (documented on every operation by common.openapi.AutoSchema):
-- 400: the field errors of the input (``{"field": ["message", …]}``), or ``{"detail": …}`` when a
-  business rule refuses the request;
-- 401, 403, 404, 409: ``{"detail": …}``.
+- 400: the field errors of the input (``{"field": ["message", …]}``) — a service's refusal that
+  names a field (``ApplicationError(field=…)``, Django's ``ValidationError``) lands there too — or
+  ``{"detail": …}`` when a business rule refuses the request as a whole;
+- 401, 403 (``ActionNotAllowed`` among them), 404, 409: ``{"detail": …}``.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from common.errors import ApplicationError, PermissionDenied, validation_messages
+from common.errors import ActionNotAllowed, ApplicationError, validation_messages
 
-NOT_FOUND = "Tidak ditemukan."
+NOT_FOUND = _("Tidak ditemukan.")
 CONFLICT = _("Data yang sama baru saja dicatat oleh permintaan lain. Muat ulang lalu coba lagi.")
 NOT_AN_INTEGER = _("Masukkan bilangan bulat.")
 UNIQUE_VIOLATION = "23505"  # PostgreSQL SQLSTATE unique_violation
@@ -29,10 +30,11 @@ UNIQUE_VIOLATION = "23505"  # PostgreSQL SQLSTATE unique_violation
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_messages(exc))
-    if isinstance(exc, PermissionDenied):
+    if isinstance(exc, ActionNotAllowed):
         return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, ApplicationError):
-        return Response({"detail": exc.message, **exc.extra}, status=status.HTTP_400_BAD_REQUEST)
+        body = {exc.field: [exc.message]} if exc.field else {"detail": exc.message, **exc.extra}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         # Same body whether the object is missing or not the caller's.
         return Response({"detail": NOT_FOUND}, status=status.HTTP_404_NOT_FOUND)

@@ -45,13 +45,21 @@ def access_log_record(*, request=None, user, action: AccessAction, obj: models.M
     )
 
 
-def save_with_history(instance: models.Model, *, actor, update_fields=None) -> None:
-    """Save one audited instance, recording ``actor`` as the history user."""
+def save_with_history(instance: models.Model, *, actor, update_fields=None,
+                      reason: str | None = None) -> None:
+    """Save one audited instance, recording ``actor`` as the history user and, when given, the
+    service action as the history row's change reason (a code such as ``membership_update``)."""
     instance._history_user = actor
-    if update_fields is not None:
-        instance.save(update_fields=update_fields)
-    else:
-        instance.save()
+    if reason is not None:
+        instance._change_reason = reason
+    try:
+        if update_fields is not None:
+            instance.save(update_fields=update_fields)
+        else:
+            instance.save()
+    finally:
+        if reason is not None:
+            del instance._change_reason
 
 
 @transaction.atomic

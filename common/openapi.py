@@ -5,7 +5,8 @@ them on every operation (DEFAULT_SCHEMA_CLASS), so no view repeats them:
 
 - 400 ``FieldErrors``: each key is an input field (or query parameter) holding its messages;
   ``non_field_errors`` / ``__all__`` for the whole input; nested inputs nest (list items as a list,
-  or by index for list fields). A business rule that refuses the request answers ``detail``.
+  or by index for list fields). A service's refusal about one field answers under that field; a
+  business rule that refuses the request as a whole answers ``detail``.
 - 401, 403, 404, 409 ``ErrorDetail``: ``{"detail": message}``.
 
 Which codes an operation documents follows from what can answer it: 401 and 403 everywhere (every
@@ -49,8 +50,9 @@ FIELD_MESSAGES_SCHEMA = {
 FIELD_ERRORS_SCHEMA = {
     "type": "object",
     "description": "Invalid input: each key is a field or query parameter and holds its messages "
-                   "(`non_field_errors` or `__all__` for the input as a whole). A business rule "
-                   "that refuses the request gives `detail` instead.",
+                   "(`non_field_errors` or `__all__` for the input as a whole); a refusal about one "
+                   "field lands under it. A business rule that refuses the request as a whole "
+                   "gives `detail` instead.",
     "properties": {"detail": {"type": "string"}},
     "additionalProperties": _ref(FIELD_MESSAGES),
     "minProperties": 1,

@@ -42,6 +42,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import User
 from agencies.reauth import reauthenticate
@@ -53,8 +54,8 @@ from documents.models import SignedDocument
 from documents.pdf import render_pdf
 from documents.signing import get_signer
 
-ALREADY_SIGNED = "Dokumen ini sudah ditandatangani dan tidak dapat diubah."
-CONTENT_CHANGED = "Isi dokumen berubah sejak Anda membukanya. Baca ulang dokumen sebelum menandatangani."
+ALREADY_SIGNED = _("Dokumen ini sudah ditandatangani dan tidak dapat diubah.")
+CONTENT_CHANGED = _("Isi dokumen berubah sejak Anda membukanya. Baca ulang dokumen sebelum menandatangani.")
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_RE = re.compile(r"TPD-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}")
@@ -139,7 +140,7 @@ class DocumentKind:
         return queryset.get(pk=obj.pk)
 
     def signer_position(self, *, actor, obj) -> str:
-        """The capacity in which ``actor`` signs ``obj``; raise PermissionDenied or
+        """The capacity in which ``actor`` signs ``obj``; raise ActionNotAllowed or
         ApplicationError (with the rule) when they may not, or the document is not ready."""
         raise NotImplementedError
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
 from meetings.models import (
     ActionItem,
     AgendaItem,
@@ -12,17 +13,6 @@ from meetings.models import (
     Minutes,
     Screening,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Meeting)

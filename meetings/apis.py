@@ -3,6 +3,7 @@ meeting; a member who may not take the action gets 403 with the service's messag
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -12,7 +13,7 @@ from agencies.models import Agency
 from cases.models import Case
 from common import limits
 from common.api import Input
-from common.errors import PermissionDenied
+from common.errors import ActionNotAllowed
 from meetings import policies, selectors, services
 from meetings.models import (
     ASSESSMENT_DIMENSIONS,
@@ -26,7 +27,7 @@ from meetings.models import (
 
 def _member_or_403(user):
     if not policies.is_member(user):
-        raise PermissionDenied("Hanya anggota Tim Percepatan yang dapat melihat rapat.")
+        raise ActionNotAllowed(_("Hanya anggota Tim Percepatan yang dapat melihat rapat."))
 
 
 class MeetingOutputSerializer(serializers.Serializer):
@@ -66,7 +67,7 @@ class MeetingListApi(APIView):
     def post(self, request):
         _member_or_403(request.user)
         if not policies.can_edit(request.user):
-            raise PermissionDenied(services.NOT_EDITOR)
+            raise ActionNotAllowed(services.NOT_EDITOR)
         data = self.MeetingCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         meeting = services.meeting_create(actor=request.user, **data.validated_data)
@@ -136,7 +137,7 @@ class MeetingScreeningApi(APIView):
     def post(self, request, meeting: int):
         m = selectors.meeting_get_for_user(user=request.user, id=meeting)
         if not policies.can_edit(request.user):
-            raise PermissionDenied(services.NOT_EDITOR)
+            raise ActionNotAllowed(services.NOT_EDITOR)
         data = self.MeetingScreeningInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         rows = services.screening_record(actor=request.user, meeting=m,
@@ -184,7 +185,7 @@ class MeetingAgendaApi(APIView):
     def post(self, request, meeting: int):
         m = selectors.meeting_get_for_user(user=request.user, id=meeting)
         if not policies.can_edit(request.user):
-            raise PermissionDenied(services.NOT_EDITOR)
+            raise ActionNotAllowed(services.NOT_EDITOR)
         data = self.MeetingAgendaInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = Case.objects.filter(pk=data.validated_data["case"]).first()
@@ -208,7 +209,7 @@ class MeetingPresentationApi(APIView):
     def post(self, request, meeting: int, item: int):
         it = selectors.agenda_item_get_for_user(user=request.user, meeting_id=meeting, item_id=item)
         if not policies.can_present(request.user, it):
-            raise PermissionDenied(services.NOT_PRESENTER)
+            raise ActionNotAllowed(services.NOT_PRESENTER)
         data = self.MeetingPresentationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         p = services.presentation_save(actor=request.user, item=it, **data.validated_data)
@@ -230,7 +231,7 @@ class MeetingAssessmentApi(APIView):
 
             raise Http404
         if not policies.can_edit(request.user):
-            raise PermissionDenied(services.NOT_EDITOR)
+            raise ActionNotAllowed(services.NOT_EDITOR)
         data = self.MeetingAssessmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.assessment_save(actor=request.user, item=it, ratings=data.validated_data["ratings"],
@@ -268,7 +269,7 @@ class MeetingDecisionApi(APIView):
     def post(self, request, meeting: int):
         m = selectors.meeting_get_for_user(user=request.user, id=meeting)
         if not policies.can_edit(request.user):
-            raise PermissionDenied(services.NOT_EDITOR)
+            raise ActionNotAllowed(services.NOT_EDITOR)
         data = self.MeetingDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data

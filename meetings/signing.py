@@ -22,6 +22,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import User
 from agencies.reauth import BAD_PASSWORD as BAD_PASSWORD  # re-exported: the sign page and tests
@@ -38,7 +39,7 @@ from cases.models import (
 )
 from cases.services import case_grant_access, case_revoke_access, case_revoke_source
 from common.audit import save_with_history
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from documents.freeze import Freeze
 from documents.registry import DocumentKind, Signature, document_sign, kind_register
 from meetings import events
@@ -55,11 +56,11 @@ from meetings.models import (
 from meetings.models.decisions import SELECTING_KINDS
 from meetings.models.meeting import WEEKLY_SELECTION_TARGET
 
-NOT_SIGNER = ("Hanya pimpinan rapat ini atau pejabat yang ditunjuk (dengan penunjukan yang berlaku) "
-              "yang dapat menandatangani.")
-ALREADY_SIGNED = "Notula ini sudah ditandatangani dan tidak dapat diubah."
-NOT_READY = "Notula belum diajukan untuk ditandatangani."
-CONTENT_CHANGED = "Isi notula berubah sejak Anda membukanya. Baca ulang dokumen sebelum menandatangani."
+NOT_SIGNER = _("Hanya pimpinan rapat ini atau pejabat yang ditunjuk (dengan penunjukan yang berlaku) "
+               "yang dapat menandatangani.")
+ALREADY_SIGNED = _("Notula ini sudah ditandatangani dan tidak dapat diubah.")
+NOT_READY = _("Notula belum diajukan untuk ditandatangani.")
+CONTENT_CHANGED = _("Isi notula berubah sejak Anda membukanya. Baca ulang dokumen sebelum menandatangani.")
 
 
 
@@ -133,7 +134,7 @@ def _may_sign(*, actor: User, meeting: Meeting, minutes: Minutes) -> str:
         raise ApplicationError(ALREADY_SIGNED)
     position = signer_position(actor=actor, meeting=meeting)
     if position is None:
-        raise PermissionDenied(NOT_SIGNER)
+        raise ActionNotAllowed(NOT_SIGNER)
     if minutes.status != MinutesStatus.READY:
         raise ApplicationError(NOT_READY)
     return position
@@ -306,7 +307,7 @@ def _undo(old: Decision, *, actor: User, reason: str) -> None:
                        source_ref=_grant_ref(document), reason=reason, check_actor=False)
 
 
-NOT_SIGNED_YET = "Addendum hanya untuk notula yang sudah ditandatangani."
+NOT_SIGNED_YET = _("Addendum hanya untuk notula yang sudah ditandatangani.")
 
 
 @transaction.atomic
@@ -320,7 +321,7 @@ def addendum_create(*, actor: User, minutes: Minutes, place: str = "") -> Meetin
     from meetings.services.meetings import meeting_new
 
     if not policies.can_edit(actor):
-        raise PermissionDenied("Anda tidak berwenang menyiapkan rapat.")
+        raise ActionNotAllowed(_("Anda tidak berwenang menyiapkan rapat."))
     original = Minutes.objects.select_for_update(of=("self",)).select_related("meeting", "document").get(
         pk=minutes.pk)
     if original.status != MinutesStatus.SIGNED:

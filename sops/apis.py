@@ -17,7 +17,7 @@ from cases.models import AccessLevel, Complaint
 from cases.selectors import case_complaint_pick, case_get_for_user
 from common.api import Input, body_uuid
 from common.audit import access_log_record
-from common.errors import PermissionDenied
+from common.errors import ActionNotAllowed
 from common.models import AccessAction
 from sops import policies, selectors, services
 from sops.catalogue import SOP_CHOICES
@@ -86,7 +86,7 @@ class SopRunListApi(APIView):
     def post(self, request, pk: int):
         case = case_get_for_user(user=request.user, id=pk)
         if not policies.can_work_on_case(request.user, case):
-            raise PermissionDenied(services.START_NOT_ALLOWED)
+            raise ActionNotAllowed(services.START_NOT_ALLOWED)
         data = self.SopRunStartInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         complaint = None
@@ -122,7 +122,7 @@ class SopRunStepApi(APIView):
     def post(self, request, pk: int, run: int):
         run = selectors.sop_run_get_for_user(user=request.user, case_id=pk, run_id=run)
         if not policies.can_record_step(request.user, run):
-            raise PermissionDenied(services.STEP_NOT_ALLOWED)
+            raise ActionNotAllowed(services.STEP_NOT_ALLOWED)
         data = self.SopRunStepInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         record = services.sop_step_record(
@@ -149,7 +149,7 @@ class SopStepRecordApi(APIView):
         complaint = case_complaint_pick(case=case, complaint_id=body_uuid(request, "complaint"),
                                         queryset=Complaint.objects.select_related("receiving_agency"))
         if not policies.can_work_on_case(request.user, case):
-            raise PermissionDenied(services.STEP_NOT_ALLOWED)
+            raise ActionNotAllowed(services.STEP_NOT_ALLOWED)
         data = self.SopStepRecordInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if complaint is None:

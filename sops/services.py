@@ -15,30 +15,31 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import User
 from cases.models import Case, Complaint, ComplaintOutcome
 from common.audit import save_with_history
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from sops import events, policies
 from sops.catalogue import get_sop
 from sops.models import SopRun, SopStepRecord
 from sops.selectors import sop_run_current
 
 # Messages shared by pages, API and tests.
-NO_COMPLAINT = "Kasus ini belum memiliki pengaduan."
-START_NOT_ALLOWED = "Hanya petugas lembaga penerima yang dapat memulai pelaksanaan SOP."
-STEP_NOT_ALLOWED = "Hanya petugas lembaga penerima yang dapat mencatat langkah SOP."
-SOP_UNKNOWN = "SOP tidak dikenal."
-COMPLAINT_NOT_IN_CASE = "Pengaduan ini bukan bagian dari kasus ini."
-COMPLAINT_VOIDED = "Pengaduan ini sudah dibatalkan."
-RUN_ENDED = "Pelaksanaan SOP ini sudah selesai."
-START_IN_FUTURE = "Waktu mulai tidak boleh di masa depan."
-START_BEFORE_RECEIVED = "Waktu mulai tidak boleh sebelum pengaduan diterima."
-STEP_UNKNOWN = "Langkah ini tidak ada dalam SOP yang dipilih."
-STEP_IN_FUTURE = "Waktu pelaksanaan tidak boleh di masa depan."
-STEP_BEFORE_RECEIVED = "Waktu pelaksanaan tidak boleh sebelum pengaduan diterima."
-STEP_ALREADY_RECORDED = "Langkah ini sudah dicatat untuk pelaksanaan SOP ini."
+NO_COMPLAINT = _("Kasus ini belum memiliki pengaduan.")
+START_NOT_ALLOWED = _("Hanya petugas lembaga penerima yang dapat memulai pelaksanaan SOP.")
+STEP_NOT_ALLOWED = _("Hanya petugas lembaga penerima yang dapat mencatat langkah SOP.")
+SOP_UNKNOWN = _("SOP tidak dikenal.")
+COMPLAINT_NOT_IN_CASE = _("Pengaduan ini bukan bagian dari kasus ini.")
+COMPLAINT_VOIDED = _("Pengaduan ini sudah dibatalkan.")
+RUN_ENDED = _("Pelaksanaan SOP ini sudah selesai.")
+START_IN_FUTURE = _("Waktu mulai tidak boleh di masa depan.")
+START_BEFORE_RECEIVED = _("Waktu mulai tidak boleh sebelum pengaduan diterima.")
+STEP_UNKNOWN = _("Langkah ini tidak ada dalam SOP yang dipilih.")
+STEP_IN_FUTURE = _("Waktu pelaksanaan tidak boleh di masa depan.")
+STEP_BEFORE_RECEIVED = _("Waktu pelaksanaan tidak boleh sebelum pengaduan diterima.")
+STEP_ALREADY_RECORDED = _("Langkah ini sudah dicatat untuk pelaksanaan SOP ini.")
 
 FUTURE_TOLERANCE = timedelta(minutes=1)
 
@@ -92,7 +93,7 @@ def sop_run_start(*, actor: User, case: Case, sop: str, complaint: Complaint | N
     if complaint is not None:
         complaint = Complaint.objects.select_related("receiving_agency").get(pk=complaint.pk)
     if not policies.can_start_run(actor, case=case, complaint=complaint):
-        raise PermissionDenied(START_NOT_ALLOWED)
+        raise ActionNotAllowed(START_NOT_ALLOWED)
     _check_complaint(case=case, complaint=complaint)
     return _start(actor=actor, case=case, sop=sop, complaint=complaint, started_at=started_at)
 
@@ -149,7 +150,7 @@ def sop_step_record(*, actor: User, run: SopRun, step: str, done_at: datetime | 
     (sops.selectors.sop_tracker) flags it late or out of order against the catalogue."""
     run = _lock_run(run)
     if not policies.can_record_step(actor, run):
-        raise PermissionDenied(STEP_NOT_ALLOWED)
+        raise ActionNotAllowed(STEP_NOT_ALLOWED)
     return _record(actor=actor, run=run, step=step, done_at=done_at, output_ref=output_ref)
 
 
@@ -161,7 +162,7 @@ def sop_complaint_step_record(*, actor: User, complaint: Complaint, sop: str, st
     complaint = (Complaint.objects.select_for_update(of=("self",))
                  .select_related("case", "receiving_agency").get(pk=complaint.pk))
     if not policies.can_start_run(actor, case=complaint.case, complaint=complaint):
-        raise PermissionDenied(STEP_NOT_ALLOWED)
+        raise ActionNotAllowed(STEP_NOT_ALLOWED)
     if complaint.outcome == ComplaintOutcome.VOIDED:
         raise ApplicationError(COMPLAINT_VOIDED)
     run = sop_run_current(complaint=complaint, sop=sop)

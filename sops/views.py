@@ -17,15 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.models import AccessLevel, ComplaintOutcome
 from cases.selectors import case_get_for_user
 from common.audit import access_log_record
-from common.errors import ApplicationError, validation_messages
+from common.errors import ApplicationError, error_to_form
 from common.models import AccessAction
 from sops import policies, selectors, services
 from sops.forms import RunStartForm, RunStepForm
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    for name, msgs in validation_messages(exc).items():
-        form.add_error(name if name in form.fields else None, msgs)
 
 
 def _open_complaints(case):
@@ -64,10 +59,8 @@ def run_start(request, pk: int):
         try:
             run = services.sop_run_start(actor=request.user, case=case, sop=form.cleaned_data["sop"],
                                          complaint=form.cleaned_data["complaint"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
+        except (ValidationError, ApplicationError) as exc:
+            error_to_form(form, exc)
         else:
             messages.success(request, _("Pelaksanaan SOP dimulai."))
             return redirect("sops:run", pk=case.pk, run=run.pk)
@@ -106,10 +99,8 @@ def run_step(request, pk: int, run: int):
             services.sop_step_record(actor=request.user, run=run, step=form.cleaned_data["step"],
                                      done_at=form.cleaned_data["done_at"],
                                      output_ref=form.cleaned_data["output_ref"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
+        except (ValidationError, ApplicationError) as exc:
+            error_to_form(form, exc)
         else:
             messages.success(request, _("Langkah SOP dicatat."))
             return redirect(reverse("sops:run", kwargs={"pk": run.case.pk, "run": run.pk}) + "#sop")

@@ -119,3 +119,24 @@ def eager_celery():
     app.conf.update(task_always_eager=True, task_eager_propagates=True)
     yield app
     app.conf.update(before)
+
+
+@pytest.fixture(scope="session")
+def _compiled_english():
+    from django.core.management import call_command
+    from django.utils.translation import trans_real
+
+    call_command("compilemessages", "-l", "en", "--ignore", ".venv", verbosity=0)
+    trans_real._translations = {}
+    trans_real._default = None
+
+
+@pytest.fixture
+def english_catalogue(_compiled_english):
+    """The English catalogue compiled from locale/en (*.mo files are not committed; Django's cached
+    catalogues are dropped once it is built). A request in English leaves English active in this
+    thread (LocaleMiddleware): it is switched off again after the test."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

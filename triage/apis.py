@@ -7,6 +7,7 @@ read; invalid input gets 400 (common.api.exception_handler).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -17,7 +18,7 @@ from cases.models import AccessLevel
 from common import limits
 from common.api import Input, body_uuid, query_input
 from common.audit import access_log_record
-from common.errors import PermissionDenied
+from common.errors import ActionNotAllowed
 from common.models import AccessAction
 from sops.apis import SopStepOutputSerializer
 from sops.selectors import sop_steps_for_complaint
@@ -104,7 +105,7 @@ class TriageRecordApi(APIView):
     def post(self, request, pk: int):
         case, complaint = _fetch(request, pk, body_uuid(request, "complaint"))
         if not policies.can_record_on_case(request.user, case):
-            raise PermissionDenied(services.NOT_RECEIVING_STAFF)
+            raise ActionNotAllowed(services.NOT_RECEIVING_STAFF)
         data = self.TriageRecordInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         payload = {k: v for k, v in data.validated_data.items() if k != "complaint"}
@@ -123,12 +124,12 @@ class TriageOverrideApi(APIView):
     def post(self, request, pk: int):
         case, complaint = _fetch(request, pk, body_uuid(request, "complaint"))
         if not policies.can_override_on_case(request.user, case):
-            raise PermissionDenied(services.OVERRIDE_NOT_ALLOWED)
+            raise ActionNotAllowed(services.OVERRIDE_NOT_ALLOWED)
         data = self.TriageOverrideInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         assessment = selectors.triage_for_complaint(complaint=complaint) if complaint else None
         if assessment is None:
-            raise serializers.ValidationError({"complaint": ["Belum ada hasil verifikasi untuk diubah."]})
+            raise serializers.ValidationError({"complaint": [_("Belum ada hasil verifikasi untuk diubah.")]})
         assessment = services.triage_override_risk(
             actor=request.user, assessment=assessment, risk_level=data.validated_data["risk_level"],
             reason=data.validated_data["reason"])
@@ -158,15 +159,15 @@ class EmergencyReferApi(APIView):
     def post(self, request, pk: int):
         case, complaint = _fetch(request, pk, body_uuid(request, "complaint"))
         if not policies.can_refer_emergency(request.user, case):
-            raise PermissionDenied(services.REFER_NOT_ALLOWED)
+            raise ActionNotAllowed(services.REFER_NOT_ALLOWED)
         data = self.EmergencyReferInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         codes = set(data.validated_data["agencies"])
         agencies = list(Agency.objects.filter(code__in=codes).select_related("group"))
         unknown = codes - {a.code for a in agencies}
         if unknown:
-            raise serializers.ValidationError(
-                {"agencies": [f"Lembaga tidak dikenal: {', '.join(sorted(unknown))}."]})
+            message = _("Lembaga tidak dikenal: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+            raise serializers.ValidationError({"agencies": [message]})
         grants = services.emergency_refer(actor=request.user, case=case, agencies=agencies,
                                           hours=data.validated_data["hours"], complaint=complaint)
         grants = list(selectors.emergency_grants(case=case).filter(pk__in=[g.pk for g in grants]))

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import CASE_WORK_ROLES, Agency, AgencyKind, Membership, Role, User
 from agencies.policies import as_acting_head_payload
@@ -35,7 +36,7 @@ from cases.models import (
 from cases.policies import active_grants
 from cases.services import case_grant_access
 from common.audit import save_with_history
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from common.notifications import notify
 from sops.catalogue import CRISIS_SOP, REFERRAL_COVER_LETTER_STEP
 from sops.services import sop_complaint_step_ensure
@@ -43,19 +44,19 @@ from triage import events, policies, rules
 from triage.models import ComplexityCondition, EmergencyCondition, RiskLevel, TriageAssessment
 
 # Messages shared by pages, API and tests.
-NOT_RECEIVING_STAFF = "Hanya petugas lembaga penerima yang dapat melakukan verifikasi pengaduan ini."
-NO_COMPLAINT = "Kasus ini belum memiliki pengaduan untuk diverifikasi."
-COMPLAINT_VOIDED = "Pengaduan ini sudah dibatalkan."
-CONDITION_UNKNOWN = "Kondisi tidak dikenal."
-OVERRIDE_NOT_ALLOWED = "Hanya kepala lembaga penerima yang dapat mengubah tingkat risiko."
-OVERRIDE_REASON_REQUIRED = "Alasan perubahan tingkat risiko wajib diisi (minimal 10 karakter)."
-OVERRIDE_LEVEL_INVALID = "Tingkat risiko tidak valid."
-OVERRIDE_SAME_LEVEL = "Tingkat risiko yang dipilih sama dengan yang berlaku."
-REFER_NOT_ALLOWED = "Hanya kepala lembaga penerima yang dapat merujuk kasus darurat."
-REFER_NOT_EMERGENCY = "Rujukan darurat hanya untuk kasus darurat."
-REFER_NO_AGENCY = "Pilih minimal satu lembaga tujuan rujukan."
-REFER_AGENCY_INVALID = "Lembaga tujuan harus lembaga layanan aktif selain lembaga penerima."
-REFER_HOURS_INVALID = "Masa akses sementara harus antara 1 dan 168 jam."
+NOT_RECEIVING_STAFF = _("Hanya petugas lembaga penerima yang dapat melakukan verifikasi pengaduan ini.")
+NO_COMPLAINT = _("Kasus ini belum memiliki pengaduan untuk diverifikasi.")
+COMPLAINT_VOIDED = _("Pengaduan ini sudah dibatalkan.")
+CONDITION_UNKNOWN = _("Kondisi tidak dikenal.")
+OVERRIDE_NOT_ALLOWED = _("Hanya kepala lembaga penerima yang dapat mengubah tingkat risiko.")
+OVERRIDE_REASON_REQUIRED = _("Alasan perubahan tingkat risiko wajib diisi (minimal 10 karakter).")
+OVERRIDE_LEVEL_INVALID = _("Tingkat risiko tidak valid.")
+OVERRIDE_SAME_LEVEL = _("Tingkat risiko yang dipilih sama dengan yang berlaku.")
+REFER_NOT_ALLOWED = _("Hanya kepala lembaga penerima yang dapat merujuk kasus darurat.")
+REFER_NOT_EMERGENCY = _("Rujukan darurat hanya untuk kasus darurat.")
+REFER_NO_AGENCY = _("Pilih minimal satu lembaga tujuan rujukan.")
+REFER_AGENCY_INVALID = _("Lembaga tujuan harus lembaga layanan aktif selain lembaga penerima.")
+REFER_HOURS_INVALID = _("Masa akses sementara harus antara 1 dan 168 jam.")
 
 OVERRIDE_REASON_MIN = 10
 EMERGENCY_GRANT_HOURS = 72
@@ -108,7 +109,7 @@ def triage_record(*, actor: User, complaint: Complaint | None, emergency_conditi
         raise ApplicationError(NO_COMPLAINT)
     complaint = _lock_complaint(complaint)
     if not policies.can_triage(actor, complaint):
-        raise PermissionDenied(NOT_RECEIVING_STAFF)
+        raise ActionNotAllowed(NOT_RECEIVING_STAFF)
     if complaint.outcome == ComplaintOutcome.VOIDED:
         raise ApplicationError(COMPLAINT_VOIDED)
     emergency_conditions = sorted(set(emergency_conditions))
@@ -169,7 +170,7 @@ def triage_override_risk(*, actor: User, assessment: TriageAssessment, risk_leve
         "complaint__case", "complaint__receiving_agency").get(pk=assessment.pk)
     complaint = assessment.complaint
     if not policies.can_override_risk(actor, complaint):
-        raise PermissionDenied(OVERRIDE_NOT_ALLOWED)
+        raise ActionNotAllowed(OVERRIDE_NOT_ALLOWED)
     reason = (reason or "").strip()
     errors = {}
     if risk_level not in RiskLevel.values:
@@ -261,7 +262,7 @@ def emergency_refer(*, actor: User, case: Case, agencies: list[Agency], hours: i
     pengantar rujukan): it is recorded as that crisis step if not yet recorded."""
     case = _lock_case(case.pk)
     if not policies.can_refer_emergency(actor, case):
-        raise PermissionDenied(REFER_NOT_ALLOWED)
+        raise ActionNotAllowed(REFER_NOT_ALLOWED)
     if not case.is_emergency:
         raise ApplicationError(REFER_NOT_EMERGENCY)
     agencies = list({a.pk: a for a in agencies}.values())

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import AccessLevel
 from common.audit import access_log_record
-from common.errors import ApplicationError, PermissionDenied, validation_messages
+from common.errors import ApplicationError, error_to_form
 from common.models import AccessAction
 from sops import policies as sop_policies
 from sops import selectors as sop_selectors
@@ -28,11 +28,6 @@ from sops.forms import SopPickForm, SopStepForm
 from triage import policies, selectors, services
 from triage.forms import EmergencyReferForm, OverrideForm, TriageForm
 from triage.rules import CRITERION_LABELS
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    for field, msgs in validation_messages(exc).items():
-        form.add_error(field if field in form.fields else None, msgs)
 
 
 def _detail_url(case, complaint=None, sop: str | None = None) -> str:
@@ -146,10 +141,8 @@ def triage_record(request, pk: int):
         try:
             assessment = services.triage_record(
                 actor=request.user, complaint=complaint, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
+        except (ValidationError, ApplicationError) as exc:
+            error_to_form(form, exc)
         else:
             if assessment.is_emergency:
                 messages.warning(request, _("Kasus darurat: layanan segera (action first). Kepala lembaga, "
@@ -177,10 +170,8 @@ def triage_override(request, pk: int):
             services.triage_override_risk(actor=request.user, assessment=assessment,
                                           risk_level=form.cleaned_data["risk_level"],
                                           reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
+        except (ValidationError, ApplicationError) as exc:
+            error_to_form(form, exc)
         else:
             messages.success(request, _("Tingkat risiko diubah dan dicatat."))
             return redirect(_detail_url(case, complaint))
@@ -204,10 +195,8 @@ def emergency_refer(request, pk: int):
             services.emergency_refer(actor=request.user, case=case,
                                      agencies=list(form.cleaned_data["agencies"]),
                                      hours=form.cleaned_data["hours"], complaint=complaint)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
+        except (ValidationError, ApplicationError) as exc:
+            error_to_form(form, exc)
         else:
             messages.success(request, _("Rujukan darurat dikirim; akses layanan sementara diberikan."))
             return redirect(_detail_url(case, complaint))
@@ -232,10 +221,8 @@ def sop_step(request, pk: int):
                 actor=request.user, complaint=complaint, sop=form.cleaned_data["sop"],
                 step=form.cleaned_data["step"], done_at=form.cleaned_data["done_at"],
                 output_ref=form.cleaned_data["output_ref"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except (PermissionDenied, ApplicationError) as exc:
-            form.add_error(None, exc.message)
+        except (ValidationError, ApplicationError) as exc:
+            error_to_form(form, exc)
         else:
             messages.success(request, _("Langkah SOP dicatat."))
             return redirect(_detail_url(case, complaint, form.cleaned_data["sop"]) + "#sop")

@@ -151,9 +151,9 @@ class ComplaintListApi(generics.ListAPIView):
         if wanted:
             agencies = [a for a in agencies if a.code == wanted]
         if not agencies:
-            from common.errors import PermissionDenied
+            from common.errors import ActionNotAllowed
 
-            raise PermissionDenied(intake.NOT_RECEIVING_STAFF)
+            raise ActionNotAllowed(intake.NOT_RECEIVING_STAFF)
         agency: Agency = agencies[0]
         ser = ComplaintRegisterInputSerializer(data=request.data)
         ser.is_valid(raise_exception=True)

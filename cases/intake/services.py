@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies import policies as agency_policies
 from agencies.models import Agency, Region, User
@@ -49,31 +50,31 @@ from cases.policies import case_access_level
 from cases.services import case_assign, case_assignment_end, case_open
 from common import crypto, limits
 from common.audit import save_with_history
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 
 # Messages shared by pages, API and tests.
-RECEIVED_IN_FUTURE = "Waktu terima tidak boleh di masa depan."
-RECEIVED_EARLIER_NEEDS_REASON = "Waktu terima lebih awal dari sekarang: isi alasannya."
-NIK_INVALID = "NIK harus 16 digit angka."
-NO_VICTIM = "Minimal satu korban harus diisi."
-REGION_UNKNOWN = "Wilayah tidak dikenal (pilih kota/kabupaten administrasi DKI Jakarta)."
-VIOLENCE_TYPE_REQUIRED = "Pilih minimal satu jenis kekerasan."
-VIOLENCE_TYPE_UNKNOWN = "Jenis kekerasan tidak dikenal."
-NOT_RECEIVING_STAFF = "Anda bukan petugas aktif lembaga penerima ini."
-ASSIGNEE_INVALID = "Petugas penanggung jawab harus staf aktif lembaga penerima."
-JOIN_CASE_INVALID = "Kasus yang dipilih tidak dapat digabungkan."
-VOID_REASON_REQUIRED = "Alasan pembatalan wajib diisi."
-ALREADY_ENDED = "Pengaduan ini sudah memiliki hasil akhir."
-ALREADY_VOIDED = "Pengaduan ini sudah dibatalkan."
-VOID_AFTER_SELECTION = ("Pengaduan ini sudah ditetapkan masuk program terpadu dalam notula yang "
-                        "ditandatangani, sehingga tidak dapat dibatalkan.")
-RESPONSE_IN_FUTURE = "Waktu respons tidak boleh di masa depan."
-RESPONSE_BEFORE_RECEIVED = "Waktu respons tidak boleh sebelum pengaduan diterima."
-RESPONSE_EARLIER_NEEDS_REASON = "Waktu respons lebih awal dari sekarang: isi alasannya."
-CHRONOLOGY_REQUIRED = "Kronologi singkat wajib diisi."
-NAME_REQUIRED = "Nama korban wajib diisi."
-CONSENT_BY_UNKNOWN = "Pemberi persetujuan tidak dikenal."
-CONSENT_FORM_UNKNOWN = "Bentuk persetujuan tidak dikenal."
+RECEIVED_IN_FUTURE = _("Waktu terima tidak boleh di masa depan.")
+RECEIVED_EARLIER_NEEDS_REASON = _("Waktu terima lebih awal dari sekarang: isi alasannya.")
+NIK_INVALID = _("NIK harus 16 digit angka.")
+NO_VICTIM = _("Minimal satu korban harus diisi.")
+REGION_UNKNOWN = _("Wilayah tidak dikenal (pilih kota/kabupaten administrasi DKI Jakarta).")
+VIOLENCE_TYPE_REQUIRED = _("Pilih minimal satu jenis kekerasan.")
+VIOLENCE_TYPE_UNKNOWN = _("Jenis kekerasan tidak dikenal.")
+NOT_RECEIVING_STAFF = _("Anda bukan petugas aktif lembaga penerima ini.")
+ASSIGNEE_INVALID = _("Petugas penanggung jawab harus staf aktif lembaga penerima.")
+JOIN_CASE_INVALID = _("Kasus yang dipilih tidak dapat digabungkan.")
+VOID_REASON_REQUIRED = _("Alasan pembatalan wajib diisi.")
+ALREADY_ENDED = _("Pengaduan ini sudah memiliki hasil akhir.")
+ALREADY_VOIDED = _("Pengaduan ini sudah dibatalkan.")
+VOID_AFTER_SELECTION = _("Pengaduan ini sudah ditetapkan masuk program terpadu dalam notula yang "
+                         "ditandatangani, sehingga tidak dapat dibatalkan.")
+RESPONSE_IN_FUTURE = _("Waktu respons tidak boleh di masa depan.")
+RESPONSE_BEFORE_RECEIVED = _("Waktu respons tidak boleh sebelum pengaduan diterima.")
+RESPONSE_EARLIER_NEEDS_REASON = _("Waktu respons lebih awal dari sekarang: isi alasannya.")
+CHRONOLOGY_REQUIRED = _("Kronologi singkat wajib diisi.")
+NAME_REQUIRED = _("Nama korban wajib diisi.")
+CONSENT_BY_UNKNOWN = _("Pemberi persetujuan tidak dikenal.")
+CONSENT_FORM_UNKNOWN = _("Bentuk persetujuan tidak dikenal.")
 
 BACKDATE_TOLERANCE = timedelta(minutes=15)
 DKI_REGIONS = {r.value for r in Region if r.value not in (Region.PROVINCE, Region.NATIONAL)}
@@ -181,7 +182,7 @@ def _validate(data: ComplaintInput, *, now: datetime) -> dict[str, list[str]]:
         if v.region and v.region not in DKI_REGIONS:
             err(f"victims-{i}-region", REGION_UNKNOWN)
         if v.category not in VictimCategory.values:
-            err(f"victims-{i}-category", "Kategori korban tidak dikenal.")
+            err(f"victims-{i}-category", _("Kategori korban tidak dikenal."))
     # Too long for the model: refused here, before anything is written (pages and API refuse it
     # earlier still, with the same limits from common.limits).
     for key, msgs in _length_errors(data).items():
@@ -232,7 +233,7 @@ def complaint_register(*, actor: User, receiving_agency: Agency, data: Complaint
                        assignee: User | None = None, join_case: Case | None = None) -> Complaint:
     now = timezone.now()
     if not agency_policies.is_receiving_staff(actor, receiving_agency.pk):
-        raise PermissionDenied(NOT_RECEIVING_STAFF)
+        raise ActionNotAllowed(NOT_RECEIVING_STAFF)
     errors = _validate(data, now=now)
     if assignee is not None and not agency_policies.is_agency_staff(assignee, receiving_agency.pk):
         errors.setdefault("assignee", []).append(ASSIGNEE_INVALID)
@@ -348,7 +349,7 @@ def complaint_void(*, actor: User, complaint: Complaint, reason: str) -> Complai
         raise ApplicationError(ALREADY_VOIDED if complaint.outcome == ComplaintOutcome.VOIDED
                                else VOID_AFTER_SELECTION)
     if not agency_policies.is_receiving_staff(actor, complaint.receiving_agency_id):
-        raise PermissionDenied(NOT_RECEIVING_STAFF)
+        raise ActionNotAllowed(NOT_RECEIVING_STAFF)
     complaint_outcome_set(actor=actor, complaint=complaint, to=ComplaintOutcome.VOIDED,
                           reason="complaint_voided", void_reason=reason)
     case = complaint.case
@@ -373,7 +374,7 @@ def _end_complaint_assignment(*, actor: User, complaint: Complaint, user: User) 
 def complaint_assign(*, actor: User, complaint: Complaint, assignee: User) -> Complaint:
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if not agency_policies.is_receiving_staff(actor, complaint.receiving_agency_id):
-        raise PermissionDenied(NOT_RECEIVING_STAFF)
+        raise ActionNotAllowed(NOT_RECEIVING_STAFF)
     if not agency_policies.is_agency_staff(assignee, complaint.receiving_agency_id):
         raise ValidationError({"assignee": [ASSIGNEE_INVALID]})
     previous = complaint.assignee
@@ -397,7 +398,7 @@ def initial_response_record(*, actor: User, complaint: Complaint, method: str, s
     before it: the breach row is immutable, and the response's ``within_sla`` agrees with it."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if not agency_policies.is_receiving_staff(actor, complaint.receiving_agency_id):
-        raise PermissionDenied(NOT_RECEIVING_STAFF)
+        raise ActionNotAllowed(NOT_RECEIVING_STAFF)
     now = timezone.now()
     at = responded_at or now
     reason = responded_at_reason.strip()
@@ -438,9 +439,9 @@ def initial_response_record(*, actor: User, complaint: Complaint, method: str, s
 # --- attachments -----------------------------------------------------------------------------------
 
 ATTACHMENT_MAX_BYTES = limits.ATTACHMENT_MAX_BYTES
-ATTACHMENT_TYPE_REFUSED = "Berkas harus PDF, JPEG atau PNG."
-ATTACHMENT_TOO_BIG = "Berkas terlalu besar (maksimal 10 MB)."
-ATTACHMENT_EMPTY = "Berkas kosong."
+ATTACHMENT_TYPE_REFUSED = _("Berkas harus PDF, JPEG atau PNG.")
+ATTACHMENT_TOO_BIG = _("Berkas terlalu besar (maksimal 10 MB).")
+ATTACHMENT_EMPTY = _("Berkas kosong.")
 
 _SIGNATURES = (
     (b"%PDF-", "application/pdf"),
@@ -460,7 +461,7 @@ def sniff_content_type(head: bytes) -> str | None:
 @transaction.atomic
 def attachment_add(*, actor: User, complaint: Complaint, uploaded) -> Attachment:
     if not agency_policies.is_receiving_staff(actor, complaint.receiving_agency_id):
-        raise PermissionDenied(NOT_RECEIVING_STAFF)
+        raise ActionNotAllowed(NOT_RECEIVING_STAFF)
     size = getattr(uploaded, "size", 0) or 0
     if size == 0:
         raise ValidationError({"file": [ATTACHMENT_EMPTY]})

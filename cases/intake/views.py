@@ -23,7 +23,7 @@ from cases.intake.forms import (
     VoidForm,
 )
 from cases.models import ConsentForm
-from common.errors import ApplicationError, PermissionDenied, form_error_text, validation_messages
+from common.errors import ActionNotAllowed, ApplicationError, error_text, form_error_text, validation_messages
 
 
 def _to_input(form, victims, perpetrators) -> tuple[intake.ComplaintInput, list[int]]:
@@ -114,7 +114,7 @@ def complaint_register_view(request):
                         assignee=form.cleaned_data.get("assignee"), join_case=join_case)
                 except ValidationError as exc:
                     _apply_errors(exc, form, victims, victim_index)
-                except PermissionDenied as exc:
+                except ActionNotAllowed as exc:
                     form.add_error(None, exc.message)
                 else:
                     msg = _("Pengaduan dicatat: %(number)s. Batas respons awal %(due)s WIB.")
@@ -162,10 +162,8 @@ def initial_response_view(request, pk: int, complaint: str):
             successful=form.cleaned_data["successful"], result=form.cleaned_data.get("result", ""),
             responded_at=form.cleaned_data.get("responded_at"),
             responded_at_reason=form.cleaned_data.get("responded_at_reason", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in validation_messages(exc).values() for m in ms))
-    except (PermissionDenied, ApplicationError) as exc:
-        messages.error(request, exc.message)
+    except (ValidationError, ApplicationError) as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Respons awal dicatat.") if form.cleaned_data["successful"]
                          else _("Upaya kontak yang gagal dicatat. Jam 24 jam tetap berjalan."))
@@ -182,10 +180,8 @@ def attachment_upload_view(request, pk: int, complaint: str):
         return redirect("cases:detail", pk=pk)
     try:
         intake.attachment_add(actor=request.user, complaint=c, uploaded=form.cleaned_data["file"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in validation_messages(exc).values() for m in ms))
-    except PermissionDenied as exc:
-        messages.error(request, exc.message)
+    except (ValidationError, ApplicationError) as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Lampiran disimpan."))
     return redirect("cases:detail", pk=pk)
@@ -222,10 +218,8 @@ def complaint_void_view(request, pk: int, complaint: str):
         return redirect("cases:detail", pk=pk)
     try:
         intake.complaint_void(actor=request.user, complaint=c, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in validation_messages(exc).values() for m in ms))
-    except (PermissionDenied, ApplicationError) as exc:
-        messages.error(request, exc.message)
+    except (ValidationError, ApplicationError) as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Pengaduan dibatalkan."))
     return redirect("cases:detail", pk=pk)

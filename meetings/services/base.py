@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterable
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import User
 from cases.models import Case, Victim
 from common import crypto
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from meetings import policies
 from meetings.models import (
     Meeting,
@@ -20,48 +21,48 @@ from meetings.models import (
 )
 
 # Messages shared by pages, API and tests.
-NOT_EDITOR = "Hanya sekretaris, ketua, atau wakil ketua Tim Percepatan yang dapat mengubah rapat."
-NOT_PRESENTER = "Paparan kasus disiapkan oleh petugas lembaga penerima kasus ini."
-NOT_RESPONSIBLE = "Perkembangan tindak lanjut dicatat oleh petugas lembaga penanggung jawab."
-REASON_REQUIRED = "Alasan wajib diisi."
-START_IN_PAST = "Waktu rapat harus di masa depan."
-PLACE_REQUIRED = "Tempat atau tautan rapat wajib diisi."
-NOT_SCHEDULED = "Hanya rapat yang masih terjadwal yang dapat diubah jadwalnya atau dibatalkan."
-MEETING_CANCELLED = "Rapat ini dibatalkan."
-ALREADY_OPENED = "Rapat ini sudah dibuka."
-NOT_OPEN = "Rapat belum dibuka: catat kehadiran dan pimpinan rapat terlebih dahulu."
-NO_PRESIDING_OFFICER = ("Rapat tidak dapat dibuka: Ketua atau, bila Ketua berhalangan, Wakil Ketua "
-                        "Tim Percepatan harus hadir.")
-ATTENDEE_NOT_MEMBER = "Peserta yang dicatat harus anggota aktif Tim Percepatan."
-ATTENDANCE_CLOSED = "Kehadiran tidak dapat diubah setelah rapat ditutup."
-MINUTES_LOCKED = "Notula sudah tidak berstatus draf: isi rapat tidak dapat diubah."
-MINUTES_SIGNED = "Notula sudah ditandatangani: keputusan dan tindak lanjutnya tidak dapat diubah."
-MEETING_NOT_CLOSED = "Tutup rapat terlebih dahulu sebelum notula diajukan untuk ditandatangani."
-SCREENING_EMPTY = "Pilih hasil penyaringan untuk minimal satu pengaduan."
-SCREENING_ALREADY = "Pengaduan ini sudah memiliki hasil penyaringan; hasil tidak dapat diubah."
-SCREENING_OUTCOME_UNKNOWN = "Hasil penyaringan tidak dikenal."
-SCREENING_COMPLAINT_INVALID = "Pengaduan tidak ditemukan atau sudah dibatalkan."
-AGENDA_DUPLICATE = "Kasus ini sudah ada di agenda rapat."
-AGENDA_NOT_PENDING = "Agenda ini sudah dibahas atau ditunda."
-DECISION_NOT_ON_AGENDA = "Kasus ini tidak ada di agenda rapat: keputusan tidak dapat dicatat."
-DECISION_ITEM_DEFERRED = "Agenda ini ditunda ke rapat berikutnya: keputusan tidak dapat dicatat."
-DECISION_KIND_INVALID = "Jenis keputusan ini tidak berlaku untuk agenda tersebut."
-DECISION_NEEDS_AGENCIES = "Penetapan menyebut lembaga pelaksana layanan dan lembaga koordinator."
-DECISION_NEEDS_REASON = "Keputusan ini wajib disertai alasan."
-PRESENTATION_INCOMPLETE = "Kronologi singkat, kondisi terkini korban, dan hambatan wajib diisi."
-HAS_NAME = ("Teks memuat nama korban atau terlapor. Gunakan nomor kasus dan inisial saja; "
-            "tidak ada yang disimpan.")
-HAS_NIK = "Teks memuat NIK. Hapus nomor identitas; tidak ada yang disimpan."
-ASSESSMENT_INCOMPLETE = "Keempat dimensi asesmen bersama wajib dinilai."
-ACTION_ITEM_NEEDS_DECISION = "Catat keputusan agenda ini sebelum menambahkan tindak lanjut."
-ACTION_ITEM_INCOMPLETE = "Tindak lanjut wajib menyebut uraian, lembaga penanggung jawab, dan batas waktu."
-ACTION_ITEM_DUE_PAST = "Batas waktu tindak lanjut tidak boleh sebelum tanggal rapat."
-ACTION_ITEM_HAS_FOLLOW_UP = "Tindak lanjut yang sudah memiliki perkembangan tidak dapat dihapus."
-FOLLOW_UP_STATUS_INVALID = "Status perkembangan hanya 'berjalan' atau 'selesai'."
-FOLLOW_UP_EVIDENCE_REQUIRED = "Tindak lanjut yang selesai wajib disertai bukti atau keterangan."
-FOLLOW_UP_ALREADY_DONE = "Tindak lanjut ini sudah selesai."
-FOLLOW_UP_NOT_LIVE = "Tindak lanjut berlaku setelah rapat ditutup."
-FOLLOW_UP_TIME_INVALID = "Waktu perkembangan tidak boleh di masa depan atau sebelum rapat."
+NOT_EDITOR = _("Hanya sekretaris, ketua, atau wakil ketua Tim Percepatan yang dapat mengubah rapat.")
+NOT_PRESENTER = _("Paparan kasus disiapkan oleh petugas lembaga penerima kasus ini.")
+NOT_RESPONSIBLE = _("Perkembangan tindak lanjut dicatat oleh petugas lembaga penanggung jawab.")
+REASON_REQUIRED = _("Alasan wajib diisi.")
+START_IN_PAST = _("Waktu rapat harus di masa depan.")
+PLACE_REQUIRED = _("Tempat atau tautan rapat wajib diisi.")
+NOT_SCHEDULED = _("Hanya rapat yang masih terjadwal yang dapat diubah jadwalnya atau dibatalkan.")
+MEETING_CANCELLED = _("Rapat ini dibatalkan.")
+ALREADY_OPENED = _("Rapat ini sudah dibuka.")
+NOT_OPEN = _("Rapat belum dibuka: catat kehadiran dan pimpinan rapat terlebih dahulu.")
+NO_PRESIDING_OFFICER = _("Rapat tidak dapat dibuka: Ketua atau, bila Ketua berhalangan, Wakil Ketua "
+                         "Tim Percepatan harus hadir.")
+ATTENDEE_NOT_MEMBER = _("Peserta yang dicatat harus anggota aktif Tim Percepatan.")
+ATTENDANCE_CLOSED = _("Kehadiran tidak dapat diubah setelah rapat ditutup.")
+MINUTES_LOCKED = _("Notula sudah tidak berstatus draf: isi rapat tidak dapat diubah.")
+MINUTES_SIGNED = _("Notula sudah ditandatangani: keputusan dan tindak lanjutnya tidak dapat diubah.")
+MEETING_NOT_CLOSED = _("Tutup rapat terlebih dahulu sebelum notula diajukan untuk ditandatangani.")
+SCREENING_EMPTY = _("Pilih hasil penyaringan untuk minimal satu pengaduan.")
+SCREENING_ALREADY = _("Pengaduan ini sudah memiliki hasil penyaringan; hasil tidak dapat diubah.")
+SCREENING_OUTCOME_UNKNOWN = _("Hasil penyaringan tidak dikenal.")
+SCREENING_COMPLAINT_INVALID = _("Pengaduan tidak ditemukan atau sudah dibatalkan.")
+AGENDA_DUPLICATE = _("Kasus ini sudah ada di agenda rapat.")
+AGENDA_NOT_PENDING = _("Agenda ini sudah dibahas atau ditunda.")
+DECISION_NOT_ON_AGENDA = _("Kasus ini tidak ada di agenda rapat: keputusan tidak dapat dicatat.")
+DECISION_ITEM_DEFERRED = _("Agenda ini ditunda ke rapat berikutnya: keputusan tidak dapat dicatat.")
+DECISION_KIND_INVALID = _("Jenis keputusan ini tidak berlaku untuk agenda tersebut.")
+DECISION_NEEDS_AGENCIES = _("Penetapan menyebut lembaga pelaksana layanan dan lembaga koordinator.")
+DECISION_NEEDS_REASON = _("Keputusan ini wajib disertai alasan.")
+PRESENTATION_INCOMPLETE = _("Kronologi singkat, kondisi terkini korban, dan hambatan wajib diisi.")
+HAS_NAME = _("Teks memuat nama korban atau terlapor. Gunakan nomor kasus dan inisial saja; "
+             "tidak ada yang disimpan.")
+HAS_NIK = _("Teks memuat NIK. Hapus nomor identitas; tidak ada yang disimpan.")
+ASSESSMENT_INCOMPLETE = _("Keempat dimensi asesmen bersama wajib dinilai.")
+ACTION_ITEM_NEEDS_DECISION = _("Catat keputusan agenda ini sebelum menambahkan tindak lanjut.")
+ACTION_ITEM_INCOMPLETE = _("Tindak lanjut wajib menyebut uraian, lembaga penanggung jawab, dan batas waktu.")
+ACTION_ITEM_DUE_PAST = _("Batas waktu tindak lanjut tidak boleh sebelum tanggal rapat.")
+ACTION_ITEM_HAS_FOLLOW_UP = _("Tindak lanjut yang sudah memiliki perkembangan tidak dapat dihapus.")
+FOLLOW_UP_STATUS_INVALID = _("Status perkembangan hanya 'berjalan' atau 'selesai'.")
+FOLLOW_UP_EVIDENCE_REQUIRED = _("Tindak lanjut yang selesai wajib disertai bukti atau keterangan.")
+FOLLOW_UP_ALREADY_DONE = _("Tindak lanjut ini sudah selesai.")
+FOLLOW_UP_NOT_LIVE = _("Tindak lanjut berlaku setelah rapat ditutup.")
+FOLLOW_UP_TIME_INVALID = _("Waktu perkembangan tidak boleh di masa depan atau sebelum rapat.")
 
 EDITABLE_MEETING = (MeetingStatus.SCHEDULED, MeetingStatus.OPEN, MeetingStatus.CLOSED)
 
@@ -71,7 +72,7 @@ EDITABLE_MEETING = (MeetingStatus.SCHEDULED, MeetingStatus.OPEN, MeetingStatus.C
 def require_editor(actor: User) -> None:
     """Only the secretary, the chair or the vice-chair change a meeting (``NOT_EDITOR``)."""
     if not policies.can_edit(actor):
-        raise PermissionDenied(NOT_EDITOR)
+        raise ActionNotAllowed(NOT_EDITOR)
 
 
 def meeting_lock(meeting: Meeting) -> Meeting:

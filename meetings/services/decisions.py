@@ -13,7 +13,7 @@ from agencies.models import Agency, User
 from cases.models import Case
 from common import limits
 from common.audit import save_with_history
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from meetings import events, policies
 from meetings.models import (
     ASSESSMENT_DIMENSIONS,
@@ -67,7 +67,7 @@ def presentation_save(*, actor: User, item: AgendaItem, chronology: str, current
     """The receiving institution's presentation. Refused, with nothing saved, when it carries the
     victim's name or a NIK."""
     if not policies.can_present(actor, item):
-        raise PermissionDenied(NOT_PRESENTER)
+        raise ActionNotAllowed(NOT_PRESENTER)
     meeting = meeting_lock(item.meeting)
     require_draft(meeting)
     texts = [clean_text(chronology), clean_text(current_condition), clean_text(obstacles)]
@@ -160,7 +160,7 @@ def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, rea
             raise ApplicationError(DECISION_NEEDS_AGENCIES)
     elif not reason and kind in (DecisionKind.NOT_SELECT, DecisionKind.EMERGENCY_REVOKE,
                                  DecisionKind.DEFER):
-        raise ApplicationError(DECISION_NEEDS_REASON)
+        raise ApplicationError(DECISION_NEEDS_REASON, field="reason")
     identity_check(case=case, texts=[reason])
     decision = Decision.objects.select_for_update().filter(agenda_item=item).first()
     revised = decision is not None
@@ -197,7 +197,7 @@ def action_item_add(*, actor: User, decision: Decision, description: str,
     if not description or responsible_agency is None or due_date is None:
         raise ApplicationError(ACTION_ITEM_INCOMPLETE)
     if due_date < timezone.localdate(meeting.starts_at):
-        raise ApplicationError(ACTION_ITEM_DUE_PAST)
+        raise ApplicationError(ACTION_ITEM_DUE_PAST, field="due_date")
     identity_check(case=decision.case, texts=[description])
     ai = ActionItem(decision=decision, meeting=meeting, case=decision.case, description=description,
                     responsible_agency=responsible_agency, due_date=due_date, created_by=actor)
@@ -240,15 +240,15 @@ def follow_up_add(*, actor: User, action_item: ActionItem, status: str, evidence
     ``happened_at`` records work done earlier than it is entered (never in the future, never before
     the meeting)."""
     if not policies.can_follow_up(actor, action_item):
-        raise PermissionDenied(NOT_RESPONSIBLE)
+        raise ActionNotAllowed(NOT_RESPONSIBLE)
     ai = ActionItem.objects.select_for_update().select_related("meeting", "case").get(pk=action_item.pk)
     if ai.meeting.status != MeetingStatus.CLOSED:
         raise ApplicationError(FOLLOW_UP_NOT_LIVE)
     if status not in (FollowUpStatus.OPEN, FollowUpStatus.DONE):
-        raise ApplicationError(FOLLOW_UP_STATUS_INVALID)
+        raise ApplicationError(FOLLOW_UP_STATUS_INVALID, field="status")
     evidence = clean_text(evidence)
     if status == FollowUpStatus.DONE and not evidence:
-        raise ApplicationError(FOLLOW_UP_EVIDENCE_REQUIRED)
+        raise ApplicationError(FOLLOW_UP_EVIDENCE_REQUIRED, field="evidence")
     if ai.follow_ups.filter(status=FollowUpStatus.DONE).exists():
         raise ApplicationError(FOLLOW_UP_ALREADY_DONE)
     identity_check(case=ai.case, texts=[evidence])

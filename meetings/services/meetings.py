@@ -65,7 +65,7 @@ def schedule_update(*, actor: User, weekday: int, time: time, place: str, online
     schedule.action_reminder_days = action_reminder_days
     schedule.is_active = True
     if not (schedule.place or schedule.online_link):
-        raise ApplicationError(PLACE_REQUIRED)
+        raise ApplicationError(PLACE_REQUIRED, field="place")
     schedule.full_clean()
     save_with_history(schedule, actor=actor)
     return schedule
@@ -88,7 +88,7 @@ def meeting_new(*, actor: User | None, kind: str, starts_at: datetime, place: st
                       scheduled_for=starts_at, starts_at=starts_at, place=clean_text(place),
                       online_link=clean_text(online_link), created_by=actor)
     if not (meeting.place or meeting.online_link):
-        raise ApplicationError(PLACE_REQUIRED)
+        raise ApplicationError(PLACE_REQUIRED, field="place")
     meeting.full_clean()
     save_with_history(meeting, actor=actor)
     minutes = Minutes(meeting=meeting)
@@ -102,7 +102,7 @@ def meeting_create(*, actor: User, starts_at: datetime, place: str = "", online_
     """An ad-hoc meeting (e.g. several emergencies waiting). Its agenda is built at once."""
     require_editor(actor)
     if starts_at <= timezone.now():
-        raise ApplicationError(START_IN_PAST)
+        raise ApplicationError(START_IN_PAST, field="starts_at")
     meeting = meeting_new(actor=actor, kind=MeetingKind.AD_HOC, starts_at=starts_at, place=place,
                           online_link=online_link, title=title)
     agenda_build(meeting=meeting, actor=actor)
@@ -149,9 +149,9 @@ def meeting_reschedule(*, actor: User, meeting: Meeting, starts_at: datetime, re
         raise ApplicationError(NOT_SCHEDULED)
     reason = clean_text(reason)
     if not reason:
-        raise ApplicationError(REASON_REQUIRED)
+        raise ApplicationError(REASON_REQUIRED, field="reason")
     if starts_at <= timezone.now():
-        raise ApplicationError(START_IN_PAST)
+        raise ApplicationError(START_IN_PAST, field="starts_at")
     meeting.starts_at = starts_at
     if place is not None and clean_text(place):
         meeting.place = clean_text(place)
@@ -170,7 +170,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
         raise ApplicationError(NOT_SCHEDULED)
     reason = clean_text(reason)
     if not reason:
-        raise ApplicationError(REASON_REQUIRED)
+        raise ApplicationError(REASON_REQUIRED, field="reason")
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancel_reason = reason[:300]
     meeting.cancelled_at = timezone.now()

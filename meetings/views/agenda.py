@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import ApplicationError
@@ -39,7 +40,7 @@ def screening(request, meeting: int):
         except ApplicationError as exc:
             refused(request, exc)
         else:
-            messages.success(request, f"{len(rows)} pengaduan disaring.")
+            messages.success(request, _("%(count)s pengaduan disaring.") % {"count": len(rows)})
         return back_to(m, "screening")
     editable = m.status != MeetingStatus.CANCELLED and m.minutes.is_draft
     return render(request, "meetings/screening.html", {
@@ -67,12 +68,12 @@ def agenda_add(request, meeting: int):
     def act(m):
         if request.POST.get("refresh"):
             added = services.agenda_refresh(actor=request.user, meeting=m)
-            return f"Agenda diperbarui ({len(added)} butir baru)."
+            return _("Agenda diperbarui (%(count)s butir baru).") % {"count": len(added)}
         form = forms.AgendaAddForm(request.POST, cases=selectors.addable_cases(meeting=m))
         if not form.is_valid():
             raise ApplicationError(services.AGENDA_DUPLICATE)
         services.agenda_add(actor=request.user, meeting=m, case=form.cleaned_data["case"])
-        return "Kasus ditambahkan ke agenda."
+        return _("Kasus ditambahkan ke agenda.")
     return back_to(meeting_post(request, meeting, act), "agenda")
 
 
@@ -99,5 +100,5 @@ def agenda_defer(request, meeting: int, item: int):
     except ApplicationError as exc:
         refused(request, exc)
     else:
-        messages.success(request, "Agenda ditunda ke rapat berikutnya.")
+        messages.success(request, _("Agenda ditunda ke rapat berikutnya."))
     return back_to(it.meeting, "agenda")

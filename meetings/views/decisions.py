@@ -8,11 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.models import AccessLevel
 from cases.selectors import case_get_for_user
-from common.errors import ApplicationError, form_error_text
+from common.errors import ApplicationError, error_to_form, form_error_text
 from meetings import forms, policies, selectors, services
 from meetings.models import ActionItem
 from meetings.views.base import agenda_item_get, editor_or_404, item_context, member_required, refused
@@ -31,9 +32,9 @@ def item_decision(request, meeting: int, item: int):
                                      serving_agencies=form.cleaned_data["serving_agencies"],
                                      coordinator_agency=form.cleaned_data["coordinator_agency"])
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            error_to_form(form, exc)
         else:
-            messages.success(request, "Keputusan dicatat. Berlaku setelah notula ditandatangani.")
+            messages.success(request, _("Keputusan dicatat. Berlaku setelah notula ditandatangani."))
             return redirect("meetings:item", meeting=it.meeting_id, item=it.pk)
     return render(request, "meetings/item.html", item_context(request, it, decision_form=form), status=400)
 
@@ -57,9 +58,9 @@ def item_action(request, meeting: int, item: int):
         try:
             services.action_item_add_for_item(actor=request.user, item=it, **form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            error_to_form(form, exc)
         else:
-            messages.success(request, "Tindak lanjut ditambahkan.")
+            messages.success(request, _("Tindak lanjut ditambahkan."))
             return redirect("meetings:item", meeting=it.meeting_id, item=it.pk)
     else:
         form.add_error(None, services.ACTION_ITEM_INCOMPLETE)
@@ -97,7 +98,7 @@ def follow_up(request, action: int):
     except ApplicationError as exc:
         refused(request, exc)
     else:
-        messages.success(request, "Perkembangan tindak lanjut dicatat.")
+        messages.success(request, _("Perkembangan tindak lanjut dicatat."))
     return redirect("meetings:agency")
 
 

@@ -7,9 +7,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.errors import ApplicationError, form_error_text
+from common.errors import ApplicationError, error_to_form, form_error_text
 from meetings import forms, policies, selectors, services
 from meetings.models import ScreeningOutcome
 from meetings.views.base import back_to, meeting_post, member_required, posted_reason, selection_target
@@ -42,9 +43,9 @@ def schedule_edit(request):
             try:
                 services.schedule_update(actor=request.user, **form.cleaned_data)
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                error_to_form(form, exc)
             else:
-                messages.success(request, "Jadwal rapat mingguan disimpan.")
+                messages.success(request, _("Jadwal rapat mingguan disimpan."))
                 return redirect("meetings:list")
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/schedule.html", {
@@ -63,9 +64,9 @@ def meeting_create(request):
         try:
             meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            error_to_form(form, exc)
         else:
-            messages.success(request, "Rapat sewaktu-waktu dijadwalkan.")
+            messages.success(request, _("Rapat sewaktu-waktu dijadwalkan."))
             return back_to(meeting)
     return render(request, "meetings/create.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
@@ -100,7 +101,7 @@ def meeting_open(request, meeting: int):
         form = forms.AttendanceForm(request.POST)
         ids = [u.pk for u in form.cleaned_data["attendees"]] if form.is_valid() else []
         services.meeting_open(actor=request.user, meeting=m, attendee_ids=ids)
-        return "Rapat dibuka; kehadiran dan pimpinan rapat dicatat."
+        return _("Rapat dibuka; kehadiran dan pimpinan rapat dicatat.")
     return back_to(meeting_post(request, meeting, act))
 
 
@@ -111,7 +112,7 @@ def meeting_attendance(request, meeting: int):
         form = forms.AttendanceForm(request.POST)
         ids = [u.pk for u in form.cleaned_data["attendees"]] if form.is_valid() else []
         services.attendance_update(actor=request.user, meeting=m, attendee_ids=ids)
-        return "Kehadiran diperbarui."
+        return _("Kehadiran diperbarui.")
     return back_to(meeting_post(request, meeting, act))
 
 
@@ -120,7 +121,7 @@ def meeting_attendance(request, meeting: int):
 def meeting_close(request, meeting: int):
     def act(m):
         services.meeting_close(actor=request.user, meeting=m)
-        return "Rapat ditutup. Periksa draf notula lalu ajukan untuk ditandatangani."
+        return _("Rapat ditutup. Periksa draf notula lalu ajukan untuk ditandatangani.")
     return back_to(meeting_post(request, meeting, act))
 
 
@@ -130,7 +131,7 @@ def meeting_cancel(request, meeting: int):
     def act(m):
         services.meeting_cancel(actor=request.user, meeting=m,
                                 reason=posted_reason(forms.ReasonForm(request.POST)))
-        return "Rapat dibatalkan."
+        return _("Rapat dibatalkan.")
     return back_to(meeting_post(request, meeting, act))
 
 
@@ -146,5 +147,5 @@ def meeting_reschedule(request, meeting: int):
                 raise ApplicationError(services.START_IN_PAST)
             raise ApplicationError(form_error_text(form))
         services.meeting_reschedule(actor=request.user, meeting=m, **form.cleaned_data)
-        return "Rapat dijadwalkan ulang."
+        return _("Rapat dijadwalkan ulang.")
     return back_to(meeting_post(request, meeting, act))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from common.errors import ApplicationError
@@ -22,14 +23,14 @@ def minutes(request, meeting: int):
         try:
             if request.POST.get("action") == "ready":
                 services.minutes_mark_ready(actor=request.user, meeting=m)
-                messages.success(request, "Notula diajukan untuk ditandatangani.")
+                messages.success(request, _("Notula diajukan untuk ditandatangani."))
             elif request.POST.get("action") == "draft":
                 services.minutes_return_to_draft(actor=request.user, meeting=m)
-                messages.success(request, "Notula dikembalikan ke draf.")
+                messages.success(request, _("Notula dikembalikan ke draf."))
             elif form.is_valid():
                 services.minutes_update_notes(actor=request.user, meeting=m,
                                               notes=form.cleaned_data.get("notes", ""))
-                messages.success(request, "Catatan notula disimpan.")
+                messages.success(request, _("Catatan notula disimpan."))
             else:
                 # Too long: the page again, with the text as typed and the limit under the field.
                 return _minutes_page(request, m, form, status=400)

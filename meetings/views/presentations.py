@@ -7,9 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.errors import ApplicationError
+from common.errors import ApplicationError, error_to_form
 from meetings import forms, policies, services
 from meetings.views.base import agenda_item_get, editor_or_404, item_context, member_required
 
@@ -39,10 +40,10 @@ def item_assessment(request, meeting: int, item: int):
                                  ratings={p: data.get(f"{p}_rating") for p in dims},
                                  notes={p: data.get(f"{p}_notes", "") for p in dims})
     except ApplicationError as exc:
-        form.add_error(None, exc.message)
+        error_to_form(form, exc)
         return render(request, "meetings/item.html", item_context(request, it, assessment_form=form),
                       status=400)
-    messages.success(request, "Asesmen bersama disimpan.")
+    messages.success(request, _("Asesmen bersama disimpan."))
     return redirect("meetings:item", meeting=it.meeting_id, item=it.pk)
 
 
@@ -63,9 +64,9 @@ def presentation(request, meeting: int, item: int):
             try:
                 services.presentation_save(actor=request.user, item=it, **form.cleaned_data)
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                error_to_form(form, exc)
             else:
-                messages.success(request, "Paparan kasus disimpan.")
+                messages.success(request, _("Paparan kasus disimpan."))
                 return redirect("meetings:presentation", meeting=it.meeting_id, item=it.pk)
     return render(request, "meetings/presentation.html", {
         "meeting": it.meeting, "item": it, "case": it.case, "form": form, "presentation": existing,

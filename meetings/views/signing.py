@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from agencies.selectors import user_context
 from common.audit import access_log_record
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError, error_to_form
 from common.models import AccessAction
 from meetings import policies, selectors, signing
 from meetings.models import Minutes, MinutesStatus
@@ -46,11 +46,11 @@ def minutes_sign_view(request, meeting: int):
                 signing.minutes_sign(actor=request.user, meeting=m, password=form.cleaned_data["password"],
                                      otp_token=form.cleaned_data["otp_token"],
                                      shown_hash=form.cleaned_data["content_hash"], request=request)
-            except (ApplicationError, PermissionDenied) as exc:
-                form.add_error(None, exc.message)
+            except (ApplicationError, ActionNotAllowed) as exc:
+                error_to_form(form, exc)
                 if exc.message == signing.CONTENT_CHANGED:
                     form = SignForm(initial={"content_hash": content_hash})
-                    form.add_error(None, exc.message)
+                    error_to_form(form, exc)
             else:
                 messages.success(request, _("Notula ditandatangani. Keputusan rapat kini berlaku."))
                 return redirect("meetings:minutes", meeting=m.pk)
@@ -98,7 +98,7 @@ def addendum_create_view(request, meeting: int):
         raise Http404
     try:
         addendum = signing.addendum_create(actor=request.user, minutes=m.minutes)
-    except (ApplicationError, PermissionDenied) as exc:
+    except (ApplicationError, ActionNotAllowed) as exc:
         messages.error(request, exc.message)
         return redirect("meetings:minutes", meeting=m.pk)
     messages.success(request, _("Rapat addendum dibuat. Buka rapat, catat keputusan pengganti, lalu "

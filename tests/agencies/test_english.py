@@ -42,3 +42,19 @@ def test_language_selector_switches_login_page_to_english(client):
     assert EN_HEADING in page
     assert ID_HEADING not in page
     assert 'lang="en"' in page
+
+
+@pytest.mark.django_db
+def test_a_service_refusal_reads_in_english_under_the_field_it_is_about():
+    from datetime import date
+
+    from agencies.services import delegation_grant
+    from common.errors import ApplicationError
+    from tests.factories import UserFactory
+
+    head, official = UserFactory(), UserFactory()
+    with translation.override("en"), pytest.raises(ApplicationError) as refused:
+        delegation_grant(actor=head, official=official, valid_from=date(2026, 3, 2),
+                         valid_until=date(2026, 3, 1), reason="SK 12/2026")
+    assert refused.value.message == "Invalid delegation period: the end date is before the start date."
+    assert refused.value.field == "valid_until"

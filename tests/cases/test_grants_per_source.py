@@ -144,7 +144,7 @@ def test_a_grant_must_name_a_known_source(uptd, rsud, open_case):
     case = open_case(uptd)
     from common.errors import ApplicationError
 
-    with pytest.raises(ApplicationError, match=services.GRANT_SOURCE_INVALID):
+    with pytest.raises(ApplicationError, match=str(services.GRANT_SOURCE_INVALID)):
         services.case_grant_access(actor=member(uptd, Role.HEAD), case=case, agency=rsud,
                                    level=AccessLevel.SUMMARY, source="rumor")
     assert not case.grants.exists()

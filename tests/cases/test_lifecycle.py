@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from agencies.models import Role
 from cases import lifecycle
@@ -184,7 +185,7 @@ def test_the_reason_is_a_code_never_free_text(case_in, reason):
 
 def test_an_unknown_status_is_refused(case_in):
     case, head = case_in(CaseStatus.REGISTERED)
-    with pytest.raises(TransitionRefused, match=lifecycle.STATUS_UNKNOWN):
+    with pytest.raises(TransitionRefused, match=str(lifecycle.STATUS_UNKNOWN)):
         case_status_change(actor=head, case=case, to="archived", reason="sop_step")
     assert Case.objects.get(pk=case.pk).status == CaseStatus.REGISTERED
 
@@ -244,7 +245,7 @@ def test_an_outcome_is_final(open_complaint, first, then):
 
 def test_an_unknown_outcome_is_refused(open_complaint):
     complaint, officer = open_complaint
-    with pytest.raises(TransitionRefused, match=lifecycle.OUTCOME_UNKNOWN):
+    with pytest.raises(TransitionRefused, match=str(lifecycle.OUTCOME_UNKNOWN)):
         complaint_outcome_set(actor=officer, complaint=complaint, to="archived", reason="sop_step")
     assert Complaint.objects.get(pk=complaint.pk).outcome == OUTCOME_OPEN
 
@@ -316,3 +317,10 @@ def test_a_complaint_not_selected_may_still_be_voided(open_complaint, first):
     assert complaint.outcome == ComplaintOutcome.VOIDED
     voided = CaseEvent.objects.filter(case=complaint.case, event_type=EventType.COMPLAINT_VOIDED).get()
     assert voided.payload["from"] == first and voided.payload["to"] == ComplaintOutcome.VOIDED
+
+
+def test_the_refusal_reads_in_english_with_english_labels(case_in, english_catalogue):
+    case, head = case_in(CaseStatus.CLOSED)
+    with translation.override("en"), pytest.raises(TransitionRefused) as exc:
+        case_status_change(actor=head, case=case, to=CaseStatus.IN_SERVICE, reason="sop_step")
+    assert exc.value.message == 'The case status cannot change from "Closed" to "In service".'

@@ -7,7 +7,7 @@ import json
 
 from django.db import DatabaseError, connection, transaction
 
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from documents.freeze import Freeze
 from documents.registry import DocumentKind, Signature, kind_register
 from tests.fakedocs.models import FakeEffect, FakeLetter
@@ -42,7 +42,7 @@ class FakeLetterDocument(DocumentKind):
 
     def signer_position(self, *, actor, obj: FakeLetter) -> str:
         if actor.pk != obj.signer_id:
-            raise PermissionDenied(NOT_SIGNER)
+            raise ActionNotAllowed(NOT_SIGNER)
         if not obj.ready:
             raise ApplicationError(NOT_READY)
         return "Penguji dokumen"

@@ -86,3 +86,13 @@ def test_queue_api_query_count_is_constant(client, uptd, django_assert_max_num_q
     with CaptureQueriesContext(connection) as large:
         client.get("/api/complaints/")
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_a_caller_reading_english_gets_the_services_refusal_in_english(client, uptd, english_catalogue):
+    client.force_login(member(uptd, Role.ADMIN_OFFICER))
+    bad_nik = {**PAYLOAD, "victims": [{"full_name": "X Y", "category": "adult_woman", "nik": "99"}]}
+    resp = client.post("/api/complaints/", bad_nik, content_type="application/json",
+                       HTTP_ACCEPT_LANGUAGE="en")
+    assert resp.status_code == 400
+    assert resp.json()["victims-0-nik"] == ["The NIK must be 16 digits."]
+    assert not Complaint.objects.exists()

@@ -55,7 +55,7 @@ def test_other_types_are_refused_and_nothing_is_saved(complaint, uptd, client, c
                        {"file": SimpleUploadedFile("x.pdf", content, "application/pdf")}, follow=True)
     assert not Attachment.objects.exists()
     if content:
-        assert message in resp.content.decode()
+        assert str(message) in resp.content.decode()
 
 
 def test_too_big_is_refused(complaint, uptd, settings, monkeypatch):

@@ -94,7 +94,7 @@ def test_the_case_page_refuses_a_backdated_response_without_reason(client, offic
     assert 'name="responded_at_reason"' in page
     earlier = _local(timezone.now() - timedelta(hours=3))
     resp = client.post(url, {"method": "visit", "successful": "1", "responded_at": earlier}, follow=True)
-    assert resp.status_code == 200 and intake.RESPONSE_EARLIER_NEEDS_REASON in resp.content.decode()
+    assert resp.status_code == 200 and str(intake.RESPONSE_EARLIER_NEEDS_REASON) in resp.content.decode()
     complaint.refresh_from_db()
     assert complaint.responded_at is None and not InitialResponse.objects.exists()
 

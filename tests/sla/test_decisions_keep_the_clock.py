@@ -121,7 +121,7 @@ def test_void_is_refused_after_a_signed_selection(client, decided):
     page = client.get(reverse("cases:detail", args=[complaint.case_id])).content.decode()
     assert f'action="{void_url}"' not in page
     resp = client.post(void_url, {"reason": "Salah input"}, follow=True)
-    assert resp.status_code == 200 and intake.VOID_AFTER_SELECTION in resp.content.decode()
+    assert resp.status_code == 200 and str(intake.VOID_AFTER_SELECTION) in resp.content.decode()
     complaint.refresh_from_db()
     assert complaint.outcome == ComplaintOutcome.SELECTED
     assert complaint.case.status == CaseStatus.SELECTED

@@ -75,7 +75,7 @@ def test_bad_input_shows_the_error_and_saves_nothing(client, uptd, people, regis
     assert "Langkah ini tidak ada dalam SOP yang dipilih." in resp.content.decode()
     services.sop_step_record(actor=people["officer"], run=run, step="1")
     resp = client.post(run_url(run, "run-step"), {"step": "1"})
-    assert resp.status_code == 400 and services.STEP_ALREADY_RECORDED in resp.content.decode()
+    assert resp.status_code == 400 and str(services.STEP_ALREADY_RECORDED) in resp.content.decode()
     assert run.steps.count() == 1
 
 

@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencies.models import Role
 from cases.intake.services import complaint_void
 from cases.models import CaseEvent, EventType
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from sops import selectors, services
 from sops.models import SopRun, SopStepRecord
 from tests.factories import member
@@ -66,9 +66,9 @@ def test_sop_step_validation(uptd, people, register, sop, step, shift, field, me
 def test_a_step_is_recorded_once_and_only_by_receiving_staff(uptd, people, register):
     complaint = register(uptd, actor=people["officer"])
     services.sop_complaint_step_record(actor=people["officer"], complaint=complaint, sop="V", step="1")
-    with pytest.raises(ApplicationError, match=services.STEP_ALREADY_RECORDED):
+    with pytest.raises(ApplicationError, match=str(services.STEP_ALREADY_RECORDED)):
         services.sop_complaint_step_record(actor=people["officer"], complaint=complaint, sop="V", step="1")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ActionNotAllowed):
         services.sop_complaint_step_record(actor=people["investigator"], complaint=complaint, sop="V",
                                            step="2a")
     assert SopStepRecord.objects.count() == 1
@@ -124,9 +124,9 @@ def test_a_run_without_a_complaint_is_recorded_by_the_cases_receiving_staff(uptd
     ev = events(complaint.case, EventType.SOP_STEP).get()
     assert ev.payload == {"run": run.pk, "sop": "II", "step": "1", "done_at": rec.done_at.isoformat(),
                           "standard_minutes": 5}
-    with pytest.raises(PermissionDenied, match=services.STEP_NOT_ALLOWED):
+    with pytest.raises(ActionNotAllowed, match=str(services.STEP_NOT_ALLOWED)):
         services.sop_step_record(actor=people["investigator"], run=run, step="2")
-    with pytest.raises(PermissionDenied, match=services.START_NOT_ALLOWED):
+    with pytest.raises(ActionNotAllowed, match=str(services.START_NOT_ALLOWED)):
         services.sop_run_start(actor=people["investigator"], case=complaint.case, sop="II")
 
 
@@ -157,7 +157,7 @@ def test_steps_of_a_voided_complaints_run_are_refused(uptd, people, register):
     complaint = register(uptd, actor=people["officer"])
     run = services.sop_run_start(actor=people["officer"], case=complaint.case, sop="I", complaint=complaint)
     complaint_void(actor=people["officer"], complaint=complaint, reason="Tercatat ganda")
-    with pytest.raises(ApplicationError, match=services.COMPLAINT_VOIDED):
+    with pytest.raises(ApplicationError, match=str(services.COMPLAINT_VOIDED)):
         services.sop_step_record(actor=people["officer"], run=run, step="1")
     assert not run.steps.exists()
 
@@ -195,3 +195,10 @@ def test_flags_are_per_run_and_a_later_run_is_timed_from_its_own_start(uptd, peo
     two = selectors.sop_tracker(run=selectors.sop_run_get_for_user(
         user=officer, case_id=complaint.case.pk, run_id=second.pk))
     assert two.out_of_order == 1 and {r.step.code for r in two.rows if r.out_of_order} == {"3"}
+
+
+def test_a_refusal_reads_in_english(uptd, people, register, english_catalogue):
+    complaint = register(uptd, actor=people["officer"])
+    with translation.override("en"), pytest.raises(ActionNotAllowed) as refused:
+        services.sop_run_start(actor=people["investigator"], case=complaint.case, sop="II")
+    assert refused.value.message == "Only staff of the receiving agency can start an SOP run."

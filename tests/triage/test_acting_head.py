@@ -18,7 +18,7 @@ from django.utils import timezone
 from agencies.models import User
 from agencies.services import acting_head_appoint
 from cases.models import CaseEvent, EventType
-from common.errors import PermissionDenied
+from common.errors import ActionNotAllowed
 from common.models import Notification
 from tests.triage.conftest import triage_answers
 from triage import services
@@ -60,7 +60,7 @@ def test_the_acting_head_overrides_the_risk_only_within_the_dates(uptd, people, 
                                              reason=REASON)
 
     # the day before the delegation: refused
-    with pytest.raises(PermissionDenied, match=services.OVERRIDE_NOT_ALLOWED):
+    with pytest.raises(ActionNotAllowed, match=str(services.OVERRIDE_NOT_ALLOWED)):
         override(RiskLevel.HIGH)
     # during it: the override is the acting head's, recorded as such
     with on(acting["start"]):
@@ -72,7 +72,7 @@ def test_the_acting_head_overrides_the_risk_only_within_the_dates(uptd, people, 
                           "assessed": "low", "as_acting_head": True}
     # the day after it ends: refused again
     with on(acting["end"] + timedelta(days=1)):
-        with pytest.raises(PermissionDenied, match=services.OVERRIDE_NOT_ALLOWED):
+        with pytest.raises(ActionNotAllowed, match=str(services.OVERRIDE_NOT_ALLOWED)):
             override(RiskLevel.MEDIUM)
     assert events(complaint.case, EventType.RISK_OVERRIDDEN).count() == 1
 

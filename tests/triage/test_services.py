@@ -6,13 +6,13 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencies.models import Role
 from cases.models import AccessLevel, CaseEvent, CaseStatus, EventType, GrantSource
 from cases.policies import case_access_level
 from cases.selectors import case_get_for_user
-from common.errors import ApplicationError, PermissionDenied
+from common.errors import ActionNotAllowed, ApplicationError
 from common.models import Notification
 from sops.models import SopStepRecord
 from tests.factories import member
@@ -73,7 +73,7 @@ def test_notes_are_encrypted_at_rest(uptd, people, register):
 def test_only_receiving_staff_may_triage(uptd, people, register, providers):
     complaint = register(uptd, actor=people["officer"])
     for outsider in (people["investigator"], people["ketua"], people["viewer"], providers["nurse"]):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(ActionNotAllowed):
             services.triage_record(actor=outsider, complaint=complaint, **triage_answers())
     assert not TriageAssessment.objects.exists()
     assert not events(complaint.case, EventType.TRIAGE_RECORDED).exists()
@@ -93,12 +93,12 @@ def test_voided_complaint_cannot_be_triaged(uptd, people, register):
 
     complaint = register(uptd, actor=people["officer"])
     complaint_void(actor=people["officer"], complaint=complaint, reason="Pengaduan ganda")
-    with pytest.raises(ApplicationError, match=services.COMPLAINT_VOIDED):
+    with pytest.raises(ApplicationError, match=str(services.COMPLAINT_VOIDED)):
         services.triage_record(actor=people["officer"], complaint=complaint, **triage_answers())
 
 
 def test_no_complaint_is_a_domain_error(people):
-    with pytest.raises(ApplicationError, match=services.NO_COMPLAINT):
+    with pytest.raises(ApplicationError, match=str(services.NO_COMPLAINT)):
         services.triage_record(actor=people["officer"], complaint=None, **triage_answers())
 
 
@@ -199,7 +199,7 @@ def test_only_the_receiving_head_may_override(uptd, polres, people, register):
     complaint = register(uptd, actor=people["officer"])
     a = services.triage_record(actor=people["officer"], complaint=complaint, **triage_answers())
     for user in (people["officer"], people["konselor"], people["ketua"], member(polres, Role.HEAD)):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(ActionNotAllowed):
             services.triage_override_risk(actor=user, assessment=a, risk_level=RiskLevel.HIGH,
                                           reason="Alasan yang cukup panjang.")
 
@@ -282,13 +282,13 @@ def test_referring_twice_notifies_once_and_never_downgrades_a_better_grant(emerg
 
 
 def test_only_the_head_refers_and_only_emergencies(uptd, emergency, people, providers, register):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ActionNotAllowed):
         services.emergency_refer(actor=people["officer"], case=emergency.case,
                                  agencies=[providers["hospital"]])
     calm = register(uptd, actor=people["officer"])
     services.triage_record(actor=people["officer"], complaint=calm, **triage_answers())
     calm.case.refresh_from_db()
-    with pytest.raises(ApplicationError, match=services.REFER_NOT_EMERGENCY):
+    with pytest.raises(ApplicationError, match=str(services.REFER_NOT_EMERGENCY)):
         services.emergency_refer(actor=people["head"], case=calm.case, agencies=[providers["hospital"]])
     assert not events(calm.case, EventType.EMERGENCY_REFERRAL).exists()
 
@@ -304,3 +304,12 @@ def test_referral_bad_input_saves_nothing(emergency, people, providers, uptd, ba
                                  hours=500 if bad == "hours" else 72)
     assert not emergency.case.grants.exists()
 
+
+
+def test_a_refusal_reads_in_english(uptd, people, providers, register, english_catalogue):
+    calm = register(uptd, actor=people["officer"])
+    services.triage_record(actor=people["officer"], complaint=calm, **triage_answers())
+    calm.case.refresh_from_db()
+    with translation.override("en"), pytest.raises(ApplicationError) as refused:
+        services.emergency_refer(actor=people["head"], case=calm.case, agencies=[providers["hospital"]])
+    assert refused.value.message == "Emergency referral is only for emergency cases."
