@@ -54,14 +54,20 @@ BEGIN
 END $$ LANGUAGE plpgsql;
 """
 
-DROP_UNUSED_FUNCTION_SQL = f"""
+def drop_unused_function_sql(function_name: str) -> str:
+    """SQL that drops a trigger function once no trigger uses it (the reverse of the last
+    migration that installed one). Shared by every trigger module (``documents.freeze`` too)."""
+    return f"""
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
-                 WHERE p.proname = '{FUNCTION_NAME}') THEN
-    DROP FUNCTION IF EXISTS {FUNCTION_NAME}();
+                 WHERE p.proname = '{function_name}') THEN
+    DROP FUNCTION IF EXISTS {function_name}();
   END IF;
 END $$;
 """  # noqa: S608 (module constants, no input)
+
+
+DROP_UNUSED_FUNCTION_SQL = drop_unused_function_sql(FUNCTION_NAME)
 
 
 def is_history_model(model) -> bool:

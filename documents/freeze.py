@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 from django.db.migrations.operations.base import Operation
 
+from common.append_only import drop_unused_function_sql
+
 FUNCTION_NAME = "terpadu_signed_frozen"
 FROZEN_MESSAGE = "Dokumen yang sudah ditandatangani tidak dapat diubah"
 
@@ -66,14 +68,7 @@ BEGIN
 END $$ LANGUAGE plpgsql;
 """  # noqa: S608 (module constants, no input)
 
-DROP_UNUSED_FUNCTION_SQL = f"""
-DO $$ BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
-                 WHERE p.proname = '{FUNCTION_NAME}') THEN
-    DROP FUNCTION IF EXISTS {FUNCTION_NAME}();
-  END IF;
-END $$;
-"""  # noqa: S608 (module constants, no input)
+DROP_UNUSED_FUNCTION_SQL = drop_unused_function_sql(FUNCTION_NAME)
 
 
 @dataclass(frozen=True)
