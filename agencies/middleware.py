@@ -4,11 +4,15 @@ roles and an active membership for every signed-in request. The checks that need
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from agencies.models import Language
 from agencies.selectors import user_context
 from common.middleware import EXEMPT_PREFIXES, is_api, redirect_with_next
 
@@ -84,3 +88,24 @@ class ActiveMembershipMiddleware:
                     return JsonResponse({"detail": str(NO_MEMBERSHIP_API)}, status=403)
                 return render(request, "agencies/no_membership.html", status=403)
         return self.get_response(request)
+
+
+class InterfaceLanguageMiddleware(LocaleMiddleware):
+    """The page language: the signed-in user's saved choice, else the choice made with the language
+    selector on this browser (its cookie), else Bahasa Indonesia — never the browser's
+    Accept-Language, since many staff browsers are set to English. API callers still negotiate
+    with Accept-Language. Sits after AuthenticationMiddleware, as it reads the user."""
+
+    def process_request(self, request):
+        if is_api(request):
+            return super().process_request(request)
+        translation.activate(self.chosen_language(request) or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    @staticmethod
+    def chosen_language(request) -> str | None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language in Language.values:
+            return user.language
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        return cookie if cookie in Language.values else None

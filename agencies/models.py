@@ -162,12 +162,23 @@ TEAM_ROLES = frozenset({
 TOTP_REQUIRED_ROLES = frozenset({Role.HEAD, Role.TP_KETUA, Role.TP_WAKIL_KETUA, Role.SYSTEM_ADMIN})
 
 
+class Language(models.TextChoices):
+    """The interface languages (settings.LANGUAGES); each label in its own language."""
+
+    INDONESIAN = "id", "Bahasa Indonesia"
+    ENGLISH = "en", "English"
+
+
 class User(AbstractUser):
     """A person who signs in. What they may do comes from their dated memberships."""
 
     full_name = models.CharField(_("nama lengkap"), max_length=200, blank=True)
     position_title = models.CharField(_("jabatan"), max_length=200, blank=True)
     phone = models.CharField(_("telepon kantor"), max_length=30, blank=True)
+    # The interface language she chose with the language selector; the interface opens in
+    # Indonesian until she chooses otherwise, whatever her browser asks for.
+    language = models.CharField(_("bahasa antarmuka"), max_length=8, choices=Language.choices,
+                                default=Language.INDONESIAN)
 
     class Meta:
         verbose_name = _("pengguna")

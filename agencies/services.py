@@ -11,7 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies import policies
-from agencies.models import CASE_WORK_ROLES, ActingHead, Agency, Membership, Service, SigningDelegation, User
+from agencies.models import (
+    CASE_WORK_ROLES,
+    ActingHead,
+    Agency,
+    Language,
+    Membership,
+    Service,
+    SigningDelegation,
+    User,
+)
 from agencies.selectors import clear_user_context
 from common.audit import save_with_history
 from common.errors import ActionNotAllowed, ApplicationError
@@ -31,6 +40,7 @@ ACTING_HEAD_REFERENCE_REQUIRED = _("Nomor surat perintah penunjukan Plt. wajib d
 ACTING_HEAD_ALREADY_ENDED = _("Penunjukan Plt. ini sudah berakhir.")
 ACTING_HEAD_END_PAST = _("Penunjukan Plt. tidak dapat diakhiri mundur ke tanggal yang sudah lewat.")
 ACTING_HEAD_END_AFTER = _("Tanggal pengakhiran sesudah akhir periode Plt.")
+LANGUAGE_UNKNOWN = _("Bahasa antarmuka tidak dikenal.")
 
 
 @transaction.atomic
@@ -171,3 +181,13 @@ def acting_head_end(*, actor: User, acting_head: ActingHead, on: date | None = N
                       reason="acting_head_end")
     clear_user_context(acting_head.user)
     return acting_head
+
+
+def user_language_set(*, actor: User, language: str) -> User:
+    """Remember the interface language the signed-in user chose on her own profile."""
+    if language not in Language.values:
+        raise ApplicationError(LANGUAGE_UNKNOWN, field="language")
+    if actor.language != language:
+        actor.language = language
+        actor.save(update_fields=["language"])
+    return actor

@@ -1,4 +1,5 @@
-"""Acting heads (Plt.), the health check and the 404 page. The front page is ``config.views.home``."""
+"""Acting heads (Plt.), the language selector, the health check and the 404 page. The front page
+is ``config.views.home``."""
 
 from __future__ import annotations
 
@@ -10,13 +11,24 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from agencies import policies, services
 from agencies.forms import ActingHeadForm
-from agencies.models import ActingHead
+from agencies.models import ActingHead, Language
 from agencies.selectors import acting_heads_of
 from common.errors import ApplicationError, error_to_form
+
+
+def set_language(request):
+    """Django's language selector; a signed-in user's choice is also kept on her profile, so the
+    interface opens in it at her next sign-in (on any browser)."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language") if request.method == "POST" else None
+    if request.user.is_authenticated and language in Language.values:
+        services.user_language_set(actor=request.user, language=language)
+    return response
 
 
 def healthz(request):

@@ -14,7 +14,7 @@ urlpatterns = [
     path("rapat/", include("meetings.urls")),
     path("triase/", include("triage.urls")),
     path("notifikasi/", include("common.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", agency_views.set_language, name="set_language"),
     path("lembaga/plt/", agency_views.acting_heads, name="acting-heads"),
     path("lembaga/plt/<int:acting>/akhiri/", agency_views.acting_head_end, name="acting-head-end"),
     path("healthz", agency_views.healthz, name="healthz"),

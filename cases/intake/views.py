@@ -129,6 +129,16 @@ def complaint_register_view(request):
     }, status=status)
 
 
+def clock_label(seconds: int) -> str:
+    """The time left (or overdue) as staff read it: hours and minutes up to 48 h, beyond that days
+    and hours ("3 hari 5 jam"), as a count of hours in the hundreds is hard to read."""
+    minutes = abs(seconds) // 60
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} j {minutes % 60:02d} m"
+    return _("%(days)d hari %(hours)d jam") % {"days": hours // 24, "hours": hours % 24}
+
+
 @login_required
 def complaint_queue_view(request):
     filters = QueueFilterForm(request.GET or None)
@@ -138,13 +148,13 @@ def complaint_queue_view(request):
     for c in rows:
         c.seconds_left = int((c.response_due_at - now).total_seconds())
         c.hours_left = round(c.seconds_left / 3600, 1)
-        minutes = abs(c.seconds_left) // 60
-        c.clock_label = f"{minutes // 60} j {minutes % 60:02d} m"
+        c.clock_label = clock_label(c.seconds_left)
         c.is_emergency_flag = c.case.is_emergency or (
             getattr(c, "triage", None) is not None and c.triage.risk_level == "emergency")
     can_register = selectors.receiving_agencies_of(request.user).exists()
-    return render(request, "cases/queue.html", {"rows": rows, "filters": filters,
-                                                "can_register": can_register})
+    return render(request, "cases/queue.html", {
+        "rows": rows, "filters": filters, "can_register": can_register,
+        "active_filters": sum(1 for value in cleaned.values() if value)})
 
 
 @login_required

@@ -61,10 +61,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The language is the user's saved choice, else Bahasa Indonesia (not the browser's).
+    "agencies.middleware.InterfaceLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "common.middleware.IdleTimeoutMiddleware",
     "agencies.middleware.OTPRequiredMiddleware",

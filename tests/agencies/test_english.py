@@ -58,3 +58,48 @@ def test_a_service_refusal_reads_in_english_under_the_field_it_is_about():
                          valid_until=date(2026, 3, 1), reason="SK 12/2026")
     assert refused.value.message == "Invalid delegation period: the end date is before the start date."
     assert refused.value.field == "valid_until"
+
+
+# --- Indonesian whatever the browser asks; a chosen English is kept on the profile ----------------
+
+@pytest.mark.django_db
+def test_a_browser_set_to_english_still_gets_the_indonesian_login_page(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert ID_HEADING in page
+    assert EN_HEADING not in page
+    assert 'lang="id"' in page
+
+
+@pytest.mark.django_db
+def test_english_chosen_while_signed_in_is_kept_on_the_profile_for_the_next_sign_in(client, uptd):
+    from agencies.models import Role
+    from tests.factories import member
+
+    officer = member(uptd, Role.ADMIN_OFFICER)
+    client.force_login(officer)
+    home = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="id"' in home and "Keluar" in home
+
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
+    officer.refresh_from_db()
+    assert officer.language == "en"
+
+    # Another browser (no language cookie), signing in afresh: English, from her profile.
+    client.logout()
+    client.cookies.clear()
+    client.force_login(officer)
+    home = client.get(reverse("home")).content.decode()
+    assert 'lang="en"' in home and "Sign out" in home
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_leaves_the_profile_as_it_was(client, uptd):
+    from agencies.models import Role
+    from tests.factories import member
+
+    officer = member(uptd, Role.ADMIN_OFFICER)
+    client.force_login(officer)
+    response = client.post(reverse("set_language"), {"language": "xx", "next": reverse("home")})
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.language == "id"

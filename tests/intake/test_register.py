@@ -272,3 +272,16 @@ def test_a_late_response_records_the_missed_breach_once(uptd):
     assert SlaEvent.objects.filter(complaint=c, kind="breach").count() == 1
     intake.initial_response_record(actor=officer, complaint=c, method="visit", successful=True)
     assert SlaEvent.objects.filter(complaint=c, kind="breach").count() == 1
+
+
+def test_queue_shows_time_overdue_beyond_48_hours_in_days_and_hours(client, uptd):
+    officer = member(uptd, Role.ADMIN_OFFICER)
+    complaint_register(actor=officer, receiving_agency=uptd, data=complaint_input(
+        received_at=timezone.now() - timedelta(days=4, hours=2, minutes=10),
+        received_at_reason="Laporan lewat surat"))
+    complaint_register(actor=officer, receiving_agency=uptd, data=complaint_input(
+        received_at=timezone.now() - timedelta(hours=30, minutes=5), received_at_reason="Hotline malam"))
+    client.force_login(officer)
+    page = client.get(reverse("cases:queue")).content.decode()
+    assert "Terlambat 3 hari 2 jam" in page  # due 24 h after receipt: 3 days 2 hours ago
+    assert "Terlambat 6 j 05 m" in page      # within 48 h: hours and minutes as before

@@ -271,3 +271,12 @@ def test_grant_to_other_agency_at_summary_still_cannot_triage(client, uptd, peop
     assert client.get(url("detail", complaint.case)).status_code == 200
     resp = client.post(url("record", complaint.case), {"needs_multiple_services": "ya", "cross_region": "ya"})
     assert resp.status_code == 404
+
+
+def test_sop_table_numbers_its_steps_under_no_not_tidak(client, uptd, people, register):
+    complaint = register(uptd, actor=people["officer"])
+    client.force_login(people["officer"])
+    page = client.get(url("detail", complaint.case, sop="I")).content.decode()
+    assert 'id="sop-table"' in page
+    assert "<th>No</th>" in page and 'data-label="No"' in page
+    assert "<th>Tidak</th>" not in page and 'data-label="Tidak"' not in page
