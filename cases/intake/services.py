@@ -241,7 +241,7 @@ def complaint_register(*, actor: User, receiving_agency: Agency, data: Complaint
     if not agency_policies.is_receiving_staff(actor, receiving_agency.pk):
         raise ActionNotAllowed(NOT_RECEIVING_STAFF)
     errors = _validate(data, now=now)
-    if assignee is not None and not agency_policies.is_agency_staff(assignee, receiving_agency.pk):
+    if assignee is not None and not agency_policies.is_assignable(assignee, receiving_agency.pk):
         errors.setdefault("assignee", []).append(ASSIGNEE_INVALID)
     if join_case is not None and (
         join_case.receiving_agency_id != receiving_agency.pk

@@ -163,3 +163,33 @@ def test_complaint_forms_are_hidden_and_refused_with_404_for_who_sees_the_case_b
     complaint.refresh_from_db()
     assert complaint.responded_at is None and complaint.outcome != ComplaintOutcome.VOIDED
     assert not Attachment.objects.filter(complaint=complaint).exists()
+
+
+def test_the_registration_form_offers_only_the_agencys_case_work_staff_as_assignee(world, uptd, client):
+    companion = member(uptd, Role.PENDAMPING)
+    outsiders = [member(uptd, Role.SYSTEM_ADMIN), member(uptd, Role.TP_ANGGOTA),
+                 member(uptd, Role.MINISTRY_VIEWER)]
+    client.force_login(world["admin"])
+    form = client.get(reverse("cases:register")).context["form"]
+    offered = set(form.fields["assignee"].queryset)
+    assert companion in offered
+    assert not offered & set(outsiders)
+
+
+def test_the_acting_head_assigns_a_case_through_the_api(world, uptd, client, login_verified):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from agencies.services import acting_head_appoint
+
+    acting, companion = member(uptd, Role.MEDIATOR), member(uptd, Role.PENDAMPING)
+    today = timezone.localdate()
+    acting_head_appoint(actor=world["head"], agency=uptd, user=acting, start=today,
+                        end=today + timedelta(days=3), reference="SP-PLT/uji")
+    login_verified(client, acting)
+    url = reverse("api:case-assignment", args=[world["case"].pk])
+    answer = client.post(url, {"assignee": companion.username}, content_type="application/json")
+    assert answer.status_code == 200
+    assert answer.json()["assignee"] == companion.username
+    assert case_access_level(companion, world["case"]) == AccessLevel.FULL
