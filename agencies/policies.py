@@ -52,6 +52,25 @@ def is_agency_staff(user, agency_id: int | None) -> bool:
     return agency_id is not None and agency_id in staff_agency_ids(user)
 
 
+def is_assignable(user, agency_id: int | None) -> bool:
+    """Case-work staff of the agency who may be named to work one of its complaints or cases: staff
+    there today (Tim Percepatan positions and ministry viewers are not), never a system
+    administrator."""
+    return is_agency_staff(user, agency_id) and not is_system_administrator(user)
+
+
+def assignable_staff(agency_id: int):
+    """The users ``is_assignable`` answers yes for, as a query (the assignee list): an active
+    case-work membership in the agency today, an active account, no system-administrator role."""
+    from agencies.models import User
+
+    active = Membership.objects.active()
+    admins = active.filter(role=Role.SYSTEM_ADMIN).values("user_id")
+    staff = active.filter(agency_id=agency_id, role__in=list(CASE_WORK_ROLES)).values("user_id")
+    return (User.objects.filter(pk__in=staff, is_active=True, is_superuser=False)
+            .exclude(pk__in=admins).order_by("full_name", "username"))
+
+
 def receiving_agency_ids(user) -> frozenset[int]:
     """Agencies that receive complaints (SKB E.1) and in which the user works cases today."""
     ctx = user_context(user)
@@ -103,6 +122,12 @@ def full_access_agency_ids(user) -> frozenset[int]:
     ctx = user_context(user)
     officers = {a for a, roles in ctx.work_roles_by_agency.items() if roles & RECEIVING_FULL_ROLES}
     return head_agency_ids(user) | frozenset(officers)
+
+
+def may_assign(user, agency_id: int | None) -> bool:
+    """Who assigns and reassigns the agency's complaints and cases to a named officer: its head, its
+    acting head and its admin officers (those who hold ``full`` on its cases by standing)."""
+    return agency_id is not None and agency_id in full_access_agency_ids(user)
 
 
 def as_acting_head_payload(user, agency_id: int | None) -> dict:

@@ -10,7 +10,7 @@ from cases import consent as consents
 from cases import selectors, services
 from cases.intake.forms import CONSENT_FORM_CHOICES
 from cases.models import AccessLevel, CaseStatus, ConsentForm, ConsentGiver, ConsentPurpose, ConsentScope
-from cases.policies import can_manage_consent
+from cases.policies import can_manage_consent, may_assign_on_case
 from common import limits
 from common.api import Input, query_input
 from common.audit import access_log_record
@@ -81,6 +81,47 @@ class CaseRevealApi(APIView):
                                            reason=data.validated_data.get("reason", ""),
                                            request=request)
         return Response(self.VictimIdentitySerializer(victims, many=True).data)
+
+
+# --- assignment ------------------------------------------------------------------------------------
+
+class AssignmentInputSerializer(Input):
+    assignee = serializers.CharField(max_length=150, help_text=(
+        "Username of a case-work officer of the receiving agency (not a system administrator, a Tim "
+        "Percepatan position or a ministry viewer)"))
+
+
+def assignee_from(request):
+    """The named officer, checked for form first; an unknown username is refused like one from
+    another agency (the service says who may be assigned)."""
+    from agencies.models import User
+
+    data = AssignmentInputSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    assignee = User.objects.filter(username=data.validated_data["assignee"]).first()
+    if assignee is None:
+        raise serializers.ValidationError({"assignee": [str(services.ASSIGNEE_NOT_CASE_WORK)]})
+    return assignee
+
+
+class AssignmentOutputSerializer(serializers.Serializer):
+    assignee = serializers.CharField(source="user.username")
+    name = serializers.CharField(source="user.display_name")
+    role = serializers.CharField()
+    assigned_at = serializers.DateTimeField()
+
+
+class CaseAssignmentApi(APIView):
+    @extend_schema(request=AssignmentInputSerializer, responses={200: AssignmentOutputSerializer},
+                   summary="Assign or reassign the case's officer (head, acting head, admin officer); "
+                           "the previous officer's assignment ends")
+    def post(self, request, pk: int):
+        case = selectors.case_get_for_user(user=request.user, id=pk)
+        if not may_assign_on_case(request.user, case):
+            raise ActionNotAllowed(services.ASSIGN_NOT_ALLOWED)
+        assignment = services.case_officer_assign(actor=request.user, case=case,
+                                                  assignee=assignee_from(request))
+        return Response(AssignmentOutputSerializer(assignment).data)
 
 
 # --- consent ---------------------------------------------------------------------------------------

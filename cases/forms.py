@@ -77,3 +77,20 @@ class ConsentRecordForm(forms.Form):
 class ConsentWithdrawForm(forms.Form):
     note = forms.CharField(label=_("Catatan penarikan"), max_length=500,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssignForm(forms.Form):
+    """Name the officer who works a case or a complaint: only the receiving agency's case-work staff
+    are offered (``agencies.policies.assignable_staff``)."""
+
+    assignee = forms.ModelChoiceField(label=_("Petugas"), queryset=None)
+
+    def __init__(self, *args, case=None, **kwargs):
+        from agencies.policies import assignable_staff
+        from cases.services import ASSIGNEE_NOT_CASE_WORK
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        field.queryset = assignable_staff(case.receiving_agency_id)
+        field.error_messages["invalid_choice"] = ASSIGNEE_NOT_CASE_WORK
+        field.label_from_instance = lambda u: u.display_name

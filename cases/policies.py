@@ -143,3 +143,15 @@ def can_manage_consent(user, case: Case) -> bool:
     on it (its head or acting head and admin officers, and the staff assigned to it)."""
     return (agency_policies.is_agency_staff(user, case.receiving_agency_id)
             and case_access_level(user, case) >= AccessLevel.FULL)
+
+
+def may_act_on_complaints(user, case: Case) -> bool:
+    """Record the initial response, void a complaint, attach a file: receiving staff of the agency
+    that received the case (any of its case-work staff, whatever their level on the case)."""
+    return agency_policies.is_receiving_staff(user, case.receiving_agency_id)
+
+
+def may_assign_on_case(user, case: Case) -> bool:
+    """Assign or reassign the case or one of its complaints: the receiving agency's head, acting
+    head and admin officers."""
+    return agency_policies.may_assign(user, case.receiving_agency_id)

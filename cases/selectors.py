@@ -97,6 +97,14 @@ def complaint_get_for_user(*, user, case_id, complaint_id, level: int = AccessLe
     return complaint
 
 
+def case_open_assignments(*, case: Case):
+    """Who is assigned to the case now (each holds ``full`` while assigned), oldest first."""
+    from cases.models import CaseAssignment
+
+    return (CaseAssignment.objects.filter(case=case, ended_at__isnull=True).select_related("user")
+            .order_by("assigned_at", "pk"))
+
+
 def case_complaints(*, case: Case):
     return (case.complaints.with_clock_open().select_related("assignee", "registered_by", "triage")
             .prefetch_related("responses__responder", "sla_events", "attachments").order_by("received_at"))

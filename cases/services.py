@@ -39,6 +39,12 @@ REVEAL_REASON_REQUIRED = _("Alasan wajib diisi untuk membuka identitas korban.")
 REVEAL_NOT_ALLOWED = _("Peran Anda tidak berwenang membuka identitas korban.")
 ASSIGNEE_NOT_STAFF = _("Petugas yang ditugaskan harus staf aktif lembaga penerima.")
 ASSIGNMENT_ALREADY_ENDED = _("Penugasan ini sudah berakhir.")
+ASSIGN_NOT_ALLOWED = _("Hanya kepala unit, Plt. kepala dan petugas administrasi lembaga penerima yang "
+                       "dapat menugaskan petugas.")
+ASSIGNEE_NOT_CASE_WORK = _("Petugas yang ditugaskan harus staf penanganan kasus lembaga penerima "
+                           "(bukan administrator sistem, anggota Tim Percepatan atau pemantau kementerian).")
+#: The role of the officer named to work the whole case (``case_officer_assign``).
+CASE_OFFICER = "case_officer"
 
 
 def _next_case_number(year: int) -> str:
@@ -74,8 +80,9 @@ def case_open(*, actor: User, receiving_agency: Agency, initials: str = "",
 
 @transaction.atomic
 def case_assign(*, actor: User, case: Case, user: User, role: str) -> CaseAssignment:
-    if not agency_policies.is_agency_staff(user, case.receiving_agency_id):
-        raise ApplicationError(ASSIGNEE_NOT_STAFF)
+    """Open an assignment (idempotent per user). The calling service checks who may assign."""
+    if not agency_policies.is_assignable(user, case.receiving_agency_id):
+        raise ApplicationError(ASSIGNEE_NOT_STAFF, field="assignee")
     assignment, created = CaseAssignment.objects.get_or_create(
         case=case, user=user, ended_at__isnull=True, defaults={"role": role},
     )
@@ -98,6 +105,23 @@ def case_assignment_end(*, actor: User | None, assignment: CaseAssignment, reaso
     save_with_history(assignment, actor=actor, update_fields=["ended_at"])
     events.case_assignment_ended(actor=actor, assignment=assignment, reason=reason)
     return assignment
+
+
+@transaction.atomic
+def case_officer_assign(*, actor: User, case: Case, assignee: User) -> CaseAssignment:
+    """Name the officer who works the case (head, acting head or admin officer of the receiving
+    agency). Reassignment ends the previous officer's assignment, and with it their ``full``
+    access; the new officer holds ``full`` while assigned (docs/access.md)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not agency_policies.may_assign(actor, case.receiving_agency_id):
+        raise ActionNotAllowed(ASSIGN_NOT_ALLOWED)
+    if not agency_policies.is_assignable(assignee, case.receiving_agency_id):
+        raise ApplicationError(ASSIGNEE_NOT_CASE_WORK, field="assignee")
+    previous = CaseAssignment.objects.filter(case=case, role=CASE_OFFICER, ended_at__isnull=True).exclude(
+        user=assignee)
+    for assignment in previous:
+        case_assignment_end(actor=actor, assignment=assignment, reason="reassigned")
+    return case_assign(actor=actor, case=case, user=assignee, role=CASE_OFFICER)
 
 
 def access_permission():

@@ -12,12 +12,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies import policies as agency_policies
 from cases import consent as consents
 from cases import selectors, services
-from cases.forms import ConsentRecordForm, ConsentWithdrawForm, GrantForm, RevealForm, RevokeForm
+from cases.forms import (
+    AssignForm,
+    ConsentRecordForm,
+    ConsentWithdrawForm,
+    GrantForm,
+    RevealForm,
+    RevokeForm,
+)
 from cases.models import AccessLevel, CaseGrant, GrantSource
-from cases.policies import can_manage_consent, can_manage_grants, may_reveal_on_case
+from cases.policies import (
+    can_manage_consent,
+    can_manage_grants,
+    may_act_on_complaints,
+    may_assign_on_case,
+    may_reveal_on_case,
+)
 from common.audit import access_log_record
 from common.errors import ActionNotAllowed, ApplicationError, error_text, error_to_form, form_error_text
 from common.models import AccessAction
@@ -30,14 +42,15 @@ def case_list(request):
 
 
 def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims=None,
-                    consent_form=None):
+                    consent_form=None, assign_form=None, assign_target=None):
     level = case.access_level
     allowed, reason_required, _how = may_reveal_on_case(request.user, case)
     manage = can_manage_grants(request.user, case)
     manage_consent = can_manage_consent(request.user, case)
     from cases.intake.forms import AttachmentForm, InitialResponseForm, VoidForm
 
-    is_receiving_staff = agency_policies.is_receiving_staff(request.user, case.receiving_agency_id)
+    is_receiving_staff = may_act_on_complaints(request.user, case)
+    can_assign = may_assign_on_case(request.user, case)
     return {
         "case": case,
         "level": AccessLevel(level),
@@ -64,6 +77,14 @@ def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims
         "can_manage_consent": manage_consent,
         "consent_form": consent_form or (ConsentRecordForm(case=case) if manage_consent else None),
         "consent_withdraw_form": ConsentWithdrawForm(),
+        # Who works the case (templates/cases/_assignment.html): the open assignments to everyone
+        # who sees the case; the forms to its head, acting head and admin officers.
+        "assignments": selectors.case_open_assignments(case=case),
+        "can_assign": can_assign,
+        "assign_form": (assign_form if assign_form is not None and assign_target is None
+                        else AssignForm(case=case) if can_assign else None),
+        "assign_target": assign_target,
+        "complaint_assign_form": assign_form if assign_target is not None else None,
     }
 
 
@@ -95,6 +116,53 @@ def case_reveal(request, pk: int):
         return render(request, "cases/detail.html",
                       _detail_context(request, case, reveal_form=form), status=400)
     return render(request, "cases/detail.html", _detail_context(request, case, victims=victims))
+
+
+@login_required
+@require_POST
+def case_assign_view(request, pk: int):
+    """Name (or change) the officer who works the case; 404 for whoever may not assign."""
+    case = selectors.case_get_for_user(user=request.user, id=pk)
+    if not may_assign_on_case(request.user, case):
+        raise Http404
+    form = AssignForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.case_officer_assign(actor=request.user, case=case,
+                                         assignee=form.cleaned_data["assignee"])
+        except (ValidationError, ApplicationError) as exc:
+            error_to_form(form, exc)
+        else:
+            messages.success(request, _("Petugas kasus ditugaskan: %(name)s.") % {
+                "name": form.cleaned_data["assignee"].display_name})
+            return redirect(f"{case.get_absolute_url()}#assignment")
+    return render(request, "cases/detail.html", _detail_context(request, case, assign_form=form),
+                  status=400)
+
+
+@login_required
+@require_POST
+def complaint_assign_view(request, pk: int, complaint):
+    """Name (or change) the officer who works one complaint of the case; 404 for whoever may not."""
+    from cases.intake.services import complaint_assign
+
+    target = selectors.complaint_get_for_user(user=request.user, case_id=pk, complaint_id=complaint)
+    case = target.case
+    if not may_assign_on_case(request.user, case):
+        raise Http404
+    form = AssignForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            complaint_assign(actor=request.user, complaint=target, assignee=form.cleaned_data["assignee"])
+        except (ValidationError, ApplicationError) as exc:
+            error_to_form(form, exc)
+        else:
+            messages.success(request, _("Petugas pengaduan ditugaskan: %(name)s.") % {
+                "name": form.cleaned_data["assignee"].display_name})
+            return redirect(f"{case.get_absolute_url()}#assignment")
+    return render(request, "cases/detail.html",
+                  _detail_context(request, case, assign_form=form, assign_target=target.public_id),
+                  status=400)
 
 
 @login_required

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from agencies.models import Agency
 from cases import selectors
+from cases.apis import AssignmentInputSerializer, assignee_from
 from cases.intake import services as intake
 from cases.intake.forms import CONSENT_FORM_CHOICES, QueueFilterForm
 from cases.models.consent import ConsentForm
@@ -217,3 +218,20 @@ class InitialResponseApi(APIView):
         intake.initial_response_record(actor=request.user, complaint=c, **ser.validated_data)
         c.refresh_from_db()
         return Response(ComplaintOutputSerializer(c).data, status=status.HTTP_201_CREATED)
+
+
+class ComplaintAssignmentApi(APIView):
+    @extend_schema(request=AssignmentInputSerializer, responses={200: ComplaintOutputSerializer},
+                   summary="Assign or reassign the complaint's officer (head, acting head, admin officer); "
+                           "the previous assignee's assignment ends")
+    def post(self, request, pk: int, complaint):
+        from cases.policies import may_assign_on_case
+        from cases.services import ASSIGN_NOT_ALLOWED
+        from common.errors import ActionNotAllowed
+
+        c = selectors.complaint_get_for_user(user=request.user, case_id=pk, complaint_id=complaint)
+        if not may_assign_on_case(request.user, c.case):
+            raise ActionNotAllowed(ASSIGN_NOT_ALLOWED)
+        intake.complaint_assign(actor=request.user, complaint=c, assignee=assignee_from(request))
+        c.refresh_from_db()
+        return Response(ComplaintOutputSerializer(c).data)

@@ -86,12 +86,11 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from agencies.models import Membership
+        from agencies.policies import assignable_staff
 
         if agency is not None:
-            staff_ids = Membership.objects.active().filter(agency=agency).values("user_id")
-            self.fields["assignee"].queryset = User.objects.filter(pk__in=staff_ids, is_active=True)\
-                .order_by("full_name")
+            # Only the agency's case-work staff (docs/access.md "Who works the case").
+            self.fields["assignee"].queryset = assignable_staff(agency.pk)
         self.fields["stated_needs"].choices = list(
             Service.objects.filter(is_active=True).order_by("category", "name").values_list("code", "name")
         )

@@ -47,7 +47,13 @@ from cases.models import (
 )
 from cases.models.intake import AgeBand
 from cases.policies import case_access_level
-from cases.services import case_assign, case_assignment_end, case_open
+from cases.services import (
+    ASSIGN_NOT_ALLOWED,
+    ASSIGNEE_NOT_CASE_WORK,
+    case_assign,
+    case_assignment_end,
+    case_open,
+)
 from common import crypto, limits
 from common.audit import save_with_history
 from common.errors import ActionNotAllowed, ApplicationError
@@ -235,7 +241,7 @@ def complaint_register(*, actor: User, receiving_agency: Agency, data: Complaint
     if not agency_policies.is_receiving_staff(actor, receiving_agency.pk):
         raise ActionNotAllowed(NOT_RECEIVING_STAFF)
     errors = _validate(data, now=now)
-    if assignee is not None and not agency_policies.is_agency_staff(assignee, receiving_agency.pk):
+    if assignee is not None and not agency_policies.is_assignable(assignee, receiving_agency.pk):
         errors.setdefault("assignee", []).append(ASSIGNEE_INVALID)
     if join_case is not None and (
         join_case.receiving_agency_id != receiving_agency.pk
@@ -372,11 +378,13 @@ def _end_complaint_assignment(*, actor: User, complaint: Complaint, user: User) 
 
 @transaction.atomic
 def complaint_assign(*, actor: User, complaint: Complaint, assignee: User) -> Complaint:
+    """Name the officer who works the complaint (head, acting head or admin officer of the receiving
+    agency); the previous assignee's assignment ends (``_end_complaint_assignment``)."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if not agency_policies.is_receiving_staff(actor, complaint.receiving_agency_id):
-        raise ActionNotAllowed(NOT_RECEIVING_STAFF)
-    if not agency_policies.is_agency_staff(assignee, complaint.receiving_agency_id):
-        raise ValidationError({"assignee": [ASSIGNEE_INVALID]})
+    if not agency_policies.may_assign(actor, complaint.receiving_agency_id):
+        raise ActionNotAllowed(ASSIGN_NOT_ALLOWED)
+    if not agency_policies.is_assignable(assignee, complaint.receiving_agency_id):
+        raise ValidationError({"assignee": [ASSIGNEE_NOT_CASE_WORK]})
     previous = complaint.assignee
     complaint.assignee = assignee
     save_with_history(complaint, actor=actor, update_fields=["assignee"])

@@ -23,6 +23,7 @@ from cases.intake.forms import (
     VoidForm,
 )
 from cases.models import ConsentForm
+from cases.policies import may_act_on_complaints
 from common.errors import ActionNotAllowed, ApplicationError, error_text, form_error_text, validation_messages
 
 
@@ -161,6 +162,8 @@ def complaint_queue_view(request):
 @require_POST
 def initial_response_view(request, pk: int, complaint: str):
     c = selectors.complaint_get_for_user(user=request.user, case_id=pk, complaint_id=complaint)
+    if not may_act_on_complaints(request.user, c.case):
+        raise Http404  # sees the case, may not act on its complaints (docs/access.md)
     form = InitialResponseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Periksa isian respons awal: %(errors)s") % {
@@ -184,6 +187,8 @@ def initial_response_view(request, pk: int, complaint: str):
 @require_POST
 def attachment_upload_view(request, pk: int, complaint: str):
     c = selectors.complaint_get_for_user(user=request.user, case_id=pk, complaint_id=complaint)
+    if not may_act_on_complaints(request.user, c.case):
+        raise Http404  # sees the case, may not act on its complaints (docs/access.md)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Pilih berkas yang akan dilampirkan."))
@@ -221,6 +226,8 @@ def attachment_download_view(request, pk: int, attachment: int):
 @require_POST
 def complaint_void_view(request, pk: int, complaint: str):
     c = selectors.complaint_get_for_user(user=request.user, case_id=pk, complaint_id=complaint)
+    if not may_act_on_complaints(request.user, c.case):
+        raise Http404  # sees the case, may not act on its complaints (docs/access.md)
     form = VoidForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_error_text(form) if request.POST.get("reason", "").strip()
