@@ -46,9 +46,9 @@ class RegisteredReporterSerializer(serializers.Serializer):
 class RegisteredSerializer(serializers.Serializer):
     """What was registered, by the caller's level (docs/access.md "What was registered"). Labels
     (Indonesian, from the model choices), never codes. ``service`` is null below the service level;
-    ``full`` (chronology, place, names, NIK, phones, addresses, date of birth, reporter) is always
-    null here: identity is read only through the logged reveal (``POST /api/cases/{id}/reveal/``)
-    and the case page's "Tampilkan identitas"."""
+    ``full`` (chronology, place, names, NIK, phones, addresses, date of birth, reporter) is null on
+    ``GET /api/cases/{id}/``: it is given only by the logged reveal
+    ``POST /api/cases/{id}/reveal/registered/`` (as the page's "Tampilkan identitas")."""
 
     class SummarySerializer(serializers.Serializer):
         class ConsentBasisSerializer(serializers.Serializer):
@@ -107,7 +107,8 @@ class RegisteredSerializer(serializers.Serializer):
     level = serializers.SerializerMethodField()
     summary = SummarySerializer()
     service = ServiceSerializer(allow_null=True)
-    full = FullSerializer(allow_null=True, help_text="Null on GET: identity only through the logged reveal")
+    full = FullSerializer(allow_null=True, help_text="Null on GET /api/cases/{id}/; given by the logged "
+                                                     "POST /api/cases/{id}/reveal/registered/")
 
     def get_level(self, obj) -> str:
         return AccessLevel(obj["level"]).name.lower()
@@ -167,6 +168,22 @@ class CaseRevealApi(APIView):
                                            reason=data.validated_data.get("reason", ""),
                                            request=request)
         return Response(self.VictimIdentitySerializer(victims, many=True).data)
+
+
+class CaseRevealRegisteredApi(APIView):
+    """What was registered with its full section: the same rule, log and timeline as the reveal."""
+
+    @extend_schema(request=CaseRevealApi.RevealInputSerializer, responses=RegisteredSerializer,
+                   summary="What was registered, with identity (logged; reason required below full)")
+    def post(self, request, pk: int):
+        case = selectors.case_get_for_user(user=request.user, id=pk)
+        data = CaseRevealApi.RevealInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.identity_reveal(actor=request.user, case=case,
+                                 reason=data.validated_data.get("reason", ""), request=request)
+        return Response(RegisteredSerializer(registered_sections(
+            case=case, level=case.access_level, revealed=True,
+            consents=consents.case_consents(case=case))).data)
 
 
 # --- consent ---------------------------------------------------------------------------------------

@@ -169,3 +169,30 @@ def test_queries_do_not_grow_with_victims_perpetrators_and_complaints(client, up
     assert (_count(client, page), _count(client, api)) == before
     html = client.get(page).content.decode()
     assert "Keluarga lain" in html and "April 2026" in html
+
+
+def test_api_gives_the_full_section_only_through_the_logged_reveal(client, uptd, registered):
+    url = f"/api/cases/{registered.pk}/reveal/registered/"
+    konselor = member(uptd, Role.KONSELOR)
+    client.force_login(konselor)
+    resp = client.post(url, {}, content_type="application/json")
+    assert resp.status_code == 403
+    for text in FULL_TEXTS:
+        assert text not in resp.content.decode(), text
+    assert not AccessLog.objects.filter(user=konselor, action=AccessAction.REVEAL_IDENTITY).exists()
+
+    officer = member(uptd, Role.ADMIN_OFFICER)
+    client.force_login(officer)
+    body = client.post(url, {}, content_type="application/json").json()
+    assert body["level"] == "full"
+    [c] = body["full"]["complaints"]
+    assert c["chronology"] == CHRONOLOGY and c["incident_place"] == PLACE
+    assert c["perpetrator_names"] == [PERPETRATOR]
+    assert c["reporter"]["full_name"] == REPORTER and c["reporter"]["phone"] == REPORTER_PHONE
+    [v] = body["full"]["victims"]
+    assert (v["full_name"], v["nik"], v["date_of_birth"]) == ("Wulan Sekar Arum", "3174054101900099",
+                                                              "1990-01-01")
+    assert body["service"]["complaints"][0]["safe_contact"] == SAFE_CONTACT
+    assert body["summary"]["complaints"][0]["violence_types"] == ["KDRT"]
+    assert AccessLog.objects.filter(user=officer, action=AccessAction.REVEAL_IDENTITY,
+                                    object_id=str(registered.pk)).count() == 1
