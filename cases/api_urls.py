@@ -8,6 +8,8 @@ urlpatterns = [
     path("cases/<int:pk>/", apis.CaseDetailApi.as_view(), name="case-detail"),
     path("cases/<int:pk>/assignment/", apis.CaseAssignmentApi.as_view(), name="case-assignment"),
     path("cases/<int:pk>/reveal/", apis.CaseRevealApi.as_view(), name="case-reveal"),
+    path("cases/<int:pk>/reveal/registered/", apis.CaseRevealRegisteredApi.as_view(),
+         name="case-reveal-registered"),
     path("cases/<int:pk>/consents/", apis.CaseConsentListApi.as_view(), name="case-consent-list"),
     path("cases/<int:pk>/consents/<int:consent>/withdraw/", apis.CaseConsentWithdrawApi.as_view(),
          name="case-consent-withdraw"),

@@ -11,6 +11,7 @@ from cases import selectors, services
 from cases.intake.forms import CONSENT_FORM_CHOICES
 from cases.models import AccessLevel, CaseStatus, ConsentForm, ConsentGiver, ConsentPurpose, ConsentScope
 from cases.policies import can_manage_consent, may_assign_on_case
+from cases.registered import registered_sections
 from common import limits
 from common.api import Input, query_input
 from common.audit import access_log_record
@@ -34,6 +35,89 @@ class CaseOutputSerializer(serializers.Serializer):
         return AccessLevel(obj.access_level).name.lower()
 
 
+class RegisteredReporterSerializer(serializers.Serializer):
+    is_victim = serializers.BooleanField()
+    full_name = serializers.CharField()
+    phone = serializers.CharField()
+    address = serializers.CharField()
+    relation = serializers.CharField()
+
+
+class RegisteredSerializer(serializers.Serializer):
+    """What was registered, by the caller's level (docs/access.md "What was registered"). Labels
+    (Indonesian, from the model choices), never codes. ``service`` is null below the service level;
+    ``full`` (chronology, place, names, NIK, phones, addresses, date of birth, reporter) is null on
+    ``GET /api/cases/{id}/``: it is given only by the logged reveal
+    ``POST /api/cases/{id}/reveal/registered/`` (as the page's "Tampilkan identitas")."""
+
+    class SummarySerializer(serializers.Serializer):
+        class ConsentBasisSerializer(serializers.Serializer):
+            victim = serializers.CharField(help_text="The victim's initials")
+            purpose = serializers.CharField()
+            given_by = serializers.CharField()
+            withdrawn = serializers.BooleanField()
+
+        class ComplaintSummarySerializer(serializers.Serializer):
+            id = serializers.CharField(help_text="The complaint's public id")
+            violence_types = serializers.ListField(child=serializers.CharField())
+            violence_forms = serializers.ListField(child=serializers.CharField())
+            incident_month = serializers.CharField(help_text="Month and year only, e.g. \"Maret 2026\"")
+            stated_needs = serializers.ListField(child=serializers.CharField())
+            safe_to_contact = serializers.BooleanField()
+
+        not_safe_to_contact = serializers.BooleanField(
+            help_text="True when any complaint says the victim is not safe to contact")
+        consent_basis = ConsentBasisSerializer(many=True)
+        complaints = ComplaintSummarySerializer(many=True)
+
+    class ServiceSerializer(serializers.Serializer):
+        class ComplaintServiceSerializer(serializers.Serializer):
+            id = serializers.CharField()
+            safe_contact = serializers.CharField(help_text="The safe way and time to contact the victim")
+            perpetrator_relations = serializers.ListField(
+                child=serializers.CharField(), help_text="Relations to the victim, never names")
+
+        class VictimServiceSerializer(serializers.Serializer):
+            initials = serializers.CharField()
+            age_band = serializers.CharField()
+            disability = serializers.CharField()
+
+        complaints = ComplaintServiceSerializer(many=True)
+        victims = VictimServiceSerializer(many=True)
+
+    class FullSerializer(serializers.Serializer):
+        class ComplaintFullSerializer(serializers.Serializer):
+            id = serializers.CharField()
+            chronology = serializers.CharField()
+            incident_place = serializers.CharField()
+            perpetrator_names = serializers.ListField(child=serializers.CharField())
+            reporter = RegisteredReporterSerializer(allow_null=True)
+
+        class VictimFullSerializer(serializers.Serializer):
+            initials = serializers.CharField()
+            full_name = serializers.CharField()
+            nik = serializers.CharField()
+            phone = serializers.CharField()
+            address = serializers.CharField()
+            date_of_birth = serializers.CharField()
+
+        complaints = ComplaintFullSerializer(many=True)
+        victims = VictimFullSerializer(many=True)
+
+    level = serializers.SerializerMethodField()
+    summary = SummarySerializer()
+    service = ServiceSerializer(allow_null=True)
+    full = FullSerializer(allow_null=True, help_text="Null on GET /api/cases/{id}/; given by the logged "
+                                                     "POST /api/cases/{id}/reveal/registered/")
+
+    def get_level(self, obj) -> str:
+        return AccessLevel(obj["level"]).name.lower()
+
+
+class CaseDetailOutputSerializer(CaseOutputSerializer):
+    registered = RegisteredSerializer()
+
+
 class CaseListFilterInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False, allow_blank=True)
 
@@ -50,12 +134,15 @@ class CaseListApi(generics.ListAPIView):
 
 
 class CaseDetailApi(APIView):
-    @extend_schema(responses=CaseOutputSerializer, summary="One case (404 when missing or not yours)")
+    @extend_schema(responses=CaseDetailOutputSerializer,
+                   summary="One case with what was registered, by level (404 when missing or not yours)")
     def get(self, request, pk: int):
         case = selectors.case_get_for_user(user=request.user, id=pk)
         access_log_record(request=request, user=request.user, action=AccessAction.VIEW, obj=case,
                           case=case, level=AccessLevel(case.access_level).name.lower())
-        return Response(CaseOutputSerializer(case).data)
+        case.registered = registered_sections(case=case, level=case.access_level, revealed=False,
+                                              consents=consents.case_consents(case=case))
+        return Response(CaseDetailOutputSerializer(case).data)
 
 
 class CaseRevealApi(APIView):
@@ -81,6 +168,22 @@ class CaseRevealApi(APIView):
                                            reason=data.validated_data.get("reason", ""),
                                            request=request)
         return Response(self.VictimIdentitySerializer(victims, many=True).data)
+
+
+class CaseRevealRegisteredApi(APIView):
+    """What was registered with its full section: the same rule, log and timeline as the reveal."""
+
+    @extend_schema(request=CaseRevealApi.RevealInputSerializer, responses=RegisteredSerializer,
+                   summary="What was registered, with identity (logged; reason required below full)")
+    def post(self, request, pk: int):
+        case = selectors.case_get_for_user(user=request.user, id=pk)
+        data = CaseRevealApi.RevealInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.identity_reveal(actor=request.user, case=case,
+                                 reason=data.validated_data.get("reason", ""), request=request)
+        return Response(RegisteredSerializer(registered_sections(
+            case=case, level=case.access_level, revealed=True,
+            consents=consents.case_consents(case=case))).data)
 
 
 # --- assignment ------------------------------------------------------------------------------------

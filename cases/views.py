@@ -30,6 +30,7 @@ from cases.policies import (
     may_assign_on_case,
     may_reveal_on_case,
 )
+from cases.registered import may_contact_victim, registered_sections
 from common.audit import access_log_record
 from common.errors import ActionNotAllowed, ApplicationError, error_text, error_to_form, form_error_text
 from common.models import AccessAction
@@ -51,6 +52,7 @@ def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims
 
     is_receiving_staff = may_act_on_complaints(request.user, case)
     can_assign = may_assign_on_case(request.user, case)
+    case_consents = consents.case_consents(case=case)
     return {
         "case": case,
         "level": AccessLevel(level),
@@ -72,7 +74,11 @@ def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims
         "revoke_form": RevokeForm(),
         # Consent basis at summary level; the giver's relation from service; names and notes only
         # with identity revealed (docs/access.md).
-        "consents": consents.case_consents(case=case),
+        "consents": case_consents,
+        # What was registered, by level; the full section only after "Tampilkan identitas".
+        "registered": registered_sections(case=case, level=level, revealed=victims is not None,
+                                          consents=case_consents),
+        "may_contact_victim": may_contact_victim(level=level, is_receiving_staff=is_receiving_staff),
         "show_consent_relation": level >= AccessLevel.SERVICE,
         "can_manage_consent": manage_consent,
         "consent_form": consent_form or (ConsentRecordForm(case=case) if manage_consent else None),
