@@ -8,6 +8,8 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 # CI starts from a fresh test database every run; developers reuse theirs (pyproject addopts).
 PYTEST_FLAGS ?= $(if $(filter true,$(CI)),--create-db,)
 BOOTSTRAP ?= bash scripts/bootstrap.sh
+# `make run PORT=8010` serves on 8010; links and QR codes follow (WEB_PORT, config/settings/local.py).
+PORT ?= $(or $(WEB_PORT),8000)
 
 # Settings `make check` inspects: the test settings hold every app (tests.fakedocs included).
 CHECK_SETTINGS ?= config.settings.test
@@ -15,7 +17,7 @@ CHECK_SETTINGS ?= config.settings.test
 .PHONY: help setup run test test-fast lint check
 
 help:
-	@echo "make run        set up this machine, then serve Terpadu on http://127.0.0.1:8000 (web + Celery worker + beat)"
+	@echo "make run        set up this machine, then serve Terpadu on http://127.0.0.1:$(PORT) (web + Celery worker + beat; PORT=8010 to change)"
 	@echo "make test       set up this machine, then run the whole pytest suite on PostgreSQL + Redis (what CI runs)"
 	@echo "make test-fast  the same set-up, then only the unit lane (no Celery worker, browser or deployment tests)"
 	@echo "make setup      only the set-up of make run (migrate + demo data included)"
@@ -26,8 +28,9 @@ setup:
 	@$(BOOTSTRAP) run
 
 # Ctrl-C stops honcho, which stops all three processes.
+run: export WEB_PORT = $(PORT)
 run: setup
-	@echo "==> Starting web, worker and beat (Procfile). Ctrl-C stops all three."
+	@echo "==> Starting web, worker and beat (Procfile) on http://127.0.0.1:$(PORT)/. Ctrl-C stops all three."
 	@exec $(UV) run --no-sync honcho start -f Procfile
 
 # pytest with the given options and ARGS. Exit status 5 means "no tests collected": that is a

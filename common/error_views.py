@@ -18,3 +18,19 @@ def bad_request(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Permintaan tidak valid dan tidak diproses.")}, status=400)
     return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    """403: the styled page with the menu (or JSON under /api/); the reason is not echoed."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Anda tidak berwenang melakukan tindakan ini.")}, status=403)
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent from an expired or stale page. Django's reason is technical
+    and English: it is not shown; the user is told what to do."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Permintaan ditolak karena token keamanan formulir tidak "
+                                         "valid. Muat ulang halaman lalu kirim lagi.")}, status=403)
+    return render(request, "403_csrf.html", status=403)

@@ -7,7 +7,8 @@ adds the link, nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,6 +20,15 @@ from django.utils import timezone
 from common.models import Notification
 
 EMAIL_FOOTER = "Pesan ini tidak memuat identitas korban. Masuk ke Terpadu untuk detailnya."
+
+#: kind -> resolver: given the notifications of that kind on a page, the ids of those whose task
+#: is done (e.g. minutes to sign that are signed). Apps register theirs in ``AppConfig.ready``.
+DoneResolver = Callable[[list[Notification]], set[int]]
+DONE_RESOLVERS: dict[str, DoneResolver] = {}
+
+
+def register_done_resolver(kind: str, resolver: DoneResolver) -> None:
+    DONE_RESOLVERS[kind] = resolver
 
 
 # --- writes ----------------------------------------------------------------------------------------
@@ -86,6 +96,23 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
 def notification_list(*, user) -> QuerySet[Notification]:
     """The user's inbox, newest first. Only the user's own rows, by construction."""
     return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def notifications_resolve_done(notifications: Iterable[Notification]) -> list[Notification]:
+    """Set ``is_done`` on each notification: its task is done (the inbox says "Selesai" and asks
+    nothing). One query per registered kind present, however many rows: the inbox stays constant."""
+    rows = list(notifications)
+    by_kind: dict[str, list[Notification]] = defaultdict(list)
+    for n in rows:
+        n.is_done = False
+        by_kind[n.kind].append(n)
+    for kind, of_kind in by_kind.items():
+        resolver = DONE_RESOLVERS.get(kind)
+        if resolver is not None:
+            done = resolver(of_kind)
+            for n in of_kind:
+                n.is_done = n.pk in done
+    return rows
 
 
 def notification_get_for_user(*, user, id: int) -> Notification:  # noqa: A002 — the house name

@@ -20,6 +20,7 @@ from common.notifications import (
     notification_get_for_user,
     notification_list,
     notifications_mark_read,
+    notifications_resolve_done,
 )
 
 PAGE_SIZE = 50
@@ -35,6 +36,7 @@ def _posted_id(request) -> int:
 @login_required
 def inbox(request):
     page = Paginator(notification_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = notifications_resolve_done(page.object_list)
     return render(request, "common/inbox.html", {"page": page})
 
 

@@ -26,4 +26,5 @@ urlpatterns = [
 ]
 
 handler400 = "common.error_views.bad_request"
+handler403 = "common.error_views.permission_denied"
 handler404 = "agencies.views.not_found"

@@ -28,6 +28,8 @@ from meetings.models import (
     MeetingKind,
     MeetingSchedule,
     MeetingStatus,
+    Minutes,
+    MinutesStatus,
     Screening,
 )
 
@@ -232,3 +234,23 @@ def case_meeting_history(*, case: Case) -> dict:
                            .order_by("decided_at")),
         "items": list(_agenda_qs().filter(case=case).order_by("meeting__starts_at", "id")),
     }
+
+
+# --- notifications whose task is done ----------------------------------------------------------
+
+MINUTES_READY_KEY = "minutes-ready:{minutes_pk}:{ready_at:%Y%m%d%H%M%S}"
+
+
+def minutes_ready_done(notifications) -> set[int]:
+    """The "minutes ready to sign" notifications whose minutes are signed (one query):
+    registered with ``common.notifications`` for the inbox."""
+    by_minutes: dict[int, list[int]] = {}
+    for n in notifications:
+        prefix, _, rest = n.dedupe_key.partition(":")
+        pk = rest.partition(":")[0]
+        if prefix == "minutes-ready" and pk.isdigit():
+            by_minutes.setdefault(int(pk), []).append(n.pk)
+    signed = (Minutes.objects.filter(pk__in=list(by_minutes), status=MinutesStatus.SIGNED)
+              .values_list("pk", flat=True))
+    return {nid for pk in signed for nid in by_minutes[pk]}
+

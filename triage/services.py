@@ -33,7 +33,7 @@ from cases.models import (
     ComplaintOutcome,
     GrantSource,
 )
-from cases.policies import active_grants
+from cases.policies import active_grants, case_access_level
 from cases.services import case_grant_access
 from common.audit import save_with_history
 from common.errors import ActionNotAllowed, ApplicationError
@@ -244,12 +244,32 @@ def _emergency_declare(*, actor: User | None, case: Case, complaint: Complaint, 
     # Titles carry the case number only. The key names the declaration: re-running a triage, a
     # second emergency complaint or a concurrent request notifies nobody twice.
     key = f"emergency:{case.pk}:{declarations}"
-    notify(users=[*who["heads"], *who["chairs"]], kind="emergency", case=case, url=url,
+    # A notice links to the case only for whom it opens (access summary or more); the others
+    # (typically a provider not yet referred) are told that it exists and whom to contact — never
+    # a link to a page that answers 404.
+    leaders, leaders_shut = split_by_case_access(case=case, users=[*who["heads"], *who["chairs"]])
+    providers, providers_shut = split_by_case_access(case=case, users=who["providers"])
+    contact = complaint.receiving_agency.name
+    notify(users=leaders, kind="emergency", case=case, url=url,
            title=f"{case.number}: kasus darurat — layanan segera (action first), "
                  "penetapan formal pada rapat terdekat", dedupe_key=key)
-    notify(users=who["providers"], kind="emergency_provider", case=case, url=url,
+    notify(users=leaders_shut, kind="emergency", case=case,
+           title=f"{case.number}: kasus darurat, penetapan formal pada rapat terdekat. Anda belum "
+                 f"dapat membuka kasus ini; hubungi {contact}", dedupe_key=key)
+    notify(users=providers, kind="emergency_provider", case=case, url=url,
            title=f"{case.number}: kasus darurat membutuhkan layanan lembaga Anda; "
                  "menunggu rujukan kepala lembaga penerima", dedupe_key=key)
+    notify(users=providers_shut, kind="emergency_provider", case=case,
+           title=f"{case.number}: kasus darurat membutuhkan layanan lembaga Anda. Anda belum dapat "
+                 f"membuka kasus ini sampai dirujuk; hubungi {contact}", dedupe_key=key)
+
+
+def split_by_case_access(*, case: Case, users) -> tuple[list[User], list[User]]:
+    """(users who can open ``case`` — access summary or more —, users who cannot)."""
+    opens, shut = [], []
+    for user in {u.pk: u for u in users}.values():
+        (opens if case_access_level(user, case) >= AccessLevel.SUMMARY else shut).append(user)
+    return opens, shut
 
 
 @transaction.atomic

@@ -154,6 +154,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "common.error_views.csrf_failure"  # styled, Indonesian, with the menu
 
 OTP_TOTP_ISSUER = "Terpadu"
 

@@ -299,7 +299,7 @@ def minutes_mark_ready(*, actor: User, meeting: Meeting) -> Minutes:
     chairs = users_with_role(roles=[Role.TP_KETUA, Role.TP_WAKIL_KETUA])
     notify(users=chairs, kind="minutes_ready", title=f"Notula {meeting.title} siap ditandatangani",
            url=reverse("meetings:minutes", args=[meeting.pk]),
-           dedupe_key=f"minutes-ready:{minutes.pk}:{minutes.ready_at:%Y%m%d%H%M%S}")
+           dedupe_key=selectors.MINUTES_READY_KEY.format(minutes_pk=minutes.pk, ready_at=minutes.ready_at))
     return minutes
 
 

@@ -347,3 +347,37 @@ def test_revoking_an_emergency_at_the_meeting_ends_only_the_temporary_grants(tea
     assert rows.get(source=GrantSource.EMERGENCY_REFERRAL).revoked_at is not None
     assert rows.get(source=GrantSource.MANUAL).revoked_at is None
     assert case_access_level(nurse, case) == AccessLevel.SUMMARY
+
+
+def _inbox_row(client, notification) -> str:
+    html = client.get(reverse("notifications:inbox")).content.decode()
+    start = html.index(f'data-notification="{notification.pk}"')
+    return html[start:html.index("</tr>", start)]
+
+
+def test_the_chairs_inbox_says_signed_minutes_are_done(ready, team, client, login_verified):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from common.models import Notification
+
+    meeting, _, _ = ready
+    notice = Notification.objects.get(user=team.ketua, kind="minutes_ready")
+    login_verified(client, team.ketua)
+    row = _inbox_row(client, notice)
+    assert "siap ditandatangani" in row and "Selesai" not in row and "<strong>" in row
+
+    sign(meeting, team.ketua)
+    row = _inbox_row(client, notice)
+    assert "Selesai" in row and "tidak perlu tindakan lagi" in row
+    assert "<strong>" not in row  # not shown as work waiting
+
+    # Resolved per kind, not per row: more such notifications cost no more queries.
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("notifications:inbox"))
+    for i in range(5):
+        Notification.objects.create(user=team.ketua, kind="minutes_ready", title=f"Notula {i}",
+                                    dedupe_key=f"minutes-ready:{notice.dedupe_key.split(':')[1]}:{i}")
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("notifications:inbox"))
+    assert len(many) == len(few)
