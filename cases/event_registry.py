@@ -219,8 +219,7 @@ class EventRegistry:
         base = Path(settings.BASE_DIR).resolve()
         for config in apps.get_app_configs():
             # Project apps only: a third-party app's ``events`` module is none of ours.
-            if Path(config.path).resolve().is_relative_to(base) and module_has_submodule(
-                    config.module, "events"):
+            if is_project_path(Path(config.path), base) and module_has_submodule(config.module, "events"):
                 import_module(f"{config.name}.events")
 
     def all(self) -> list[EventSpec]:
@@ -357,3 +356,10 @@ def docs_with_events(text: str, reg: EventRegistry = registry) -> str:
     head, _sep, rest = text.partition(DOCS_BEGIN)
     _old, _sep2, tail = rest.partition(DOCS_END)
     return f"{head}{DOCS_BEGIN}\n{events_markdown(reg)}\n{DOCS_END}{tail}"
+
+
+def is_project_path(path: Path, base: Path) -> bool:
+    """Whether an app at ``path`` is one of the project's: under the repository, and not an installed
+    package (a virtualenv kept inside the repository, as ``uv`` makes ``.venv``, is under it too)."""
+    path = path.resolve()
+    return path.is_relative_to(base) and "site-packages" not in path.parts

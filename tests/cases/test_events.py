@@ -274,3 +274,16 @@ def test_services_write_events_only_through_the_writers():
     offenders = {rel: lines for rel, source in _project_sources() if (lines := direct_writes(source, rel))}
     assert offenders == {}
     assert any(rel == "triage/services.py" for rel, _source in _project_sources())
+
+
+def test_only_the_projects_own_apps_declare_event_types(tmp_path):
+    """An installed package inside the repository's virtualenv is not a project app: its ``events``
+    module (if it had one) is never loaded into the registry."""
+    from cases.event_registry import is_project_path
+
+    (tmp_path / "cases").mkdir()
+    installed = tmp_path / ".venv" / "lib" / "python3.11" / "site-packages" / "someapp"
+    installed.mkdir(parents=True)
+    assert is_project_path(tmp_path / "cases", tmp_path)
+    assert not is_project_path(installed, tmp_path)
+    assert not is_project_path(tmp_path.parent, tmp_path)
