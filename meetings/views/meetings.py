@@ -94,13 +94,18 @@ def meeting_detail(request, meeting: int):
     return render(request, "meetings/detail.html", _detail_context(request, m))
 
 
+def _posted_attendee_ids(request) -> list[int]:
+    """The attendees ticked on the attendance form (none when the form is invalid: the service then
+    refuses for want of a presiding officer)."""
+    form = forms.AttendanceForm(request.POST)
+    return [u.pk for u in form.cleaned_data["attendees"]] if form.is_valid() else []
+
+
 @member_required
 @require_POST
 def meeting_open(request, meeting: int):
     def act(m):
-        form = forms.AttendanceForm(request.POST)
-        ids = [u.pk for u in form.cleaned_data["attendees"]] if form.is_valid() else []
-        services.meeting_open(actor=request.user, meeting=m, attendee_ids=ids)
+        services.meeting_open(actor=request.user, meeting=m, attendee_ids=_posted_attendee_ids(request))
         return _("Rapat dibuka; kehadiran dan pimpinan rapat dicatat.")
     return back_to(meeting_post(request, meeting, act))
 
@@ -109,9 +114,7 @@ def meeting_open(request, meeting: int):
 @require_POST
 def meeting_attendance(request, meeting: int):
     def act(m):
-        form = forms.AttendanceForm(request.POST)
-        ids = [u.pk for u in form.cleaned_data["attendees"]] if form.is_valid() else []
-        services.attendance_update(actor=request.user, meeting=m, attendee_ids=ids)
+        services.attendance_update(actor=request.user, meeting=m, attendee_ids=_posted_attendee_ids(request))
         return _("Kehadiran diperbarui.")
     return back_to(meeting_post(request, meeting, act))
 
