@@ -18,6 +18,12 @@ urlpatterns = [
          name="complaint-detail"),
     path("cases/<int:pk>/complaints/<uuid:complaint>/assignment/",
          intake_apis.ComplaintAssignmentApi.as_view(), name="complaint-assignment"),
+    path("cases/<int:pk>/complaints/<uuid:complaint>/corrections/",
+         intake_apis.ComplaintCorrectionApi.as_view(), name="complaint-correct"),
+    path("cases/<int:pk>/complaints/<uuid:complaint>/victims/", intake_apis.ComplaintVictimAddApi.as_view(),
+         name="complaint-victim-add"),
+    path("cases/<int:pk>/complaints/<uuid:complaint>/perpetrators/",
+         intake_apis.ComplaintPerpetratorAddApi.as_view(), name="complaint-perpetrator-add"),
     path("cases/<int:pk>/complaints/<uuid:complaint>/responses/", intake_apis.InitialResponseApi.as_view(),
          name="complaint-respond"),
 ]

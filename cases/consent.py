@@ -30,6 +30,7 @@ from agencies.models import Agency, User
 from cases import events
 from cases.models import (
     CHILD_CONSENT_GIVERS,
+    GUARDIAN_RELATIONS,
     Attachment,
     Case,
     ComplaintOutcome,
@@ -38,7 +39,7 @@ from cases.models import (
     ConsentGiver,
     ConsentPurpose,
     ConsentScope,
-    Perpetrator,
+    PerpetratorLink,
     Victim,
     VictimCategory,
 )
@@ -74,10 +75,12 @@ def child_consent_allowed(*, given_by: str, guardian_accused: bool) -> bool:
     return given_by in CHILD_CONSENT_GIVERS or (guardian_accused and given_by == ConsentGiver.VICTIM)
 
 
-def guardian_accused(case: Case) -> bool:
-    """A parent or guardian of the victim is an accused in a complaint of the case (not voided)."""
-    return (Perpetrator.objects.filter(complaint__case=case, is_guardian=True)
-            .exclude(complaint__outcome=ComplaintOutcome.VOIDED).exists())
+def guardian_accused(victim: Victim) -> bool:
+    """A parent or guardian *of this victim* is an accused in a complaint of the case (not voided):
+    relations are per victim (``PerpetratorLink``) — the father accused by his wife is no guardian
+    of hers, but he is of their child."""
+    return (PerpetratorLink.objects.filter(victim=victim, relation__in=GUARDIAN_RELATIONS)
+            .exclude(perpetrator__complaint__outcome=ComplaintOutcome.VOIDED).exists())
 
 
 # --- writes --------------------------------------------------------------------------------------
@@ -111,7 +114,7 @@ def consent_record(*, actor: User, victim: Victim, purpose: str, given_by: str,
     if given_by not in ConsentGiver.values:
         err("given_by", CONSENT_GIVER_UNKNOWN)
     elif victim.category == VictimCategory.CHILD and not child_consent_allowed(
-            given_by=given_by, guardian_accused=guardian_accused(case)):
+            given_by=given_by, guardian_accused=guardian_accused(victim)):
         err("given_by", CHILD_CONSENT_REQUIRED)
     if form not in ConsentForm.values:
         err("form", CONSENT_FORM_UNKNOWN)

@@ -102,6 +102,13 @@ CONSENT_RECORDED = event_type(170, "CONSENT_RECORDED", _("Persetujuan korban dic
 CONSENT_WITHDRAWN = event_type(171, "CONSENT_WITHDRAWN", _("Persetujuan korban ditarik"),
                                payload={"consent": int, "victim": int, "purpose": str, "withdrawn_at": str})
 
+# Corrections (cases.intake.corrections): which record, which fields — never their values.
+DATA_CORRECTED = event_type(180, "DATA_CORRECTED", _("Data pengaduan dikoreksi"), payload={
+    "complaint": str, "correction": int, "target": str, "target_id": int, "fields": list[str]},
+    optional={"due_at": str})
+PERSON_ADDED = event_type(181, "PERSON_ADDED", _("Korban/terlapor ditambahkan"), payload={
+    "complaint": str, "correction": int, "target": str, "target_id": int})
+
 
 # --- the writers -------------------------------------------------------------------------------------
 
@@ -265,3 +272,19 @@ def consent_withdrawn(*, actor, consent) -> CaseEvent:
         "consent": consent.pk, "victim": consent.victim_id, "purpose": consent.purpose,
         "withdrawn_at": consent.withdrawn_at.isoformat(),
     })
+
+
+@registry.writer(DATA_CORRECTED)
+def data_corrected(*, actor, correction, due_at: datetime | None = None) -> CaseEvent:
+    """The names of the corrected fields only; ``due_at`` when ``received_at`` moved the deadline."""
+    return case_event_record(case=correction.case, actor=actor, event_type=DATA_CORRECTED, payload={
+        "complaint": str(correction.complaint.public_id), "correction": correction.pk,
+        "target": correction.target, "target_id": correction.target_id, "fields": list(correction.fields),
+        **({"due_at": due_at.isoformat()} if due_at is not None else {})})
+
+
+@registry.writer(PERSON_ADDED)
+def person_added(*, actor, correction) -> CaseEvent:
+    return case_event_record(case=correction.case, actor=actor, event_type=PERSON_ADDED, payload={
+        "complaint": str(correction.complaint.public_id), "correction": correction.pk,
+        "target": correction.target, "target_id": correction.target_id})

@@ -155,3 +155,28 @@ def may_assign_on_case(user, case: Case) -> bool:
     """Assign or reassign the case or one of its complaints: the receiving agency's head, acting
     head and admin officers."""
     return agency_policies.may_assign(user, case.receiving_agency_id)
+
+
+def may_correct(user, complaint) -> bool:
+    """Correct a complaint, its victims, reporter and perpetrators, or add a victim or a
+    perpetrator (``cases.intake.corrections``): the receiving agency's head, acting head and admin
+    officers, and the officer assigned to the complaint or the case while they are staff there."""
+    agency_id = complaint.receiving_agency_id
+    if agency_policies.may_assign(user, agency_id):
+        return True
+    if not agency_policies.is_agency_staff(user, agency_id):
+        return False
+    return complaint.assignee_id == user.pk or CaseAssignment.objects.filter(
+        case_id=complaint.case_id, user=user, ended_at__isnull=True).exists()
+
+
+
+def correctable_complaint_ids(user, case: Case, complaints) -> set[int]:
+    """``may_correct`` for each of ``complaints`` of ``case``, in one query at most (the case page)."""
+    complaints = list(complaints)
+    if agency_policies.may_assign(user, case.receiving_agency_id):
+        return {c.pk for c in complaints}
+    if not complaints or not agency_policies.is_agency_staff(user, case.receiving_agency_id):
+        return set()
+    on_case = CaseAssignment.objects.filter(case=case, user=user, ended_at__isnull=True).exists()
+    return {c.pk for c in complaints if on_case or c.assignee_id == user.pk}

@@ -22,6 +22,7 @@ from cases.models import (
     Complaint,
     DisabilityType,
     Perpetrator,
+    PerpetratorLink,
     PerpetratorRelation,
     Victim,
     ViolenceForm,
@@ -46,7 +47,9 @@ def registered_sections(*, case: Case, level: int, revealed: bool, consents) -> 
     """``consents``: the case's consents (``consent.case_consents``), already read by the caller."""
     complaints = list(
         Complaint.objects.filter(case=case).select_related("reporter")
-        .prefetch_related(Prefetch("perpetrators", queryset=Perpetrator.objects.order_by("id")))
+        .prefetch_related(Prefetch("perpetrators", queryset=Perpetrator.objects.order_by("id")),
+                          Prefetch("perpetrators__links",
+                                   queryset=PerpetratorLink.objects.order_by("victim_id")))
         .order_by("received_at", "id")
     )
     victims = list(Victim.objects.filter(case=case).order_by("id"))
@@ -71,12 +74,12 @@ def registered_sections(*, case: Case, level: int, revealed: bool, consents) -> 
         ],
     }
     service = None
+    initials = {v.pk: v.initials for v in victims}
     if level >= AccessLevel.SERVICE or revealed:
         service = {
             "complaints": [
                 {"id": str(c.public_id), "safe_contact": c.safe_contact,
-                 "perpetrator_relations": [_label(PerpetratorRelation, p.relation)
-                                           for p in c.perpetrators.all()]}
+                 "perpetrator_relations": _relations(c, initials)}
                 for c in complaints
             ],
             "victims": [
@@ -115,3 +118,12 @@ def _reporter(complaint: Complaint) -> dict | None:
         return None
     return {"is_victim": r.is_victim, "full_name": r.full_name, "phone": r.phone, "address": r.address,
             "relation": r.relation}
+
+
+def _relations(complaint: Complaint, initials: dict[int, str]) -> list[str]:
+    """Each perpetrator's relation, per victim (a relation is per victim): "Orang tua (ayah/ibu)"
+    with one victim, "Orang tua (ayah/ibu) — AB" when the complaint has several. Never a name."""
+    several = len({link.victim_id for p in complaint.perpetrators.all() for link in p.links.all()}) > 1
+    return [f"{_label(PerpetratorRelation, link.relation)} — {initials.get(link.victim_id, '?')}" if several
+            else _label(PerpetratorRelation, link.relation)
+            for p in complaint.perpetrators.all() for link in p.links.all()]

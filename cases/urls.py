@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/pengaduan/<uuid:complaint>/batal/", intake_views.complaint_void_view, name="void"),
     path("<int:pk>/pengaduan/<uuid:complaint>/lampiran/", intake_views.attachment_upload_view,
          name="attach"),
+    path("<int:pk>/pengaduan/<uuid:complaint>/koreksi/", intake_views.complaint_correct_view,
+         name="correct"),
     path("<int:pk>/lampiran/<int:attachment>/", intake_views.attachment_download_view,
          name="attachment"),
     path("<int:pk>/", views.case_detail, name="detail"),

@@ -26,6 +26,7 @@ from cases.models import AccessLevel, CaseGrant, GrantSource
 from cases.policies import (
     can_manage_consent,
     can_manage_grants,
+    correctable_complaint_ids,
     may_act_on_complaints,
     may_assign_on_case,
     may_reveal_on_case,
@@ -53,10 +54,13 @@ def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims
     is_receiving_staff = may_act_on_complaints(request.user, case)
     can_assign = may_assign_on_case(request.user, case)
     case_consents = consents.case_consents(case=case)
+    complaints = selectors.case_complaints(case=case)
     return {
         "case": case,
         "level": AccessLevel(level),
-        "complaints": selectors.case_complaints(case=case),
+        "complaints": complaints,
+        # "Koreksi data" links: the head, acting head, admin officers and the assignee.
+        "correctable_ids": correctable_complaint_ids(request.user, case, complaints),
         "is_receiving_staff": is_receiving_staff,
         "response_form": InitialResponseForm(),
         "void_form": VoidForm(),

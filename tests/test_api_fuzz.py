@@ -89,7 +89,8 @@ def before_generate_body(context, strategy):
 
 
 BODY_FIELDS = {"receiving_agency", "assignee", "join_case", "case", "complaint", "agencies",
-               "serving_agencies", "coordinator_agency", "responsible_agency", "outcomes"}
+               "serving_agencies", "coordinator_agency", "responsible_agency", "outcomes", "victim_id",
+               "perpetrator_id"}
 
 
 def _reset_sequences():
@@ -151,6 +152,9 @@ def fuzz_world(django_db_setup, django_db_blocker):
             "serving_agencies": [[uptd.code], [uptd.code, polres.code]],
             "coordinator_agency": [uptd.code], "responsible_agency": [uptd.code, polres.code],
             "outcomes": [{str(ours.public_id): "proposed"}, {str(ours.public_id): "noted"}],
+            # Corrections: a victim and a perpetrator of ``ours`` (and of another complaint).
+            "victim_id": [v.pk for c in (ours, theirs) for v in c.victims.all()],
+            "perpetrator_id": [p.pk for c in (ours, theirs) for p in c.perpetrators.all()] or [1],
         }
         # Django's WSGI handler closes the connection after each request (as a server should);
         # the test client does not, and neither may we: the connection holds this transaction.

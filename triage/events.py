@@ -20,6 +20,8 @@ TRIAGE_RECORDED = event_type(200, "TRIAGE_RECORDED", _("Verifikasi dan triase"),
 RISK_OVERRIDDEN = event_type(201, "RISK_OVERRIDDEN", _("Tingkat risiko diubah kepala unit"),
                              payload={"complaint": str, "from": str, "to": str, "assessed": str},
                              optional=ACTING_HEAD)
+TRIAGE_REVIEW_NEEDED = event_type(202, "TRIAGE_REVIEW_NEEDED", _("Triase perlu ditinjau ulang"),
+                                  payload={"complaint": str, "reason": str})
 EMERGENCY_DECLARED = event_type(210, "EMERGENCY_DECLARED", _("Kasus darurat (action first)"), payload={
     "complaint": str, "declaration": int, "awaiting_formal_decision": bool, "needs": list[str]})
 EMERGENCY_REFERRAL = event_type(211, "EMERGENCY_REFERRAL", _("Rujukan darurat"), payload={
@@ -66,3 +68,10 @@ def emergency_referral(*, case: Case, actor, agencies, kept_existing: list[str],
         "hours": hours, "expires_at": expires_at.isoformat(),
         "complaint": str(complaint.public_id) if complaint else None, **acting_head(as_acting_head),
     })
+
+
+@registry.writer(TRIAGE_REVIEW_NEEDED)
+def triage_review_needed(*, case: Case, actor, agency, complaint: Complaint, reason: str) -> CaseEvent:
+    """``reason``: a code (``victim_added``, ``victim_corrected``)."""
+    return case_event_record(case=case, actor=actor, agency=agency, event_type=TRIAGE_REVIEW_NEEDED,
+                             payload={"complaint": str(complaint.public_id), "reason": reason})

@@ -71,6 +71,9 @@ class TriageAssessment(models.Model):
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
     assessed_at = models.DateTimeField(default=timezone.now)
+    #: Set when the facts the triage read changed after it (a victim added or corrected:
+    #: ``triage.services.triage_mark_for_review``); a new triage clears it.
+    needs_review = models.BooleanField(_("perlu ditinjau ulang"), default=False)
 
     history = HistoricalRecords()
 

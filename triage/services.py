@@ -141,6 +141,7 @@ def triage_record(*, actor: User, complaint: Complaint | None, emergency_conditi
     assessment.notes = (notes or "").strip()
     assessment.assessed_by = actor
     assessment.assessed_at = timezone.now()
+    assessment.needs_review = False
     assessment.full_clean(exclude=["complaint", "assessed_by"])
     save_with_history(assessment, actor=actor)
 
@@ -157,6 +158,25 @@ def triage_record(*, actor: User, complaint: Complaint | None, emergency_conditi
     if assessment.is_emergency:
         _emergency_declare(actor=actor, case=case, complaint=complaint, was_emergency=was_emergency)
     return assessment
+
+
+def triage_mark_for_review(*, actor: User | None, complaint: Complaint,
+                           reason: str) -> TriageAssessment | None:
+    """The facts the complaint's triage read changed after it (a victim added or corrected):
+    mark it as needing review — once, until a new triage clears it. No triage yet: nothing to do."""
+    assessment = TriageAssessment.objects.select_for_update().filter(complaint=complaint).first()
+    if assessment is None or assessment.needs_review:
+        return assessment
+    assessment.needs_review = True
+    save_with_history(assessment, actor=actor, update_fields=["needs_review"], reason=reason)
+    events.triage_review_needed(case=complaint.case, actor=actor, agency=complaint.receiving_agency,
+                                complaint=complaint, reason=reason)
+    return assessment
+
+
+def triage_facts_changed_receiver(sender, *, complaint: Complaint, actor, reason: str, **kwargs) -> None:
+    """``cases.signals.triage_facts_changed``: runs in the correcting service's transaction."""
+    triage_mark_for_review(actor=actor, complaint=complaint, reason=reason)
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ comes out of these endpoints: responses carry case number and initials only."""
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -235,3 +236,211 @@ class ComplaintAssignmentApi(APIView):
         intake.complaint_assign(actor=request.user, complaint=c, assignee=assignee_from(request))
         c.refresh_from_db()
         return Response(ComplaintOutputSerializer(c).data)
+
+
+# --- corrections (cases.intake.corrections) --------------------------------------------------------
+
+def _optional(field_class, **kwargs):
+    """A field that is left out of ``validated_data`` when not sent: a correction names only what
+    it changes."""
+    return field_class(required=False, **kwargs)
+
+
+class ComplaintChangesSerializer(Input):
+    channel = _optional(serializers.ChoiceField, choices=Channel.choices)
+    received_at = _optional(serializers.DateTimeField,
+                            help_text="Recomputes the due time; a recorded breach stays recorded")
+    violence_types = _optional(serializers.ListField,
+                               child=serializers.ChoiceField(choices=ViolenceType.choices))
+    violence_forms = _optional(serializers.ListField,
+                               child=serializers.ChoiceField(choices=ViolenceForm.choices))
+    incident_date = _optional(serializers.DateField, allow_null=True)
+    incident_place = _optional(serializers.CharField, allow_blank=True, max_length=limits.PLACE)
+    incident_region = _optional(serializers.CharField, allow_blank=True, max_length=4)
+    chronology = _optional(serializers.CharField, allow_blank=True, max_length=limits.CHRONOLOGY)
+    stated_needs = _optional(serializers.ListField, child=serializers.SlugField(max_length=40))
+    stated_needs_note = _optional(serializers.CharField, allow_blank=True, max_length=limits.NOTE)
+    safe_to_contact = _optional(serializers.BooleanField)
+    safe_contact = _optional(serializers.CharField, allow_blank=True, max_length=limits.SAFE_CONTACT)
+
+
+class VictimChangesSerializer(Input):
+    full_name = _optional(serializers.CharField, allow_blank=True, max_length=limits.NAME)
+    category = _optional(serializers.ChoiceField, choices=VictimCategory.choices)
+    sex = _optional(serializers.ChoiceField, choices=Sex.choices)
+    nik = _optional(serializers.CharField, allow_blank=True, max_length=limits.NIK_INPUT)
+    phone = _optional(serializers.CharField, allow_blank=True, max_length=limits.PHONE)
+    address = _optional(serializers.CharField, allow_blank=True, max_length=limits.ADDRESS)
+    date_of_birth = _optional(serializers.DateField, allow_null=True)
+    estimated_age = _optional(serializers.IntegerField, allow_null=True, min_value=0, max_value=120)
+    disability = _optional(serializers.ChoiceField, choices=DisabilityType.choices)
+    region = _optional(serializers.CharField, allow_blank=True, max_length=4)
+    kecamatan = _optional(serializers.CharField, allow_blank=True, max_length=10)
+
+
+class ReporterChangesSerializer(Input):
+    is_victim = _optional(serializers.BooleanField)
+    full_name = _optional(serializers.CharField, allow_blank=True, max_length=limits.NAME)
+    phone = _optional(serializers.CharField, allow_blank=True, max_length=limits.PHONE)
+    address = _optional(serializers.CharField, allow_blank=True, max_length=limits.ADDRESS)
+    relation = _optional(serializers.CharField, allow_blank=True, max_length=limits.RELATION)
+
+
+class PerpetratorChangesSerializer(Input):
+    full_name = _optional(serializers.CharField, allow_blank=True, max_length=limits.NAME)
+    power_relation = _optional(serializers.BooleanField)
+    public_official = _optional(serializers.BooleanField)
+
+
+class RelationsField(serializers.DictField):
+    """{id: relation}; the ids are whole numbers (JSON keys are strings)."""
+
+    child = serializers.ChoiceField(choices=PerpetratorRelation.choices)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not all(str(k).isdigit() and len(str(k)) < 10 for k in value):
+            raise serializers.ValidationError(_("Kunci harus nomor korban atau terlapor."))
+        return {int(k): v for k, v in value.items()}
+
+
+def _relations_field(help_text: str):
+    return RelationsField(required=False, default=dict, help_text=help_text)
+
+
+class _ReasonInput(Input):
+    reason = serializers.CharField(allow_blank=True, max_length=limits.SHORT_REASON,
+                                   help_text="Required: why the data is corrected (kept encrypted, never "
+                                             "on the timeline)")
+
+
+class CorrectionInputSerializer(_ReasonInput):
+    """Exactly one of ``complaint``, ``victim``, ``reporter``, ``perpetrator``: the fields to change."""
+
+    complaint = ComplaintChangesSerializer(required=False)
+    victim = VictimChangesSerializer(required=False)
+    victim_id = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
+                                         help_text="With victim: which victim")
+    reporter = ReporterChangesSerializer(required=False)
+    perpetrator = PerpetratorChangesSerializer(required=False)
+    perpetrator_id = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
+                                              help_text="With perpetrator: which perpetrator")
+    relations = _relations_field("With perpetrator: {victim id: relation}, a relation per victim")
+
+    def validate(self, attrs):
+        given = [k for k in ("complaint", "victim", "reporter", "perpetrator") if k in attrs]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                _("Kirim tepat satu dari complaint, victim, reporter atau perpetrator."))
+        for kind in ("victim", "perpetrator"):
+            if kind in attrs and f"{kind}_id" not in attrs:
+                raise serializers.ValidationError({f"{kind}_id": [_("Wajib diisi.")]})
+        return attrs
+
+
+class CorrectionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    target = serializers.CharField()
+    target_id = serializers.IntegerField()
+    fields = serializers.ListField(child=serializers.CharField(), help_text="Names of the corrected fields")
+    corrected_at = serializers.DateTimeField()
+
+
+def _correctable(request, pk: int, complaint):
+    """The complaint, for those who may correct it: 404 when the case is not visible, 403 (the
+    refusal) when visible but not theirs to correct — before the body is read."""
+    from cases.intake.corrections import CORRECT_NOT_ALLOWED
+    from cases.policies import may_correct
+    from common.errors import ActionNotAllowed
+
+    c = selectors.complaint_get_for_user(user=request.user, case_id=pk, complaint_id=complaint)
+    if not may_correct(request.user, c):
+        raise ActionNotAllowed(CORRECT_NOT_ALLOWED)
+    return c
+
+
+class ComplaintCorrectionApi(APIView):
+    @extend_schema(request=CorrectionInputSerializer, responses={201: CorrectionOutputSerializer},
+                   summary="Correct the complaint, a victim, the reporter or a perpetrator, with a reason "
+                           "(receiving agency's head, acting head, admin officers, the assignee)")
+    def post(self, request, pk: int, complaint):
+        from cases.intake import corrections
+        from cases.models import Perpetrator, Victim
+
+        c = _correctable(request, pk, complaint)
+        ser = CorrectionInputSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        if "complaint" in d:
+            done = corrections.complaint_correct(actor=request.user, complaint=c, changes=d["complaint"],
+                                                 reason=d["reason"])
+        elif "reporter" in d:
+            done = corrections.reporter_correct(actor=request.user, complaint=c, changes=d["reporter"],
+                                                reason=d["reason"])
+        elif "victim" in d:
+            victim = Victim.objects.filter(complaint=c, pk=d["victim_id"]).first()
+            if victim is None:
+                raise Http404
+            done = corrections.victim_correct(actor=request.user, victim=victim, changes=d["victim"],
+                                              reason=d["reason"])
+        else:
+            perpetrator = Perpetrator.objects.filter(complaint=c, pk=d["perpetrator_id"]).first()
+            if perpetrator is None:
+                raise Http404
+            done = corrections.perpetrator_correct(actor=request.user, perpetrator=perpetrator,
+                                                   changes=d["perpetrator"], relations=d["relations"],
+                                                   reason=d["reason"])
+        return Response(CorrectionOutputSerializer(done).data, status=status.HTTP_201_CREATED)
+
+
+class VictimAddInputSerializer(_ReasonInput):
+    victim = VictimInputSerializer()
+    relations = _relations_field(
+        "{perpetrator id: relation}: what each perpetrator of the complaint is to her")
+    consent_by = serializers.ChoiceField(choices=ConsentBy.choices, default=ConsentBy.NONE)
+    consent_form = serializers.ChoiceField(choices=CONSENT_FORM_CHOICES, default=ConsentForm.ORAL)
+
+
+class PerpetratorAddInputSerializer(_ReasonInput):
+    full_name = serializers.CharField(required=False, allow_blank=True, max_length=limits.NAME, default="")
+    power_relation = serializers.BooleanField(default=False)
+    public_official = serializers.BooleanField(default=False)
+    relations = _relations_field("{victim id: relation}: what they are to each victim of the complaint")
+
+
+class PersonAddedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+
+
+class ComplaintVictimAddApi(APIView):
+    @extend_schema(request=VictimAddInputSerializer, responses={201: PersonAddedSerializer},
+                   summary="Add a victim to the complaint, with each perpetrator's relation to her; the "
+                           "triage is marked for review")
+    def post(self, request, pk: int, complaint):
+        from cases.intake import corrections
+
+        c = _correctable(request, pk, complaint)
+        ser = VictimAddInputSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        victim = corrections.victim_add(
+            actor=request.user, complaint=c, data=intake.VictimInput(**d["victim"]), relations=d["relations"],
+            reason=d["reason"], consent_by=d["consent_by"], consent_form=d["consent_form"])
+        return Response({"id": victim.pk}, status=status.HTTP_201_CREATED)
+
+
+class ComplaintPerpetratorAddApi(APIView):
+    @extend_schema(request=PerpetratorAddInputSerializer, responses={201: PersonAddedSerializer},
+                   summary="Add a perpetrator to the complaint, with their relation to each victim")
+    def post(self, request, pk: int, complaint):
+        from cases.intake import corrections
+
+        c = _correctable(request, pk, complaint)
+        ser = PerpetratorAddInputSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        perpetrator = corrections.perpetrator_add(
+            actor=request.user, complaint=c, relations=d["relations"], reason=d["reason"],
+            data=intake.PerpetratorInput(full_name=d["full_name"], power_relation=d["power_relation"],
+                                         public_official=d["public_official"]))
+        return Response({"id": perpetrator.pk}, status=status.HTTP_201_CREATED)

@@ -186,3 +186,96 @@ class QueueFilterForm(forms.Form):
 
 
 OUTCOME_CHOICES = ComplaintOutcome.choices
+
+
+# --- corrections (cases.intake.corrections) --------------------------------------------------------
+
+class CorrectionReasonMixin(forms.Form):
+    """Every correction form ends with its reason. Required by the service (the message stands
+    under this field), not by the browser, so a page without it still says why it was refused."""
+
+    reason = forms.CharField(label=_("Alasan koreksi"), required=False, max_length=limits.SHORT_REASON,
+                             help_text=_("Wajib. Tercatat di riwayat koreksi, tidak tampil di linimasa."))
+
+
+class ComplaintCorrectionForm(CorrectionReasonMixin):
+    channel = ComplaintForm.base_fields["channel"]
+    received_at = forms.DateTimeField(
+        label=_("Waktu diterima"), widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        help_text=_("Mengubahnya menghitung ulang batas respons 1×24 jam; pelanggaran yang sudah "
+                    "tercatat tetap tercatat."))
+    violence_types = ComplaintForm.base_fields["violence_types"]
+    violence_forms = ComplaintForm.base_fields["violence_forms"]
+    incident_date = ComplaintForm.base_fields["incident_date"]
+    incident_place = ComplaintForm.base_fields["incident_place"]
+    incident_region = ComplaintForm.base_fields["incident_region"]
+    chronology = ComplaintForm.base_fields["chronology"]
+    safe_to_contact = ComplaintForm.base_fields["safe_to_contact"]
+    safe_contact = ComplaintForm.base_fields["safe_contact"]
+
+    field_order = ["channel", "received_at", "violence_types", "violence_forms", "incident_date",
+                   "incident_place", "incident_region", "chronology", "safe_to_contact", "safe_contact",
+                   "reason"]
+
+    def clean_received_at(self):
+        value = self.cleaned_data.get("received_at")
+        if value is not None and timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value
+
+
+class VictimCorrectionForm(CorrectionReasonMixin, VictimForm):
+    field_order = [*VictimForm.base_fields, "reason"]
+
+
+class ReporterCorrectionForm(CorrectionReasonMixin):
+    is_victim = forms.BooleanField(label=_("Pelapor adalah korban sendiri"), required=False)
+    full_name = forms.CharField(label=_("Nama pelapor"), required=False, max_length=limits.NAME)
+    phone = forms.CharField(label=_("Telepon pelapor"), required=False, max_length=limits.PHONE)
+    address = forms.CharField(label=_("Alamat pelapor"), required=False, max_length=limits.ADDRESS)
+    relation = forms.CharField(label=_("Hubungan pelapor dengan korban"), required=False,
+                               max_length=limits.RELATION)
+
+    field_order = ["is_victim", "full_name", "phone", "address", "relation", "reason"]
+
+
+def _relation_field(label) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, required=False,
+                             choices=[("", "—")] + list(PerpetratorRelation.choices))
+
+
+class RelationsMixin:
+    """One "relation to …" select per victim (or per perpetrator), named ``relation-<id>``."""
+
+    def add_relations(self, others: list[tuple[int, str]]):
+        for pk, label in others:
+            self.fields[f"relation-{pk}"] = _relation_field(label)
+        self.order_fields([*(f for f in self.fields if f != "reason"), "reason"])
+
+    def relations(self) -> dict[int, str]:
+        return {int(name.split("-", 1)[1]): value for name, value in self.cleaned_data.items()
+                if name.startswith("relation-") and value}
+
+
+class PerpetratorCorrectionForm(RelationsMixin, CorrectionReasonMixin):
+    full_name = forms.CharField(label=_("Nama terlapor (bila diketahui)"), required=False,
+                                max_length=limits.NAME)
+    power_relation = forms.BooleanField(label=_("Ada relasi kuasa"), required=False)
+    public_official = forms.BooleanField(label=_("Terlapor pejabat publik"), required=False)
+
+    field_order = ["full_name", "power_relation", "public_official", "reason"]
+
+
+class VictimAddForm(RelationsMixin, CorrectionReasonMixin, VictimForm):
+    consent_by = forms.ChoiceField(label=_("Persetujuan berbagi data diberikan oleh"),
+                                   choices=ConsentBy.choices,
+                                   initial=ConsentBy.NONE)
+    consent_form = forms.ChoiceField(label=_("Bentuk persetujuan"), choices=CONSENT_FORM_CHOICES,
+                                     initial=ConsentForm.ORAL, required=False)
+
+    field_order = [*VictimForm.base_fields, "consent_by", "consent_form", "reason"]
+
+
+class PerpetratorAddForm(PerpetratorCorrectionForm):
+    pass

@@ -23,6 +23,7 @@ from cases import events
 from cases.consent import CHILD_CONSENT_REQUIRED, child_consent_allowed, consent_record
 from cases.lifecycle import case_status_change, complaint_outcome_set
 from cases.models import (
+    GUARDIAN_RELATIONS,
     RESPONSE_SLA,
     AccessLevel,
     Attachment,
@@ -37,6 +38,8 @@ from cases.models import (
     ConsentScope,
     InitialResponse,
     Perpetrator,
+    PerpetratorLink,
+    PerpetratorRelation,
     Reporter,
     SlaEvent,
     SlaKind,
@@ -114,11 +117,24 @@ class ReporterInput:
 
 @dataclass
 class PerpetratorInput:
-    relation: str
+    """``relation``: what the accused is to the victims registered with them (one relation for all
+    at registration; per victim afterwards, ``PerpetratorLink``). ``is_guardian`` (the form's "parent
+    or guardian of the victim") with another relation is stored as "wali"."""
+
+    relation: str = ""
     full_name: str = ""
     power_relation: bool = False
     public_official: bool = False
     is_guardian: bool = False
+
+    def link_relation(self) -> str:
+        if self.is_guardian and self.relation not in GUARDIAN_RELATIONS:
+            return PerpetratorRelation.GUARDIAN
+        return self.relation
+
+    @property
+    def guardian_accused(self) -> bool:
+        return self.link_relation() in GUARDIAN_RELATIONS
 
 
 @dataclass
@@ -197,7 +213,7 @@ def _validate(data: ComplaintInput, *, now: datetime) -> dict[str, list[str]]:
     if data.consent_by not in ConsentBy.values:
         err("consent_by", CONSENT_BY_UNKNOWN)
     elif any(v.category == VictimCategory.CHILD for v in data.victims) and not child_consent_allowed(
-            given_by=data.consent_by, guardian_accused=any(p.is_guardian for p in data.perpetrators)):
+            given_by=data.consent_by, guardian_accused=any(p.guardian_accused for p in data.perpetrators)):
         # A child's complaint is registered with its parent's or guardian's consent (the child's own
         # when a parent or guardian is the accused) — the same rule as cases.consent.consent_record.
         err("consent_by", CHILD_CONSENT_REQUIRED)
@@ -295,12 +311,17 @@ def complaint_register(*, actor: User, receiving_agency: Agency, data: Complaint
     save_with_history(Reporter(complaint=complaint, is_victim=r.is_victim, full_name=r.full_name,
                                phone=r.phone, address=r.address, relation=r.relation), actor=actor)
     for p in data.perpetrators:
-        save_with_history(Perpetrator(
-            complaint=complaint, full_name=p.full_name, relation=p.relation,
-            power_relation=p.power_relation, public_official=p.public_official,
-            is_guardian=p.is_guardian,
+        perpetrator = Perpetrator(
+            complaint=complaint, full_name=p.full_name, power_relation=p.power_relation,
+            public_official=p.public_official,
             name_index=[crypto.blind_index("name", t) for t in crypto.name_tokens(p.full_name)],
-        ), actor=actor)
+        )
+        save_with_history(perpetrator, actor=actor)
+        # Registration asks one relation for all the complaint's victims; a correction sets it per
+        # victim (cases.intake.corrections.perpetrator_correct).
+        relation = p.link_relation()
+        perpetrator_links_create(actor=actor, perpetrator=perpetrator,
+                                 relations={v.pk: relation for v in victims})
 
     (events.complaint_joined if join_case else events.complaint_registered)(
         case=case, actor=actor, agency=receiving_agency, complaint=complaint, channel=data.channel,
@@ -322,6 +343,14 @@ def complaint_register(*, actor: User, receiving_agency: Agency, data: Complaint
 
     sla_check_complaint(complaint=complaint, now=now)
     return complaint
+
+
+def perpetrator_links_create(*, actor: User, perpetrator: Perpetrator, relations: dict[int, str],
+                             reason: str | None = None) -> None:
+    """What ``perpetrator`` is to each victim ({victim id: relation}), one link each."""
+    for victim_id, relation in relations.items():
+        save_with_history(PerpetratorLink(perpetrator=perpetrator, victim_id=victim_id, relation=relation),
+                          actor=actor, reason=reason)
 
 
 def victims_matching(*, user: User, nik: str = "", phone: str = "", full_name: str = ""):

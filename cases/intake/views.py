@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import selectors
 from cases.intake import services as intake
@@ -24,7 +25,14 @@ from cases.intake.forms import (
 )
 from cases.models import ConsentForm
 from cases.policies import may_act_on_complaints
-from common.errors import ActionNotAllowed, ApplicationError, error_text, form_error_text, validation_messages
+from common.errors import (
+    ActionNotAllowed,
+    ApplicationError,
+    error_text,
+    error_to_form,
+    form_error_text,
+    validation_messages,
+)
 
 
 def _to_input(form, victims, perpetrators) -> tuple[intake.ComplaintInput, list[int]]:
@@ -240,3 +248,135 @@ def complaint_void_view(request, pk: int, complaint: str):
     else:
         messages.success(request, _("Pengaduan dibatalkan."))
     return redirect("cases:detail", pk=pk)
+
+
+# --- corrections -----------------------------------------------------------------------------------
+
+def _correction_forms(c, victims, perpetrators, reporter, *, data=None, target=""):
+    """The page's forms, each with its prefix (the ``target`` posted back); only the posted one is
+    bound. Initial values are the record as it stands."""
+    from cases.intake import forms as f
+
+    def bound(prefix):
+        return data if prefix == target else None
+
+    victim_labels = [(v.pk, _("Hubungan dengan korban %(initials)s (%(category)s)") % {
+        "initials": v.initials, "category": v.get_category_display()}) for v in victims]
+    perpetrator_labels = [(p.pk, _("Hubungan terlapor %(n)s dengan korban baru ini") % {"n": i})
+                          for i, p in enumerate(perpetrators, start=1)]
+    forms = {"complaint": f.ComplaintCorrectionForm(bound("complaint"), prefix="complaint", initial={
+        "channel": c.channel, "received_at": timezone.localtime(c.received_at),
+        "violence_types": c.violence_types, "violence_forms": c.violence_forms,
+        "incident_date": c.incident_date, "incident_place": c.incident_place,
+        "incident_region": c.incident_region, "chronology": c.chronology,
+        "safe_to_contact": c.safe_to_contact, "safe_contact": c.safe_contact})}
+    for v in victims:
+        prefix = f"victim-{v.pk}"
+        forms[prefix] = f.VictimCorrectionForm(bound(prefix), prefix=prefix, initial={
+            "full_name": v.full_name, "category": v.category, "sex": v.sex, "nik": v.nik,
+            "date_of_birth": v.date_of_birth or None, "estimated_age": v.estimated_age,
+            "disability": v.disability, "phone": v.phone, "address": v.address, "region": v.region,
+            "kecamatan": v.kecamatan})
+    forms["reporter"] = f.ReporterCorrectionForm(bound("reporter"), prefix="reporter", initial={
+        "is_victim": reporter.is_victim, "full_name": reporter.full_name, "phone": reporter.phone,
+        "address": reporter.address, "relation": reporter.relation} if reporter else None)
+    for p in perpetrators:
+        prefix = f"perpetrator-{p.pk}"
+        form = f.PerpetratorCorrectionForm(bound(prefix), prefix=prefix, initial={
+            "full_name": p.full_name, "power_relation": p.power_relation,
+            "public_official": p.public_official,
+            **{f"relation-{link.victim_id}": link.relation for link in p.links.all()}})
+        form.add_relations(victim_labels)
+        forms[prefix] = form
+    add_victim = f.VictimAddForm(bound("add-victim"), prefix="add-victim")
+    add_victim.add_relations(perpetrator_labels)
+    forms["add-victim"] = add_victim
+    add_perpetrator = f.PerpetratorAddForm(bound("add-perpetrator"), prefix="add-perpetrator")
+    add_perpetrator.add_relations(victim_labels)
+    forms["add-perpetrator"] = add_perpetrator
+    return forms
+
+
+def _correction_call(*, actor, complaint, target: str, form, victims, perpetrators):
+    """Run the service the posted form stands for; what it saved, in words for the message."""
+    from cases.intake import corrections
+
+    cd = form.cleaned_data
+    reason = cd.get("reason", "")
+    if target == "complaint":
+        changes = {k: cd[k] for k in ("channel", "violence_types", "violence_forms", "incident_date",
+                                      "incident_place", "incident_region", "chronology", "safe_to_contact",
+                                      "safe_contact")}
+        shown = timezone.localtime(complaint.received_at).replace(second=0, microsecond=0)
+        if cd.get("received_at") is not None and cd["received_at"] != shown:
+            changes["received_at"] = cd["received_at"]
+        return corrections.complaint_correct(actor=actor, complaint=complaint, changes=changes, reason=reason)
+    if target.startswith("victim-"):
+        victim = next(v for v in victims if f"victim-{v.pk}" == target)
+        changes = {k: cd[k] for k in corrections.VICTIM_FIELDS}
+        return corrections.victim_correct(actor=actor, victim=victim, changes=changes, reason=reason)
+    if target == "reporter":
+        changes = {k: cd[k] for k in corrections.REPORTER_FIELDS}
+        return corrections.reporter_correct(actor=actor, complaint=complaint, changes=changes, reason=reason)
+    if target.startswith("perpetrator-"):
+        perpetrator = next(p for p in perpetrators if f"perpetrator-{p.pk}" == target)
+        changes = {k: cd[k] for k in corrections.PERPETRATOR_FIELDS}
+        return corrections.perpetrator_correct(actor=actor, perpetrator=perpetrator, changes=changes,
+                                               relations=form.relations(), reason=reason)
+    if target == "add-victim":
+        data = intake.VictimInput(**{k: cd[k] for k in (
+            "full_name", "category", "sex", "nik", "phone", "address", "date_of_birth", "estimated_age",
+            "disability", "region", "kecamatan")})
+        return corrections.victim_add(actor=actor, complaint=complaint, data=data, relations=form.relations(),
+                                      reason=reason, consent_by=cd["consent_by"],
+                                      consent_form=cd.get("consent_form") or ConsentForm.ORAL)
+    data = intake.PerpetratorInput(full_name=cd["full_name"], power_relation=cd["power_relation"],
+                                   public_official=cd["public_official"])
+    return corrections.perpetrator_add(actor=actor, complaint=complaint, data=data,
+                                       relations=form.relations(), reason=reason)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_correct_view(request, pk: int, complaint: str):
+    """"Koreksi data": correct the complaint, a victim, the reporter or a perpetrator, or add a victim
+    or a perpetrator — each form with its reason (cases.intake.corrections). The page shows the
+    identity it corrects: for those who may correct (``may_correct``), each opening logged."""
+    from cases.models import AccessLevel, Reporter
+    from cases.policies import may_correct
+    from common.audit import access_log_record
+    from common.models import AccessAction
+
+    c = selectors.complaint_get_for_user(user=request.user, case_id=pk, complaint_id=complaint)
+    if not may_correct(request.user, c):
+        raise PermissionDenied  # sees the case, may not correct it (docs/access.md)
+    victims = list(c.victims.order_by("id"))
+    perpetrators = list(c.perpetrators.prefetch_related("links").order_by("id"))
+    reporter = Reporter.objects.filter(complaint=c).first()
+    target = request.POST.get("target", "") if request.method == "POST" else ""
+    forms = _correction_forms(c, victims, perpetrators, reporter,
+                              data=request.POST if request.method == "POST" else None, target=target)
+    status = 200
+    if request.method == "POST":
+        form = forms.get(target)
+        if form is None:  # no section named: the page again, saying so
+            messages.error(request, _("Pilih bagian yang dikoreksi lalu simpan dari bagian itu."))
+        elif form.is_valid():
+            try:
+                _correction_call(actor=request.user, complaint=c, target=target, form=form, victims=victims,
+                                 perpetrators=perpetrators)
+            except (ValidationError, ApplicationError) as exc:
+                error_to_form(form, exc)
+            else:
+                messages.success(request, _("Koreksi disimpan. Riwayatnya tercatat; linimasa menyebut "
+                                            "data yang dikoreksi tanpa isinya."))
+                return redirect(f"{reverse('cases:correct', args=[pk, c.public_id])}#{target}")
+        status = 400
+    access_log_record(request=request, user=request.user, action=AccessAction.REVEAL_IDENTITY, obj=c.case,
+                      case=c.case, level=AccessLevel.FULL.name.lower(), reason="correction")
+    return render(request, "cases/correct.html", {
+        "case": c.case, "complaint": c, "forms": forms, "target": target,
+        "add_victim_form": forms["add-victim"], "add_perpetrator_form": forms["add-perpetrator"],
+        "victim_forms": [(v, forms[f"victim-{v.pk}"]) for v in victims],
+        "perpetrator_forms": [(i, forms[f"perpetrator-{p.pk}"]) for i, p in enumerate(perpetrators, start=1)],
+    }, status=status)

@@ -236,3 +236,27 @@ class CaseEvent(models.Model):
 
     def get_event_type_display(self):  # the name Django gave it while the field had choices
         return self.type_label
+
+    @property
+    def corrected_fields(self) -> list[str]:
+        """For a correction (``DATA_CORRECTED``): what was corrected, in words — "Korban: nama
+        lengkap" — from the payload's field names (never values). Empty for any other event."""
+        from cases.models.intake import CorrectionTarget
+
+        fields = self.payload.get("fields") if isinstance(self.payload, dict) else None
+        model_name = {CorrectionTarget.COMPLAINT: "Complaint", CorrectionTarget.VICTIM: "Victim",
+                      CorrectionTarget.REPORTER: "Reporter",
+                      CorrectionTarget.PERPETRATOR: "Perpetrator"}.get(self.payload.get("target"))
+        if not fields or model_name is None:
+            return []
+        from django.apps import apps
+        from django.core.exceptions import FieldDoesNotExist
+
+        model = apps.get_model("cases", model_name)
+        labels = []
+        for name in fields:
+            try:
+                labels.append(str(model._meta.get_field(name).verbose_name))
+            except FieldDoesNotExist:  # a perpetrator's "relation" lives on its links
+                labels.append(str(_("hubungan dengan korban")))
+        return [f"{CorrectionTarget(self.payload['target']).label}: {', '.join(labels)}"]

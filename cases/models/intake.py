@@ -256,8 +256,12 @@ class Reporter(models.Model):
 
 
 class PerpetratorRelation(models.TextChoices):
+    """What the accused is *to one victim* (``PerpetratorLink``): the father is "parent" to the
+    child and "spouse" to the mother. "Wali" is a guardian who is not a parent."""
+
     SPOUSE = "spouse", _("Suami/istri/pasangan")
-    PARENT = "parent", _("Orang tua/wali")
+    PARENT = "parent", _("Orang tua (ayah/ibu)")
+    GUARDIAN = "guardian", _("Wali (bukan orang tua)")
     FAMILY = "family", _("Keluarga lain")
     TEACHER = "teacher", _("Guru/pengasuh")
     EMPLOYER = "employer", _("Majikan/atasan")
@@ -267,22 +271,84 @@ class PerpetratorRelation(models.TextChoices):
     OTHER = "other", _("Lainnya")
 
 
+#: Relations that make the accused a parent or guardian of that victim (the child-consent rule,
+#: ``cases.consent.guardian_accused``).
+GUARDIAN_RELATIONS = frozenset({PerpetratorRelation.PARENT, PerpetratorRelation.GUARDIAN})
+
+
 class Perpetrator(models.Model):
-    """An alleged perpetrator (terlapor)."""
+    """An alleged perpetrator (terlapor). What they are to each victim of the complaint is a
+    ``PerpetratorLink`` (``links``): a relation is per victim."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="perpetrators")
     full_name = EncryptedTextField(_("nama terlapor"), blank=True, max_length=limits.NAME)
-    relation = models.CharField(_("hubungan dengan korban"), max_length=20,
-                                choices=PerpetratorRelation.choices)
     power_relation = models.BooleanField(_("relasi kuasa"), default=False)
     public_official = models.BooleanField(_("pejabat publik"), default=False)
-    is_guardian = models.BooleanField(_("orang tua/wali korban"), default=False)
     name_index = ArrayField(models.CharField(max_length=32), default=list, blank=True)
 
     history = HistoricalRecords(excluded_fields=["name_index"])
 
     def __str__(self) -> str:
         return f"terlapor {self.complaint_id}/{self.pk}"
+
+
+class PerpetratorLink(models.Model):
+    """What one accused is to one victim of the same complaint."""
+
+    perpetrator = models.ForeignKey(Perpetrator, on_delete=models.PROTECT, related_name="links")
+    victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="perpetrator_links")
+    relation = models.CharField(_("hubungan dengan korban"), max_length=20,
+                                choices=PerpetratorRelation.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["victim_id", "perpetrator_id"]
+        verbose_name = _("hubungan terlapor dengan korban")
+        verbose_name_plural = _("hubungan terlapor dengan korban")
+        constraints = [models.UniqueConstraint(fields=["perpetrator", "victim"],
+                                               name="one_relation_per_perpetrator_and_victim")]
+
+    def __str__(self) -> str:
+        return f"terlapor {self.perpetrator_id} → korban {self.victim_id}"
+
+    @property
+    def is_guardian(self) -> bool:
+        return self.relation in GUARDIAN_RELATIONS
+
+
+class CorrectionTarget(models.TextChoices):
+    COMPLAINT = "complaint", _("Pengaduan")
+    VICTIM = "victim", _("Korban")
+    REPORTER = "reporter", _("Pelapor")
+    PERPETRATOR = "perpetrator", _("Terlapor")
+
+
+class Correction(models.Model):
+    """One correction of registered data (``cases.intake.corrections``): what was corrected (the
+    record and the names of its fields), by whom, when and why. The values themselves are in the
+    record's history (simple-history, the audited store); the reason is encrypted, for it may
+    quote what was wrong. Never changed once written."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="corrections")
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="corrections")
+    target = models.CharField(_("data"), max_length=20, choices=CorrectionTarget.choices)
+    target_id = models.PositiveIntegerField()
+    added = models.BooleanField(_("ditambahkan"), default=False)
+    fields = ArrayField(models.CharField(max_length=40), default=list)
+    reason = EncryptedTextField(_("alasan koreksi"), max_length=limits.SHORT_REASON)
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["corrected_at", "id"]
+        verbose_name = _("koreksi data")
+        verbose_name_plural = _("koreksi data")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("Corrections are never changed.")
+        super().save(*args, **kwargs)
 
 
 def attachment_path(instance, filename):
