@@ -350,3 +350,36 @@ def test_the_api_adds_a_victim_and_a_perpetrator_with_relations_per_victim(world
                 .values_list("victim_id", "relation")) == {mother.pk: "family", child_id: "guardian"}
     relations = dict(father.links.values_list("victim_id", "relation"))
     assert relations == {mother.pk: "spouse", child_id: "parent"}
+
+
+# --- signed minutes keep what they printed -----------------------------------------------------------
+
+def test_signed_minutes_keep_the_initials_they_printed_after_the_name_is_corrected(signing_ca, uptd):
+    import hashlib
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.cases.test_lifecycle_callers import _close_and_ready, _sign
+    from tests.meetings.helpers import make_meeting, make_team, propose_and_open, register, select
+
+    team = make_team(uptd)
+    complaint = register(uptd, name="Wulan Sekar Arum")
+    meeting = make_meeting(team)
+    propose_and_open(team, meeting, [complaint])
+    select(team, meeting, complaint.case, uptd)
+    _close_and_ready(team, meeting)
+    minutes = _sign(meeting, team.ketua)
+    document = minutes.document
+    printed = document.pdf.open("rb").read()
+    assert "(WSA)" in "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(printed)).pages)
+
+    head = member(uptd, Role.HEAD)
+    corrections.victim_correct(actor=head, victim=complaint.victims.get(), reason=REASON,
+                               changes={"full_name": "Wulandari Putri"})
+
+    complaint.case.refresh_from_db()
+    assert complaint.case.initials == "WP"  # from now on
+    document.refresh_from_db()
+    kept = document.pdf.open("rb").read()
+    assert kept == printed and hashlib.sha256(kept).hexdigest() == document.sha256
