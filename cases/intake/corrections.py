@@ -322,6 +322,8 @@ def _first_victim_id(case: Case) -> int | None:
 def victim_correct(*, actor: User, victim: Victim, changes: dict, reason: str) -> Correction:
     """Correct a victim (``VICTIM_FIELDS``). The first victim's name sets the case's initials from
     now on; a change the triage read (category, sex, age) marks the triage for review."""
+    if victim.complaint_id is None:  # not registered through a complaint: nothing to correct it by
+        raise ApplicationError(RELATION_VICTIM_UNKNOWN)
     complaint = _lock(victim.complaint)
     victim = Victim.objects.select_for_update().get(pk=victim.pk)
     reason = _check(actor, complaint, reason)

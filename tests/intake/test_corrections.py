@@ -383,3 +383,16 @@ def test_signed_minutes_keep_the_initials_they_printed_after_the_name_is_correct
     document.refresh_from_db()
     kept = document.pdf.open("rb").read()
     assert kept == printed and hashlib.sha256(kept).hexdigest() == document.sha256
+
+
+def test_correcting_a_victims_category_to_child_marks_the_triage_for_review(world):
+    admin, complaint = world["admin"], world["complaint"]
+    triage_record(actor=admin, complaint=complaint, emergency_conditions=[], complexity_conditions=[],
+                  needs_multiple_services=False, cross_region=False)
+    corrections.victim_correct(actor=admin, victim=world["victim"], reason="Korban ternyata 16 tahun",
+                               changes={"category": "child", "estimated_age": 16})
+    assert TriageAssessment.objects.get().needs_review
+    world["victim"].refresh_from_db()
+    assert world["victim"].age_band_at_incident == "13-17"
+    [review] = _events(complaint.case, EventType.TRIAGE_REVIEW_NEEDED)
+    assert review.payload["reason"] == "victim_corrected"
