@@ -205,6 +205,9 @@ def _validate(data: ComplaintInput, *, now: datetime) -> dict[str, list[str]]:
             err(f"victims-{i}-region", REGION_UNKNOWN)
         if v.category not in VictimCategory.values:
             err(f"victims-{i}-category", _("Kategori korban tidak dikenal."))
+    for i, p in enumerate(data.perpetrators):
+        if p.relation not in PerpetratorRelation.values:
+            err(f"perpetrators-{i}-relation", _("Hubungan terlapor dengan korban tidak dikenal."))
     # Too long for the model: refused here, before anything is written (pages and API refuse it
     # earlier still, with the same limits from common.limits).
     for key, msgs in _length_errors(data).items():

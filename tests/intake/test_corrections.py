@@ -396,3 +396,14 @@ def test_correcting_a_victims_category_to_child_marks_the_triage_for_review(worl
     assert world["victim"].age_band_at_incident == "13-17"
     [review] = _events(complaint.case, EventType.TRIAGE_REVIEW_NEEDED)
     assert review.payload["reason"] == "victim_corrected"
+
+
+def test_registration_refuses_an_unknown_relation_and_saves_nothing(uptd):
+    from cases.models import Case
+
+    with pytest.raises(ValidationError) as refused:
+        complaint_register(actor=member(uptd, Role.ADMIN_OFFICER), receiving_agency=uptd,
+                           data=complaint_input(perpetrators=[PerpetratorInput(relation="")]))
+    assert refused.value.message_dict["perpetrators-0-relation"] == [
+        "Hubungan terlapor dengan korban tidak dikenal."]
+    assert not Case.objects.exists()
