@@ -30,6 +30,7 @@ from agencies.models import Agency, User
 from cases import events
 from cases.models import (
     CHILD_CONSENT_GIVERS,
+    PARENT_OR_GUARDIAN_RELATIONS,
     Attachment,
     Case,
     ComplaintOutcome,
@@ -47,8 +48,9 @@ from common.audit import save_with_history
 from common.errors import ActionNotAllowed, ApplicationError
 
 # Messages shared by pages, API and tests.
-CHILD_CONSENT_REQUIRED = _("Korban anak: persetujuan berbagi data harus dari orang tua/wali "
-                           "(kecuali orang tua/wali adalah terlapor).")
+CHILD_CONSENT_REQUIRED = _("Korban anak: persetujuan berbagi data diberikan oleh orang tua atau wali "
+                           "anak. Anak sendiri hanya boleh memberi persetujuan bila orang tua atau "
+                           "walinya adalah terlapor (hubungan terlapor “Orang tua/wali”).")
 CONSENT_NOT_ALLOWED = _("Hanya petugas lembaga penerima dengan akses penuh pada kasus ini yang dapat "
                         "mencatat atau menarik persetujuan.")
 CONSENT_PURPOSE_UNKNOWN = _("Keperluan persetujuan tidak dikenal.")
@@ -76,8 +78,14 @@ def child_consent_allowed(*, given_by: str, guardian_accused: bool) -> bool:
 
 def guardian_accused(case: Case) -> bool:
     """A parent or guardian of the victim is an accused in a complaint of the case (not voided)."""
-    return (Perpetrator.objects.filter(complaint__case=case, is_guardian=True)
+    return (Perpetrator.objects.filter(Q(is_guardian=True) | Q(relation__in=PARENT_OR_GUARDIAN_RELATIONS),
+                                       complaint__case=case)
             .exclude(complaint__outcome=ComplaintOutcome.VOIDED).exists())
+
+
+def accused_is_parent_or_guardian(*, relation: str, is_guardian: bool) -> bool:
+    """One accused, as registration reads it: the relation chosen ("Orang tua/wali") or the tick."""
+    return is_guardian or relation in PARENT_OR_GUARDIAN_RELATIONS
 
 
 # --- writes --------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies import wilayah
 from agencies.models import Region, Service, User
 from cases.models.consent import ConsentForm
 from cases.models.core import ViolenceType
@@ -31,6 +32,35 @@ CONSENT_FORM_CHOICES = [(ConsentForm.ORAL.value, ConsentForm.ORAL.label),
 DKI_REGION_CHOICES = [("", "—")] + [
     (r.value, r.label) for r in Region if r.value not in (Region.PROVINCE, Region.NATIONAL)
 ]
+
+
+#: What the counter under a free text says ({count}, {max}: filled in by static/js/terpadu.js).
+COUNTER_TEXT = _("{count} dari {max} karakter")
+
+
+def counted(widget: forms.Widget) -> forms.Widget:
+    """A free text that shows how much of its limit is used (its ``maxlength``, from the form
+    field's ``max_length``): ``data-counter`` is read by static/js/terpadu.js."""
+    widget.attrs["data-counter"] = COUNTER_TEXT  # lazy: the language of the page that shows it
+    return widget
+
+
+def count_free_texts(form: forms.Form, *names: str) -> None:
+    for name in names:
+        counted(form.fields[name].widget)
+
+
+class KecamatanSelect(forms.Select):
+    """The kecamatan select: every DKI Jakarta kecamatan grouped by city, each option naming its
+    city (``data-region``), and the select naming the city select it follows (``data-city``) —
+    static/js/terpadu.js shows only the chosen city's kecamatan."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        k = wilayah.kecamatan_get(str(value)) if value else None
+        if k is not None:
+            option["attrs"]["data-region"] = k.region
+        return option
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -88,6 +118,9 @@ class ComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         from agencies.policies import assignable_staff
 
+        count_free_texts(self, "received_at_reason", "incident_place", "chronology", "stated_needs_note",
+                         "reporter_relation", "safe_contact")
+
         if agency is not None:
             # Only the agency's case-work staff (docs/access.md "Who works the case").
             self.fields["assignee"].queryset = assignable_staff(agency.pk)
@@ -121,7 +154,14 @@ class VictimForm(forms.Form):
                               widget=forms.TextInput(attrs={"autocomplete": "off"}))
     region = forms.ChoiceField(label=_("Kota/kabupaten domisili"), choices=DKI_REGION_CHOICES,
                                required=False)
-    kecamatan = forms.CharField(label=_("Kode kecamatan"), required=False, max_length=10)
+    kecamatan = forms.ChoiceField(label=_("Kecamatan domisili"), required=False, widget=KecamatanSelect,
+                                  help_text=_("Daftar mengikuti kota/kabupaten yang dipilih."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kecamatan"].choices = [("", "—")] + wilayah.kecamatan_choices()
+        self.fields["kecamatan"].widget.attrs["data-city"] = self["region"].auto_id
+        count_free_texts(self, "address")
 
 
 class PerpetratorForm(forms.Form):
@@ -152,9 +192,9 @@ class InitialResponseForm(forms.Form):
                                        help_text=_("Kosongkan bila respons baru saja dilakukan. "
                                                    "Waktu lampau wajib disertai alasan."))
     responded_at_reason = forms.CharField(label=_("Alasan waktu respons lebih awal"), required=False,
-                                          max_length=300)
+                                          max_length=limits.SHORT_REASON, widget=counted(forms.TextInput()))
     result = forms.CharField(label=_("Catatan hasil"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}), max_length=limits.NOTE)
+                             widget=counted(forms.Textarea(attrs={"rows": 2})), max_length=limits.NOTE)
 
     def clean_responded_at(self):
         value = self.cleaned_data.get("responded_at")
@@ -163,12 +203,32 @@ class InitialResponseForm(forms.Form):
         return value
 
 
+#: What the browser says, before sending, about a file over the limit ({name}, {size}, {max}:
+#: filled in by static/js/terpadu.js).
+FILE_TOO_BIG_TEXT = _("Berkas {name} berukuran {size}, melebihi batas {max}. Pilih berkas yang lebih "
+                      "kecil; formulir belum dikirim.")
+
+
+def size_limited(widget: forms.Widget, max_bytes: int) -> forms.Widget:
+    """A file input that the browser checks before sending (``data-max-bytes``, read by
+    static/js/terpadu.js); the server refuses a larger body anyway (common.middleware)."""
+    widget.attrs.update({"data-max-bytes": str(max_bytes), "data-too-big": FILE_TOO_BIG_TEXT})
+    return widget
+
+
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("Lampiran (PDF, JPEG atau PNG, maks. 10 MB)"))
+    file = forms.FileField(label=_("Lampiran (PDF, JPEG atau PNG, maks. 10 MB)"),
+                           widget=forms.ClearableFileInput(attrs={
+                               "accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        size_limited(self.fields["file"].widget, limits.ATTACHMENT_MAX_BYTES)
 
 
 class VoidForm(forms.Form):
-    reason = forms.CharField(label=_("Alasan pembatalan"), max_length=limits.SHORT_REASON)
+    reason = forms.CharField(label=_("Alasan pembatalan"), max_length=limits.SHORT_REASON,
+                             widget=counted(forms.TextInput()))
 
 
 class QueueFilterForm(forms.Form):

@@ -267,6 +267,13 @@ class PerpetratorRelation(models.TextChoices):
     OTHER = "other", _("Lainnya")
 
 
+#: Relations that make the accused the victim's parent or guardian: for a child victim, consent is
+#: then given by the child herself or by another guardian (``cases.consent.child_consent_allowed``).
+#: The ``is_guardian`` tick says the same for a guardian with another relation (a grandmother who
+#: is the child's guardian, say).
+PARENT_OR_GUARDIAN_RELATIONS = frozenset({PerpetratorRelation.PARENT})
+
+
 class Perpetrator(models.Model):
     """An alleged perpetrator (terlapor)."""
 
