@@ -80,3 +80,22 @@ def kecamatan_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     page narrows them to the chosen city (``static/js/terpadu.js``)."""
     return [(city.label, [(k.code, k.name) for k in kecamatan_of_city(city.value)])
             for city in DKI_CITIES]
+
+
+_KECAMATAN_WORD = re.compile(r"^(kecamatan|kec\.?)\s+", re.I)
+
+
+def kecamatan_from_legacy(value: str, region: str = "") -> Kecamatan | None:
+    """The kecamatan meant by a value typed before the list existed (cases migration 0015): its
+    code, dotted or not, or its name ("Tebet", "Kec. Tebet") — in ``region`` when one is given.
+    None when nothing matches: such a value is kept as typed, never guessed."""
+    value = (value or "").strip()
+    found = kecamatan_get(value)
+    if found is None:
+        name = _KECAMATAN_WORD.sub("", value).casefold()
+        matches = [k for k in dki_kecamatan().values()
+                   if k.name.casefold() == name and (not region or k.region == region)]
+        found = matches[0] if len(matches) == 1 else None
+    if found is not None and region and found.region != region:
+        return None
+    return found
