@@ -17,8 +17,9 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   function number(n) { return n.toLocaleString(document.documentElement.lang || "id"); }
   function megabytes(bytes) {
-    return (bytes / (1024 * 1024)).toLocaleString(document.documentElement.lang || "id",
-      { maximumFractionDigits: 1 }) + " MB";
+    var mb = bytes >= 1024 * 1024;
+    return (bytes / (mb ? 1024 * 1024 : 1024)).toLocaleString(document.documentElement.lang || "id",
+      { maximumFractionDigits: 1 }) + (mb ? " MB" : " KB");
   }
 
   // Free texts: "120 dari 2.000 karakter" under the field (data-counter holds the words).
