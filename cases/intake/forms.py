@@ -24,6 +24,7 @@ from cases.models.intake import (
     ViolenceForm,
 )
 from common import limits
+from common.widgets import counted, size_limited
 
 #: What a user may say about a consent given now (``not_recorded`` is for carried-over records).
 CONSENT_FORM_CHOICES = [(ConsentForm.ORAL.value, ConsentForm.ORAL.label),
@@ -32,17 +33,6 @@ CONSENT_FORM_CHOICES = [(ConsentForm.ORAL.value, ConsentForm.ORAL.label),
 DKI_REGION_CHOICES = [("", "—")] + [
     (r.value, r.label) for r in Region if r.value not in (Region.PROVINCE, Region.NATIONAL)
 ]
-
-
-#: What the counter under a free text says ({count}, {max}: filled in by static/js/terpadu.js).
-COUNTER_TEXT = _("{count} dari {max} karakter")
-
-
-def counted(widget: forms.Widget) -> forms.Widget:
-    """A free text that shows how much of its limit is used (its ``maxlength``, from the form
-    field's ``max_length``): ``data-counter`` is read by static/js/terpadu.js."""
-    widget.attrs["data-counter"] = COUNTER_TEXT  # lazy: the language of the page that shows it
-    return widget
 
 
 def count_free_texts(form: forms.Form, *names: str) -> None:
@@ -201,19 +191,6 @@ class InitialResponseForm(forms.Form):
         if value is not None and timezone.is_naive(value):
             value = timezone.make_aware(value)
         return value
-
-
-#: What the browser says, before sending, about a file over the limit ({name}, {size}, {max}:
-#: filled in by static/js/terpadu.js).
-FILE_TOO_BIG_TEXT = _("Berkas {name} berukuran {size}, melebihi batas {max}. Pilih berkas yang lebih "
-                      "kecil; formulir belum dikirim.")
-
-
-def size_limited(widget: forms.Widget, max_bytes: int) -> forms.Widget:
-    """A file input that the browser checks before sending (``data-max-bytes``, read by
-    static/js/terpadu.js); the server refuses a larger body anyway (common.middleware)."""
-    widget.attrs.update({"data-max-bytes": str(max_bytes), "data-too-big": FILE_TOO_BIG_TEXT})
-    return widget
 
 
 class AttachmentForm(forms.Form):

@@ -191,3 +191,22 @@ def test_the_attachment_input_carries_the_upload_limit(client, uptd):
     file_input = re.search(r'<input type="file" name="file"[^>]*>', page).group(0)
     assert f'data-max-bytes="{limits.ATTACHMENT_MAX_BYTES}"' in file_input
     assert "data-too-big=" in file_input and "{size}" in file_input
+
+
+def test_pages_show_the_city_and_kecamatan_by_name(uptd):
+    complaint = complaint_register(actor=member(uptd, Role.ADMIN_OFFICER), receiving_agency=uptd,
+                                   data=complaint_input(victims=[VictimInput(
+                                       full_name="Sekar Ayu", category="adult_woman", kecamatan=TEBET)]))
+    victim = complaint.victims.get()
+    assert (victim.get_region_display(), victim.get_kecamatan_display()) == ("Kota Jakarta Selatan", "Tebet")
+
+
+def test_the_verification_page_tells_the_browser_the_limit_the_server_lets_through(client):
+    from django.conf import settings
+
+    from documents.verification import MAX_UPLOAD
+
+    page = client.get(reverse("verify")).content.decode()
+    file_input = re.search(r'<input type="file" name="berkas"[^>]*>', page).group(0)
+    body = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + limits.ATTACHMENT_MAX_BYTES  # what the middleware allows
+    assert f'data-max-bytes="{min(MAX_UPLOAD, body)}"' in file_input
