@@ -210,3 +210,11 @@ def test_the_verification_page_tells_the_browser_the_limit_the_server_lets_throu
     file_input = re.search(r'<input type="file" name="berkas"[^>]*>', page).group(0)
     body = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + limits.ATTACHMENT_MAX_BYTES  # what the middleware allows
     assert f'data-max-bytes="{min(MAX_UPLOAD, body)}"' in file_input
+
+
+def test_a_post_without_the_victim_rows_is_refused_with_a_summary_not_a_500(client, uptd):
+    client.force_login(member(uptd, Role.ADMIN_OFFICER))
+    resp = client.post(reverse("cases:register"), {"channel": "walk_in", "chronology": "Uji."})
+    assert resp.status_code == 400
+    assert 'id="error-summary"' in resp.content.decode()
+    _nothing_saved()
