@@ -95,7 +95,9 @@ class ComplaintForm(forms.Form):
     consent_to_share = forms.BooleanField(label=_("Ada persetujuan berbagi data antarlembaga"),
                                           required=False)
     consent_by = forms.ChoiceField(label=_("Persetujuan diberikan oleh"), choices=ConsentBy.choices,
-                                   initial=ConsentBy.NONE)
+                                   initial=ConsentBy.NONE,
+                                   help_text=_("Korban anak: orang tua atau wali; anak sendiri hanya bila "
+                                               "terlapor adalah orang tua/walinya."))
     consent_form = forms.ChoiceField(label=_("Bentuk persetujuan"), choices=CONSENT_FORM_CHOICES,
                                      initial=ConsentForm.ORAL, required=False)
     safe_to_contact = forms.BooleanField(label=_("Korban aman dihubungi"), required=False, initial=True)
