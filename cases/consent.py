@@ -48,8 +48,9 @@ from common.audit import save_with_history
 from common.errors import ActionNotAllowed, ApplicationError
 
 # Messages shared by pages, API and tests.
-CHILD_CONSENT_REQUIRED = _("Korban anak: persetujuan berbagi data harus dari orang tua/wali "
-                           "(kecuali orang tua/wali adalah terlapor).")
+CHILD_CONSENT_REQUIRED = _("Korban anak: persetujuan berbagi data diberikan oleh orang tua atau wali "
+                           "anak. Anak sendiri hanya boleh memberi persetujuan bila orang tua atau "
+                           "walinya adalah terlapor (hubungan terlapor “Orang tua/wali”).")
 CONSENT_NOT_ALLOWED = _("Hanya petugas lembaga penerima dengan akses penuh pada kasus ini yang dapat "
                         "mencatat atau menarik persetujuan.")
 CONSENT_PURPOSE_UNKNOWN = _("Keperluan persetujuan tidak dikenal.")
@@ -81,6 +82,7 @@ def guardian_accused(victim: Victim) -> bool:
     of hers, but he is of their child."""
     return (PerpetratorLink.objects.filter(victim=victim, relation__in=GUARDIAN_RELATIONS)
             .exclude(perpetrator__complaint__outcome=ComplaintOutcome.VOIDED).exists())
+
 
 
 # --- writes --------------------------------------------------------------------------------------

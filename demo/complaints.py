@@ -47,6 +47,12 @@ DEMO_COMPLAINTS = [
 ]
 
 
+#: The kecamatan of each demo street, by Kemendagri code (agencies.wilayah).
+DEMO_KECAMATAN = {"Jl. Tebet Barat Dalam": "31.74.01",  # Tebet
+                  "Jl. Kramat Raya": "31.71.04",  # Senen
+                  "Jl. Pejaten Raya": "31.74.04"}  # Pasar Minggu
+
+
 def complaints_seed(agencies: dict[str, Agency], users: dict[str, User]) -> None:
     """The demo complaints, once (nothing when there are complaints already)."""
     if Complaint.objects.exists():
@@ -61,6 +67,7 @@ def complaints_seed(agencies: dict[str, Agency], users: dict[str, User]) -> None
             received_at_reason="" if hours < 1 else "Dicatat setelah pendampingan awal (demo)",
             victims=[VictimInput(full_name=n, category=cat, nik=nik, phone=ph, address=addr,
                                  region="3174" if "Selatan" in addr else "3171",
+                                 kecamatan=DEMO_KECAMATAN[addr.split(" No.")[0]],
                                  estimated_age=9 if cat == "child" else 29)
                      for n, cat, nik, ph, addr in victims],
             perpetrators=[PerpetratorInput(relation="spouse" if "kdrt" in vtypes else "acquaintance",

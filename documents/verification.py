@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.decorators import ratelimit
 
+from common.widgets import size_limited
 from documents.models import SignedDocument
 from documents.registry import CODE_RE, sha256
 from documents.signing import PdfVerification, verify_pdf
@@ -72,7 +73,12 @@ class VerifyForm(forms.Form):
     kode = forms.CharField(label=_("Kode dokumen"), required=False, max_length=20,
                            widget=forms.TextInput(attrs={"placeholder": "TPD-XXXX-XXXX",
                                                          "autocapitalize": "characters"}))
-    berkas = forms.FileField(label=_("Atau unggah PDF"), required=False)
+    berkas = forms.FileField(label=_("Atau unggah PDF"), required=False,
+                             widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        size_limited(self.fields["berkas"].widget, MAX_UPLOAD)  # checked by the browser before sending
 
     def clean_berkas(self):
         f = self.cleaned_data.get("berkas")

@@ -44,8 +44,12 @@ class VictimInputSerializer(Input):
     estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120,
                                              default=None)
     disability = serializers.ChoiceField(choices=DisabilityType.choices, required=False, default="")
-    region = serializers.CharField(required=False, allow_blank=True, max_length=4, default="")
-    kecamatan = serializers.CharField(required=False, allow_blank=True, max_length=10, default="")
+    region = serializers.CharField(required=False, allow_blank=True, max_length=4, default="",
+                                   help_text="City of residence in DKI Jakarta: 3101, 3171 … 3175")
+    kecamatan = serializers.CharField(
+        required=False, allow_blank=True, max_length=10, default="",
+        help_text="Kecamatan of residence: its Kemendagri code, e.g. 31.74.01 (Tebet); it must lie in "
+                  "the city given in region")
 
 
 class ReporterInputSerializer(Input):

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies import wilayah
 from agencies.models import Region, Service, User
 from cases.models.consent import ConsentForm
 from cases.models.core import ViolenceType
@@ -23,6 +24,7 @@ from cases.models.intake import (
     ViolenceForm,
 )
 from common import limits
+from common.widgets import counted, size_limited
 
 #: What a user may say about a consent given now (``not_recorded`` is for carried-over records).
 CONSENT_FORM_CHOICES = [(ConsentForm.ORAL.value, ConsentForm.ORAL.label),
@@ -31,6 +33,24 @@ CONSENT_FORM_CHOICES = [(ConsentForm.ORAL.value, ConsentForm.ORAL.label),
 DKI_REGION_CHOICES = [("", "—")] + [
     (r.value, r.label) for r in Region if r.value not in (Region.PROVINCE, Region.NATIONAL)
 ]
+
+
+def count_free_texts(form: forms.Form, *names: str) -> None:
+    for name in names:
+        counted(form.fields[name].widget)
+
+
+class KecamatanSelect(forms.Select):
+    """The kecamatan select: every DKI Jakarta kecamatan grouped by city, each option naming its
+    city (``data-region``), and the select naming the city select it follows (``data-city``) —
+    static/js/terpadu.js shows only the chosen city's kecamatan."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        k = wilayah.kecamatan_get(str(value)) if value else None
+        if k is not None:
+            option["attrs"]["data-region"] = k.region
+        return option
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -75,7 +95,9 @@ class ComplaintForm(forms.Form):
     consent_to_share = forms.BooleanField(label=_("Ada persetujuan berbagi data antarlembaga"),
                                           required=False)
     consent_by = forms.ChoiceField(label=_("Persetujuan diberikan oleh"), choices=ConsentBy.choices,
-                                   initial=ConsentBy.NONE)
+                                   initial=ConsentBy.NONE,
+                                   help_text=_("Korban anak: orang tua atau wali; anak sendiri hanya bila "
+                                               "terlapor adalah orang tua/walinya."))
     consent_form = forms.ChoiceField(label=_("Bentuk persetujuan"), choices=CONSENT_FORM_CHOICES,
                                      initial=ConsentForm.ORAL, required=False)
     safe_to_contact = forms.BooleanField(label=_("Korban aman dihubungi"), required=False, initial=True)
@@ -87,6 +109,9 @@ class ComplaintForm(forms.Form):
     def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)
         from agencies.policies import assignable_staff
+
+        count_free_texts(self, "received_at_reason", "incident_place", "chronology", "stated_needs_note",
+                         "reporter_relation", "safe_contact")
 
         if agency is not None:
             # Only the agency's case-work staff (docs/access.md "Who works the case").
@@ -121,7 +146,14 @@ class VictimForm(forms.Form):
                               widget=forms.TextInput(attrs={"autocomplete": "off"}))
     region = forms.ChoiceField(label=_("Kota/kabupaten domisili"), choices=DKI_REGION_CHOICES,
                                required=False)
-    kecamatan = forms.CharField(label=_("Kode kecamatan"), required=False, max_length=10)
+    kecamatan = forms.ChoiceField(label=_("Kecamatan domisili"), required=False, widget=KecamatanSelect,
+                                  help_text=_("Daftar mengikuti kota/kabupaten yang dipilih."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kecamatan"].choices = [("", "—")] + wilayah.kecamatan_choices()
+        self.fields["kecamatan"].widget.attrs["data-city"] = self["region"].auto_id
+        count_free_texts(self, "address")
 
 
 class PerpetratorForm(forms.Form):
@@ -152,9 +184,9 @@ class InitialResponseForm(forms.Form):
                                        help_text=_("Kosongkan bila respons baru saja dilakukan. "
                                                    "Waktu lampau wajib disertai alasan."))
     responded_at_reason = forms.CharField(label=_("Alasan waktu respons lebih awal"), required=False,
-                                          max_length=300)
+                                          max_length=limits.SHORT_REASON, widget=counted(forms.TextInput()))
     result = forms.CharField(label=_("Catatan hasil"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}), max_length=limits.NOTE)
+                             widget=counted(forms.Textarea(attrs={"rows": 2})), max_length=limits.NOTE)
 
     def clean_responded_at(self):
         value = self.cleaned_data.get("responded_at")
@@ -164,11 +196,18 @@ class InitialResponseForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("Lampiran (PDF, JPEG atau PNG, maks. 10 MB)"))
+    file = forms.FileField(label=_("Lampiran (PDF, JPEG atau PNG, maks. 10 MB)"),
+                           widget=forms.ClearableFileInput(attrs={
+                               "accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        size_limited(self.fields["file"].widget, limits.ATTACHMENT_MAX_BYTES)
 
 
 class VoidForm(forms.Form):
-    reason = forms.CharField(label=_("Alasan pembatalan"), max_length=limits.SHORT_REASON)
+    reason = forms.CharField(label=_("Alasan pembatalan"), max_length=limits.SHORT_REASON,
+                             widget=counted(forms.TextInput()))
 
 
 class QueueFilterForm(forms.Form):

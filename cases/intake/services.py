@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies import policies as agency_policies
+from agencies import wilayah
 from agencies.models import Agency, Region, User
 from cases import events
 from cases.consent import CHILD_CONSENT_REQUIRED, child_consent_allowed, consent_record
@@ -84,6 +85,9 @@ CHRONOLOGY_REQUIRED = _("Kronologi singkat wajib diisi.")
 NAME_REQUIRED = _("Nama korban wajib diisi.")
 CONSENT_BY_UNKNOWN = _("Pemberi persetujuan tidak dikenal.")
 CONSENT_FORM_UNKNOWN = _("Bentuk persetujuan tidak dikenal.")
+KECAMATAN_UNKNOWN = _("Kecamatan tidak dikenal: pilih kecamatan DKI Jakarta dari daftar.")
+KECAMATAN_OUTSIDE_CITY = _("Kecamatan %(kecamatan)s tidak berada di %(city)s. Pilih kecamatan dari "
+                           "daftar %(city)s, atau ubah kota/kabupatennya.")
 
 BACKDATE_TOLERANCE = timedelta(minutes=15)
 DKI_REGIONS = {r.value for r in Region if r.value not in (Region.PROVINCE, Region.NATIONAL)}
@@ -173,6 +177,27 @@ def age_at(dob: date | None, estimated: int | None, on: date) -> int | None:
     return estimated
 
 
+def kecamatan_errors(*, kecamatan: str, region: str) -> list[str]:
+    """The refusal for a kecamatan that is not a DKI Jakarta kecamatan, or not one of the chosen
+    city (``agencies.wilayah``); none for an empty one, or one given without a city (its city is
+    then the kecamatan's)."""
+    if not kecamatan:
+        return []
+    k = wilayah.kecamatan_get(kecamatan)
+    if k is None:
+        return [KECAMATAN_UNKNOWN]
+    if region and region in DKI_REGIONS and k.region != region:
+        return [KECAMATAN_OUTSIDE_CITY % {"kecamatan": k.name, "city": Region(region).label}]
+    return []
+
+
+def complaint_validate(data: ComplaintInput, *, now: datetime | None = None) -> dict[str, list[str]]:
+    """Every refusal of ``data`` at once, keyed by field (``victims-0-nik``…), writing nothing: the
+    registration page asks it even while its own forms have errors, so that one submit shows them
+    all (issue 12, point 5)."""
+    return _validate(data, now=now or timezone.now())
+
+
 def _validate(data: ComplaintInput, *, now: datetime) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
 
@@ -203,6 +228,8 @@ def _validate(data: ComplaintInput, *, now: datetime) -> dict[str, list[str]]:
             err(f"victims-{i}-nik", NIK_INVALID)
         if v.region and v.region not in DKI_REGIONS:
             err(f"victims-{i}-region", REGION_UNKNOWN)
+        for m in kecamatan_errors(kecamatan=v.kecamatan, region=v.region):
+            err(f"victims-{i}-kecamatan", m)
         if v.category not in VictimCategory.values:
             err(f"victims-{i}-category", _("Kategori korban tidak dikenal."))
     for i, p in enumerate(data.perpetrators):
@@ -218,7 +245,8 @@ def _validate(data: ComplaintInput, *, now: datetime) -> dict[str, list[str]]:
     elif any(v.category == VictimCategory.CHILD for v in data.victims) and not child_consent_allowed(
             given_by=data.consent_by, guardian_accused=any(p.guardian_accused for p in data.perpetrators)):
         # A child's complaint is registered with its parent's or guardian's consent (the child's own
-        # when a parent or guardian is the accused) — the same rule as cases.consent.consent_record.
+        # when a parent or guardian is the accused — read from the relations chosen for the
+        # accused, or their tick) — the same rule as cases.consent.consent_record.
         err("consent_by", CHILD_CONSENT_REQUIRED)
     if data.consent_form not in ConsentForm.values:
         err("consent_form", CONSENT_FORM_UNKNOWN)
@@ -241,6 +269,12 @@ def _length_errors(data: ComplaintInput) -> dict[str, list[str]]:
         errors |= limits.length_errors(Perpetrator, {"full_name": p.full_name},
                                        prefix=f"perpetrators-{i}-")
     return errors
+
+
+def _residence(v: VictimInput) -> dict:
+    """City and kecamatan as stored: the kecamatan's dotted code, and its city when none was chosen."""
+    k = wilayah.kecamatan_get(v.kecamatan) if v.kecamatan else None
+    return {"region": v.region or (k.region if k else ""), "kecamatan": k.code if k else ""}
 
 
 def _victim_indexes(v: VictimInput) -> dict:
@@ -303,8 +337,8 @@ def complaint_register(*, actor: User, receiving_agency: Agency, data: Complaint
             case=case, complaint=complaint, category=v.category, initials=initials_of(v.full_name),
             full_name=v.full_name.strip(), nik=crypto.normalise_nik(v.nik), phone=v.phone.strip(),
             address=v.address.strip(), date_of_birth=v.date_of_birth.isoformat() if v.date_of_birth else "",
-            estimated_age=v.estimated_age, sex=v.sex, disability=v.disability, region=v.region,
-            kecamatan=v.kecamatan,
+            estimated_age=v.estimated_age, sex=v.sex, disability=v.disability,
+            **_residence(v),
             age_band_at_incident=AgeBand.for_age(age_at(v.date_of_birth, v.estimated_age, incident_day)),
             **_victim_indexes(v),
         )

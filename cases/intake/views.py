@@ -23,7 +23,7 @@ from cases.intake.forms import (
     VictimFormSet,
     VoidForm,
 )
-from cases.models import ConsentForm
+from cases.models import ConsentBy, ConsentForm, Sex, VictimCategory
 from cases.policies import may_act_on_complaints
 from common.errors import (
     ActionNotAllowed,
@@ -35,35 +35,46 @@ from common.errors import (
 )
 
 
-def _to_input(form, victims, perpetrators) -> tuple[intake.ComplaintInput, list[int]]:
-    cd = form.cleaned_data
-    victim_inputs, victim_index = [], []
-    for i, vf in enumerate(victims.forms):
-        v = vf.cleaned_data
-        if not v or not v.get("full_name"):
-            continue
-        victim_index.append(i)
+def _victim_rows(victims) -> list[int]:
+    """The victim forms that say something: named, or filled in at all (an untouched extra form is
+    no victim). Invalid ones too, so the service's checks run on them in the same round."""
+    return [i for i, vf in enumerate(victims.forms)
+            if (getattr(vf, "cleaned_data", None) or {}).get("full_name") or vf.has_changed()]
+
+
+def _to_input(form, victims, perpetrators) -> tuple[intake.ComplaintInput, list[int], list[int]]:
+    """The service's input from the page's forms — from what parsed when some field did not, so that
+    the service's own checks (a missing victim, the child-consent rule, the kecamatan of the city)
+    are asked in the same round as the forms' (issue 12, point 5)."""
+    cd = getattr(form, "cleaned_data", {})
+    victim_inputs, victim_index = [], _victim_rows(victims)
+    for i in victim_index:
+        v = getattr(victims.forms[i], "cleaned_data", {})
         victim_inputs.append(intake.VictimInput(
-            full_name=v["full_name"], category=v["category"], sex=v["sex"], nik=v.get("nik", ""),
+            full_name=v.get("full_name", ""), category=v.get("category", VictimCategory.ADULT_WOMAN),
+            sex=v.get("sex", Sex.FEMALE), nik=v.get("nik", ""),
             phone=v.get("phone", ""), address=v.get("address", ""), date_of_birth=v.get("date_of_birth"),
             estimated_age=v.get("estimated_age"), disability=v.get("disability", ""),
             region=v.get("region", ""), kecamatan=v.get("kecamatan", ""),
         ))
-    perp_inputs = [
-        intake.PerpetratorInput(relation=p["relation"], full_name=p.get("full_name", ""),
-                                power_relation=p.get("power_relation", False),
-                                public_official=p.get("public_official", False),
-                                is_guardian=p.get("is_guardian", False))
-        for p in (pf.cleaned_data for pf in perpetrators.forms) if p and p.get("relation")
-    ]
+    perp_inputs, perp_index = [], []
+    for i, pf in enumerate(perpetrators.forms):
+        p = getattr(pf, "cleaned_data", {})
+        if not p.get("relation"):
+            continue
+        perp_index.append(i)
+        perp_inputs.append(intake.PerpetratorInput(
+            relation=p["relation"], full_name=p.get("full_name", ""),
+            power_relation=p.get("power_relation", False), public_official=p.get("public_official", False),
+            is_guardian=p.get("is_guardian", False)))
     data = intake.ComplaintInput(
-        channel=cd["channel"], victims=victim_inputs, violence_types=cd["violence_types"],
-        chronology=cd["chronology"], received_at=cd.get("received_at"),
+        channel=cd.get("channel", ""), victims=victim_inputs, violence_types=cd.get("violence_types", []),
+        chronology=cd.get("chronology", ""), received_at=cd.get("received_at"),
         received_at_reason=cd.get("received_at_reason", ""), violence_forms=cd.get("violence_forms", []),
         incident_date=cd.get("incident_date"), incident_place=cd.get("incident_place", ""),
         incident_region=cd.get("incident_region", ""), stated_needs=cd.get("stated_needs", []),
         stated_needs_note=cd.get("stated_needs_note", ""),
-        consent_to_share=cd.get("consent_to_share", False), consent_by=cd["consent_by"],
+        consent_to_share=cd.get("consent_to_share", False), consent_by=cd.get("consent_by", ConsentBy.NONE),
         consent_form=cd.get("consent_form") or ConsentForm.ORAL,
         safe_to_contact=cd.get("safe_to_contact", False), safe_contact=cd.get("safe_contact", ""),
         reporter=intake.ReporterInput(is_victim=cd.get("reporter_is_victim", False),
@@ -72,19 +83,77 @@ def _to_input(form, victims, perpetrators) -> tuple[intake.ComplaintInput, list[
                                       relation=cd.get("reporter_relation", "")),
         perpetrators=perp_inputs,
     )
-    return data, victim_index
+    return data, victim_index, perp_index
 
 
-def _apply_errors(exc: ValidationError, form, victims, victim_index):
-    for key, msgs in validation_messages(exc).items():
-        if key.startswith("victims-"):
+#: The service's keys for the reporter, and the page's fields.
+REPORTER_FIELDS = {"reporter_full_name": "reporter_name", "reporter_phone": "reporter_phone",
+                   "reporter_relation": "reporter_relation"}
+
+
+def _apply_errors(errors: dict[str, list], form, victims, perpetrators, victim_index, perp_index, *,
+                  skip_fields_in_error: bool = False):
+    """Show the service's refusals on the page's fields. ``skip_fields_in_error``: not on a field
+    that already shows its form's error (the service would repeat it: "required" twice)."""
+
+    def add(target, field, msgs):
+        field = field if field in target.fields else None
+        if skip_fields_in_error and field is not None and target.has_error(field):
+            return
+        for m in msgs:
+            target.add_error(field, m)
+
+    for key, msgs in errors.items():
+        if key == "victims" and victims.forms:
+            # No victim named: said at the first victim's name, where the officer writes one.
+            add(victims.forms[0], "full_name", msgs)
+        elif key.startswith("victims-"):
             _, i, field = key.split("-", 2)
-            target = victims.forms[victim_index[int(i)]]
-            for m in msgs:
-                target.add_error(field if field in target.fields else None, m)
+            add(victims.forms[victim_index[int(i)]], field, msgs)
+        elif key.startswith("perpetrators-"):
+            _, i, field = key.split("-", 2)
+            add(perpetrators.forms[perp_index[int(i)]], field, msgs)
         else:
-            for m in msgs:
-                form.add_error(key if key in form.fields else None, m)
+            add(form, REPORTER_FIELDS.get(key, key), msgs)
+
+
+#: The registration page's fields in the order the page shows them (templates/cases/register.html);
+#: the error summary lists errors in this order.
+PAGE_ORDER = (
+    ("form", ("channel", "received_at", "received_at_reason", "assignee")),
+    ("victims", ()),
+    ("form", ("violence_types", "violence_forms", "incident_date", "incident_place", "incident_region",
+              "chronology")),
+    ("perpetrators", ()),
+    ("form", ("reporter_is_victim", "reporter_name", "reporter_phone", "reporter_relation", "stated_needs",
+              "stated_needs_note", "consent_to_share", "consent_by", "consent_form", "safe_to_contact",
+              "safe_contact")),
+)
+
+
+def error_summary(form, victims, perpetrators) -> list[dict]:
+    """Every error of the page, in page order, each with the id of its field to link to (none for
+    an error about the whole form): the summary at the top of a refused registration."""
+    summary = [{"message": m, "label": "", "anchor": ""} for m in form.non_field_errors()]
+    summary += [{"message": m, "label": "", "anchor": ""}
+                for formset in (victims, perpetrators) for m in formset.non_form_errors()]
+
+    def of(f, names, prefix=""):
+        for name in names:
+            for m in f.errors.get(name, ()):
+                bf = f[name]
+                summary.append({"message": m, "label": f"{prefix}{bf.label}", "anchor": bf.auto_id})
+
+    placed = {n for kind, names in PAGE_ORDER if kind == "form" for n in names}
+    for kind, names in PAGE_ORDER:
+        if kind == "form":
+            of(form, names)
+        else:
+            formset, word = (victims, _("Korban")) if kind == "victims" else (perpetrators, _("Terlapor"))
+            for i, f in enumerate(formset.forms, start=1):
+                of(f, [n for n in f.fields if n in f.errors], prefix=f"{word} {i} — ")
+    of(form, [n for n in form.fields if n in form.errors and n not in placed])  # hidden fields
+    return summary
 
 
 @login_required
@@ -100,8 +169,13 @@ def complaint_register_view(request):
     duplicates = []
     status = 200
     if request.method == "POST":
-        if form.is_valid() and victims.is_valid() and perpetrators.is_valid():
-            data, victim_index = _to_input(form, victims, perpetrators)
+        # All three parsed (no short-circuit), then the service asked even when one has errors.
+        valid = all([form.is_valid(), victims.is_valid(), perpetrators.is_valid()])
+        data, victim_index, perp_index = _to_input(form, victims, perpetrators)
+        if not valid:
+            _apply_errors(intake.complaint_validate(data), form, victims, perpetrators, victim_index,
+                          perp_index, skip_fields_in_error=True)
+        else:
             join_case = None
             if form.cleaned_data.get("join_case"):
                 try:
@@ -122,7 +196,8 @@ def complaint_register_view(request):
                         actor=request.user, receiving_agency=agency, data=data,
                         assignee=form.cleaned_data.get("assignee"), join_case=join_case)
                 except ValidationError as exc:
-                    _apply_errors(exc, form, victims, victim_index)
+                    _apply_errors(validation_messages(exc), form, victims, perpetrators, victim_index,
+                                  perp_index)
                 except ActionNotAllowed as exc:
                     form.add_error(None, exc.message)
                 else:
@@ -135,6 +210,7 @@ def complaint_register_view(request):
     return render(request, "cases/register.html", {
         "form": form, "victims": victims, "perpetrators": perpetrators, "agency": agency,
         "agencies": agencies, "duplicates": duplicates,
+        "error_summary": error_summary(form, victims, perpetrators) if request.method == "POST" else [],
     }, status=status)
 
 

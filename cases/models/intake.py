@@ -238,6 +238,18 @@ class Victim(models.Model):
         # Never the name: __str__ ends up in logs, admin breadcrumbs and error pages.
         return f"{self.case_id}/{self.initials}"
 
+    def get_region_display(self) -> str:
+        """The city's name for pages ("Kota Jakarta Selatan"), never its code."""
+        from agencies.models import Region
+
+        return str(Region(self.region).label) if self.region in Region.values else self.region
+
+    def get_kecamatan_display(self) -> str:
+        """The kecamatan's name for pages ("Tebet"), never its Kemendagri code."""
+        from agencies.wilayah import kecamatan_name
+
+        return kecamatan_name(self.kecamatan)
+
 
 class Reporter(models.Model):
     """The person who reported (pelapor); may be the victim."""

@@ -11,6 +11,120 @@ document.addEventListener("DOMContentLoaded", function () {
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? values[key] : all; });
+  }
+  function number(n) { return n.toLocaleString(document.documentElement.lang || "id"); }
+  function megabytes(bytes) {
+    var mb = bytes >= 1024 * 1024;
+    return (bytes / (mb ? 1024 * 1024 : 1024)).toLocaleString(document.documentElement.lang || "id",
+      { maximumFractionDigits: 1 }) + (mb ? " MB" : " KB");
+  }
+
+  // Free texts: "120 dari 2.000 karakter" under the field (data-counter holds the words).
+  document.querySelectorAll("[data-counter][maxlength]").forEach(function (el) {
+    var max = parseInt(el.getAttribute("maxlength"), 10);
+    var counter = document.createElement("small");
+    counter.className = "counter muted";
+    counter.id = el.id ? el.id + "-counter" : "";
+    counter.setAttribute("aria-live", "polite");
+    el.insertAdjacentElement("afterend", counter);
+    if (counter.id) {
+      el.setAttribute("aria-describedby", ((el.getAttribute("aria-describedby") || "") + " " + counter.id).trim());
+    }
+    function update() {
+      var n = el.value.length;
+      counter.textContent = fill(el.getAttribute("data-counter"), { count: number(n), max: number(max) });
+      counter.classList.toggle("near-limit", n >= max * 0.9);
+    }
+    el.addEventListener("input", update);
+    update();
+  });
+
+  // The kecamatan list follows the chosen city: <select data-city="id of the city select">, each
+  // option naming its city in data-region. Choosing a kecamatan first sets its city.
+  document.querySelectorAll("select[data-city]").forEach(function (sel) {
+    var city = document.getElementById(sel.getAttribute("data-city"));
+    if (!city) { return; }
+    function narrow() {
+      var chosen = city.value;
+      sel.querySelectorAll("option[data-region]").forEach(function (opt) {
+        var other = chosen !== "" && opt.getAttribute("data-region") !== chosen;
+        opt.hidden = other;
+        opt.disabled = other;
+      });
+      sel.querySelectorAll("optgroup").forEach(function (group) {
+        group.hidden = !group.querySelector("option:not([hidden])");
+      });
+      var current = sel.options[sel.selectedIndex];
+      if (current && current.disabled) { sel.value = ""; }
+    }
+    city.addEventListener("change", narrow);
+    sel.addEventListener("change", function () {
+      var opt = sel.options[sel.selectedIndex];
+      if (opt && opt.getAttribute("data-region") && city.value === "") {
+        city.value = opt.getAttribute("data-region");
+        narrow();
+      }
+    });
+    narrow();
+  });
+
+  // Files over the upload limit are caught before the form is sent: <input type=file
+  // data-max-bytes data-too-big="…{name}…{size}…{max}">.
+  function sizeWarning(input) {
+    var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var text = [];
+    Array.prototype.forEach.call(input.files || [], function (f) {
+      if (f.size > max) {
+        text.push(fill(input.getAttribute("data-too-big"), { name: f.name, size: megabytes(f.size), max: megabytes(max) }));
+      }
+    });
+    var box = input.parentNode.querySelector(".size-warning");
+    if (text.length) {
+      if (!box) {
+        box = document.createElement("p");
+        box.className = "errorlist size-warning";
+        box.setAttribute("role", "alert");
+        input.insertAdjacentElement("afterend", box);
+      }
+      box.textContent = text.join(" ");
+    } else if (box) {
+      box.remove();
+    }
+    return text.length === 0;
+  }
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+    input.addEventListener("change", function () { sizeWarning(input); });
+    if (input.form) {
+      input.form.addEventListener("submit", function (e) {
+        if (!sizeWarning(input)) {
+          e.preventDefault();
+          e.stopImmediatePropagation();
+          input.focus();
+        }
+      });
+    }
+  });
+
+  // A refused form: its error summary is read first, and each link puts the cursor in its field.
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+    summary.querySelectorAll("a[href^='#']").forEach(function (link) {
+      link.addEventListener("click", function (e) {
+        var target = document.getElementById(link.getAttribute("href").slice(1));
+        if (!target) { return; }
+        e.preventDefault();
+        var focusable = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+        target.scrollIntoView({ block: "center" });
+        (focusable || target).focus({ preventScroll: true });
+        history.replaceState(null, "", link.getAttribute("href"));
+      });
+    });
+  }
+
   // Confirmation before destructive actions: <form data-confirm="…">
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {
     f.addEventListener("submit", function (e) {
