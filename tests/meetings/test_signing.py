@@ -38,7 +38,7 @@ from meetings.signing import (
     minutes_sign,
 )
 from tests.factories import member
-from tests.meetings.helpers import make_meeting, propose_and_open, register
+from tests.meetings.helpers import decide, make_meeting, propose_and_open, register
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "sandi-uji-12345"
@@ -66,8 +66,7 @@ def ready(team, uptd, polres, rsud):
     cb = register(polres, name="Budi Dua Santoso", nik="")
     meeting = make_meeting(team)
     propose_and_open(team, meeting, [ca, cb])
-    sel = services.decision_record(actor=team.sekretaris, meeting=meeting, case=ca.case,
-                                   kind=DecisionKind.SELECT, serving_agencies=[rsud],
+    sel = decide(team, meeting, ca.case, DecisionKind.SELECT, serving_agencies=[rsud],
                                    coordinator_agency=uptd)
     services.action_item_add(actor=team.sekretaris, decision=sel, description="Visum dan konseling awal",
                              responsible_agency=rsud, due_date=timezone.localdate() + timedelta(days=7))
@@ -138,8 +137,7 @@ def test_emergency_confirmation_keeps_named_and_revokes_unnamed_temporary_grants
     emergency_refer(actor=head, case=case, agencies=[rsud, polres], hours=72)
     meeting = make_meeting(team)
     services.meeting_open(actor=team.sekretaris, meeting=meeting, attendee_ids=team.ids)
-    services.decision_record(actor=team.sekretaris, meeting=meeting, case=case,
-                             kind=DecisionKind.EMERGENCY_CONFIRM, serving_agencies=[rsud],
+    decide(team, meeting, case, DecisionKind.EMERGENCY_CONFIRM, serving_agencies=[rsud],
                              coordinator_agency=uptd)
     services.meeting_close(actor=team.sekretaris, meeting=meeting)
     services.minutes_mark_ready(actor=team.sekretaris, meeting=meeting)
@@ -273,8 +271,7 @@ def test_an_addendum_supersedes_a_decision_and_revokes_what_it_gave(ready, team,
     addendum = addendum_create(actor=team.sekretaris, minutes=original)
     assert addendum.minutes.amends == original
     services.meeting_open(actor=team.sekretaris, meeting=addendum, attendee_ids=team.ids)
-    fix = services.decision_record(actor=team.sekretaris, meeting=addendum, case=case_a,
-                                   kind=DecisionKind.SELECT, serving_agencies=[polres],
+    fix = decide(team, addendum, case_a, DecisionKind.SELECT, serving_agencies=[polres],
                                    coordinator_agency=uptd)
     assert fix.supersedes.meeting == meeting
     # Until the addendum is signed the original stands.
@@ -307,8 +304,7 @@ def test_an_addendum_revokes_only_what_the_superseded_decision_gave(ready, team,
     # and an addendum replaces the hospital by the police.
     addendum = addendum_create(actor=team.sekretaris, minutes=meeting.minutes)
     services.meeting_open(actor=team.sekretaris, meeting=addendum, attendee_ids=team.ids)
-    services.decision_record(actor=team.sekretaris, meeting=addendum, case=case_a,
-                             kind=DecisionKind.SELECT, serving_agencies=[polres], coordinator_agency=uptd)
+    decide(team, addendum, case_a, DecisionKind.SELECT, serving_agencies=[polres], coordinator_agency=uptd)
     services.meeting_close(actor=team.sekretaris, meeting=addendum)
     services.minutes_mark_ready(actor=team.sekretaris, meeting=addendum)
     sign(addendum, team.ketua, otp=code(device_for(team.ketua), offset=1))
