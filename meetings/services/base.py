@@ -53,6 +53,8 @@ PRESENTATION_INCOMPLETE = _("Kronologi singkat, kondisi terkini korban, dan hamb
 HAS_NAME = _("Teks memuat nama korban atau terlapor. Gunakan nomor kasus dan inisial saja; "
              "tidak ada yang disimpan.")
 HAS_NIK = _("Teks memuat NIK. Hapus nomor identitas; tidak ada yang disimpan.")
+HAS_AGE = _("Teks ini masuk notula yang dibaca semua pihak: jangan menulis usia pasti korban (sebut anak, "
+            "remaja atau dewasa); tidak ada yang disimpan.")
 ASSESSMENT_INCOMPLETE = _("Keempat dimensi asesmen bersama wajib dinilai.")
 ORAL_PRESENTER_REQUIRED = _("Sebutkan siapa yang menyampaikan paparan lisan (nama dan lembaga).")
 DECISION_NEEDS_PRESENTATION = _("Penetapan harus berdasarkan hasil asesmen: paparan kasus (kronologi, "
@@ -122,6 +124,8 @@ def clean_text(value: str | None) -> str:
 
 
 _NIK_RUN = re.compile(r"\d[\d .\-]{14,}\d")
+#: An exact age: "berusia 9 tahun", "usia: 9", "umur 9 th".
+_EXACT_AGE = re.compile(r"\b(?:ber)?(?:usia|umur)\s*:?\s*\d{1,3}\b", re.IGNORECASE)
 
 
 class IdentityFound(ApplicationError):
@@ -176,14 +180,18 @@ def identity_match(*, case: Case, text: str, allowed: Iterable[str] = ()) -> tup
 
 
 def identity_check(*, case: Case, texts: Iterable[str] | dict[str, str],
-                   allowed: dict[str, Iterable[str]] | None = None) -> None:
+                   allowed: dict[str, Iterable[str]] | None = None, minutes: bool = False) -> None:
     """Refuse text that carries the name of a victim or perpetrator of ``case`` (a name token of
     three letters or more, matched through the keyed blind indexes; victims stored without an
     index are decrypted here) or anything shaped like a NIK (16 digits). ``texts`` by field name
     (the refusal names the field) or a list; ``allowed``: by field, the words the writer confirmed
-    are common words (only the presentation's narrative takes them)."""
-    fields = texts.items() if isinstance(texts, dict) else ((None, t) for t in texts)
+    are common words (only the presentation's narrative takes them). ``minutes``: the texts go into
+    the minutes every reader gets (decision reasons, action items, notes): no exact age either."""
+    fields = list(texts.items() if isinstance(texts, dict) else ((None, t) for t in texts))
     allowed = allowed or {}
+    for field, text in fields:
+        if minutes and text and _EXACT_AGE.search(text):
+            raise IdentityFound(HAS_AGE, form_field=field)
     for field, text in fields:
         found = identity_match(case=case, text=text or "", allowed=allowed.get(field, ()))
         if found is not None:

@@ -265,7 +265,7 @@ def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, rea
     elif not reason and kind in (DecisionKind.NOT_SELECT, DecisionKind.EMERGENCY_REVOKE,
                                  DecisionKind.DEFER):
         raise ApplicationError(DECISION_NEEDS_REASON, field="reason")
-    identity_check(case=case, texts={"reason": reason, "priority_reason": priority_reason})
+    identity_check(case=case, texts={"reason": reason, "priority_reason": priority_reason}, minutes=True)
     decision = Decision.objects.select_for_update().filter(agenda_item=item).first()
     revised = decision is not None
     if decision is None:
@@ -304,7 +304,7 @@ def action_item_add(*, actor: User, decision: Decision, description: str,
         raise ApplicationError(ACTION_ITEM_INCOMPLETE)
     if due_date < timezone.localdate(meeting.starts_at):
         raise ApplicationError(ACTION_ITEM_DUE_PAST, field="due_date")
-    identity_check(case=decision.case, texts={"description": description})
+    identity_check(case=decision.case, texts={"description": description}, minutes=True)
     ai = ActionItem(decision=decision, meeting=meeting, case=decision.case, description=description,
                     responsible_agency=responsible_agency, due_date=due_date, created_by=actor)
     ai.full_clean()
