@@ -53,8 +53,9 @@ def signed(team, uptd, rsud, signing_ca):
         actor=team.ketua, meeting=meeting, case=case, kind=DecisionKind.SELECT,
         reason="Butuh layanan medis, hukum dan psikologis terpadu.", serving_agencies=[uptd, rsud],
         coordinator_agency=uptd, priority_pilot=True, priority_reason=PRIORITY_REASON)
-    services.action_item_add(actor=team.sekretaris, decision=decision, description="Visum et repertum di RSUD",
-                             responsible_agency=rsud, due_date=timezone.localdate() + timedelta(days=7))
+    services.action_item_add(actor=team.sekretaris, decision=decision,
+                             description="Visum et repertum di RSUD", responsible_agency=rsud,
+                             due_date=timezone.localdate() + timedelta(days=7))
     services.meeting_close(actor=team.sekretaris, meeting=meeting)
     services.minutes_mark_ready(actor=team.sekretaris, meeting=meeting)
     minutes = sign(meeting, team.ketua)
@@ -174,8 +175,9 @@ def test_reasons_action_items_and_notes_take_no_override(client, item, team, upt
         "priority_pilot": "on", "priority_reason": "Korban putri sulung keluarga.", "common_words": "putri"})
     assert resp.status_code == 400 and "“putri”" in resp.content.decode()
     assert not Decision.objects.exists()
-    decision = services.decision_record(actor=team.ketua, meeting=meeting, case=case, kind=DecisionKind.SELECT,
-                                        serving_agencies=[uptd], coordinator_agency=uptd, priority_pilot=True,
+    decision = services.decision_record(actor=team.ketua, meeting=meeting, case=case,
+                                        kind=DecisionKind.SELECT, serving_agencies=[uptd],
+                                        coordinator_agency=uptd, priority_pilot=True,
                                         priority_reason=PRIORITY_REASON)
     for attempt in (
         lambda: services.action_item_add(actor=team.sekretaris, decision=decision,
