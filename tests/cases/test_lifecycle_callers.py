@@ -30,8 +30,9 @@ def test_triage_moves_a_registered_case_with_its_reason(uptd):
     c = register(uptd, actor=officer)
     triage_record(actor=officer, complaint=c, emergency_conditions=[],
                   complexity_conditions=["power_relation"], needs_multiple_services=True, cross_region=False)
-    triage_record(actor=officer, complaint=c, emergency_conditions=[], complexity_conditions=[],
-                  needs_multiple_services=True, cross_region=False)  # a second triage moves nothing
+    triage_record(actor=officer, complaint=c, emergency_conditions=[],
+                  complexity_conditions=["power_relation"], needs_multiple_services=True,
+                  cross_region=False)  # a second triage moves nothing
     assert status_moves(c.case) == [{"from": "registered", "to": "triaged", "reason": "triage"}]
 
 
@@ -41,7 +42,7 @@ def test_an_emergency_moves_the_case_to_await_the_meetings_decision(uptd):
     officer = member(uptd, Role.ADMIN_OFFICER)
     c = register(uptd, actor=officer)
     triage_record(actor=officer, complaint=c, emergency_conditions=["severe_injury"],
-                  complexity_conditions=[], needs_multiple_services=True, cross_region=False)
+                  complexity_conditions=["power_relation"], needs_multiple_services=True, cross_region=False)
     c.case.refresh_from_db()
     assert c.case.status == CaseStatus.AWAITING_DECISION and c.case.awaiting_formal_decision
     assert status_moves(c.case) == [

@@ -53,9 +53,11 @@ def _select(team, meeting, case, agency, **kw):
 def _triage(complaint, *, eligible: bool):
     from triage.services import triage_record
 
+    # The perpetrator was registered in a power relation; the triage found otherwise, and says why.
     return triage_record(actor=member(complaint.receiving_agency, Role.HEAD), complaint=complaint,
                          emergency_conditions=[], complexity_conditions=[],
-                         needs_multiple_services=eligible, cross_region=False)
+                         needs_multiple_services=eligible, cross_region=False,
+                         complexity_change_reason="Relasi kuasa tidak terbukti saat verifikasi.")
 
 
 # --- point 1: the presentation and the joint assessment ------------------------------------------
@@ -146,7 +148,7 @@ def emergency(team, uptd):
 
     complaint = register(uptd, name="Citra Tiga", nik="")
     triage_record(actor=member(uptd, Role.HEAD), complaint=complaint, emergency_conditions=["severe_injury"],
-                  complexity_conditions=[], needs_multiple_services=True, cross_region=False)
+                  complexity_conditions=["power_relation"], needs_multiple_services=True, cross_region=False)
     meeting = make_meeting(team)
     services.meeting_open(actor=team.sekretaris, meeting=meeting, attendee_ids=team.ids)
     return meeting, complaint.case

@@ -132,8 +132,8 @@ def test_emergency_confirmation_keeps_named_and_revokes_unnamed_temporary_grants
     head = member(uptd, Role.HEAD)
     c = register(uptd, name="Citra Tiga", nik="")
     case = c.case
-    triage_record(actor=head, complaint=c, emergency_conditions=["severe_injury"], complexity_conditions=[],
-                  needs_multiple_services=True, cross_region=False)
+    triage_record(actor=head, complaint=c, emergency_conditions=["severe_injury"],
+                  complexity_conditions=["power_relation"], needs_multiple_services=True, cross_region=False)
     emergency_refer(actor=head, case=case, agencies=[rsud, polres], hours=72)
     meeting = make_meeting(team)
     services.meeting_open(actor=team.sekretaris, meeting=meeting, attendee_ids=team.ids)
@@ -325,8 +325,8 @@ def test_revoking_an_emergency_at_the_meeting_ends_only_the_temporary_grants(tea
     case = c.case
     case_grant_access(actor=head, case=case, agency=rsud, level=AccessLevel.SUMMARY,
                       source=GrantSource.MANUAL)
-    triage_record(actor=head, complaint=c, emergency_conditions=["severe_injury"], complexity_conditions=[],
-                  needs_multiple_services=True, cross_region=False)
+    triage_record(actor=head, complaint=c, emergency_conditions=["severe_injury"],
+                  complexity_conditions=["power_relation"], needs_multiple_services=True, cross_region=False)
     emergency_refer(actor=head, case=case, agencies=[rsud], hours=72)
     # The referral adds its own temporary row; the head's grant is untouched.
     assert set(CaseGrant.objects.filter(content_object=case, group=rsud.group, revoked_at__isnull=True)
