@@ -134,7 +134,7 @@ def test_a_signed_selection_does_not_bring_back_a_case_voided_meanwhile(signing_
     services.screening_record(actor=team.sekretaris, meeting=meeting, outcomes={str(c.public_id): "proposed"})
     services.meeting_open(actor=team.sekretaris, meeting=meeting, attendee_ids=team.ids)
     decide(team, meeting, c.case, DecisionKind.SELECT,
-                             serving_agencies=[rsud], coordinator_agency=uptd)
+           serving_agencies=[rsud], coordinator_agency=uptd)
     _close_and_ready(team, meeting)
     intake.complaint_void(actor=officer, complaint=c, reason="Pengaduan tercatat ganda")
 

@@ -81,7 +81,7 @@ def test_a_decision_stamped_by_the_signing_cannot_be_restamped_or_cleared(uptd, 
     meeting = make_meeting(team)
     propose_and_open(team, meeting, [complaint])
     decision = decide(team, meeting, complaint.case, DecisionKind.SELECT, serving_agencies=[rsud],
-                                        coordinator_agency=uptd)
+                      coordinator_agency=uptd)
     services.meeting_close(actor=team.sekretaris, meeting=meeting)
     services.minutes_mark_ready(actor=team.sekretaris, meeting=meeting)
     device = TOTPDevice.objects.create(user=team.ketua, name="uji", confirmed=True)

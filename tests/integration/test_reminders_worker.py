@@ -32,7 +32,7 @@ def test_reminders_and_overdue_marks_once_each_through_the_worker(uptd, rsud, st
     meeting = make_meeting(team)
     propose_and_open(team, meeting, [complaint])
     decision = decide(team, meeting, complaint.case, DecisionKind.SELECT, serving_agencies=[rsud],
-                                        coordinator_agency=uptd)
+                      coordinator_agency=uptd)
     soon = services.action_item_add(actor=team.sekretaris, decision=decision, description="Visum",
                                     responsible_agency=rsud,
                                     due_date=timezone.localdate() + timedelta(days=1))

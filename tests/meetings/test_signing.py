@@ -67,7 +67,7 @@ def ready(team, uptd, polres, rsud):
     meeting = make_meeting(team)
     propose_and_open(team, meeting, [ca, cb])
     sel = decide(team, meeting, ca.case, DecisionKind.SELECT, serving_agencies=[rsud],
-                                   coordinator_agency=uptd)
+                 coordinator_agency=uptd)
     services.action_item_add(actor=team.sekretaris, decision=sel, description="Visum dan konseling awal",
                              responsible_agency=rsud, due_date=timezone.localdate() + timedelta(days=7))
     services.decision_record(actor=team.sekretaris, meeting=meeting, case=cb.case,
@@ -138,7 +138,7 @@ def test_emergency_confirmation_keeps_named_and_revokes_unnamed_temporary_grants
     meeting = make_meeting(team)
     services.meeting_open(actor=team.sekretaris, meeting=meeting, attendee_ids=team.ids)
     decide(team, meeting, case, DecisionKind.EMERGENCY_CONFIRM, serving_agencies=[rsud],
-                             coordinator_agency=uptd)
+           coordinator_agency=uptd)
     services.meeting_close(actor=team.sekretaris, meeting=meeting)
     services.minutes_mark_ready(actor=team.sekretaris, meeting=meeting)
     sign(meeting, team.ketua)
@@ -272,7 +272,7 @@ def test_an_addendum_supersedes_a_decision_and_revokes_what_it_gave(ready, team,
     assert addendum.minutes.amends == original
     services.meeting_open(actor=team.sekretaris, meeting=addendum, attendee_ids=team.ids)
     fix = decide(team, addendum, case_a, DecisionKind.SELECT, serving_agencies=[polres],
-                                   coordinator_agency=uptd)
+                 coordinator_agency=uptd)
     assert fix.supersedes.meeting == meeting
     # Until the addendum is signed the original stands.
     assert CaseGrant.objects.get(content_object=case_a, group=rsud.group).revoked_at is None
