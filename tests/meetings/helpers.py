@@ -60,8 +60,8 @@ def prepare(team: Team, meeting: Meeting, case) -> None:
     item = meeting.agenda.get(case=case)
     services.presentation_record_oral(
         actor=team.sekretaris, item=item, presenter="Rina, pendamping lembaga penerima",
-        chronology="Korban melapor kekerasan berulang sejak awal tahun.",
-        current_condition="Korban di rumah aman, kondisi fisik stabil.",
+        chronology="Kekerasan berulang sejak awal tahun, dilaporkan ke lembaga penerima.",
+        current_condition="Di rumah aman, kondisi fisik stabil.",
         obstacles="Visum belum dijadwalkan.")
     services.assessment_save(actor=team.sekretaris, item=item,
                              ratings={"violence": 3, "urgency": 3, "psychosocial": 2, "coordination": 2})
