@@ -125,6 +125,7 @@ def test_a_meeting_from_screening_to_draft_minutes(page, live_server, sign_in, u
     page.get_by_role("button", name="Simpan asesmen").click()
     assert page.get_by_text("Asesmen bersama disimpan.").is_visible()
     select_case(item_b, [polres.name], polres.name)
+    screenshot(page, "meeting-item-oral-criterion-5")
 
     # The draft minutes preview: attendance, presiding officer, screening, both decisions, the
     # action item, the target met — and the notice that nothing takes effect before signing.
