@@ -29,6 +29,7 @@ from meetings import services
 from meetings.models import ActionItem, Meeting, MeetingKind
 from meetings.services.meetings import meeting_title
 from meetings.signing import minutes_content_hash, minutes_sign
+from triage.services import triage_record
 
 PLACE = "Ruang Rapat Lt. 3 KemenPPPA, Jl. Medan Merdeka Barat 15, Jakarta Pusat"
 
@@ -149,6 +150,13 @@ def meetings_seed(agencies: dict[str, Agency], users: dict[str, User]) -> None:
     # so they stay in their agency's work queue, overdue (R1).
     for index in PRESENTED:
         _respond(users, complaints[index], PAST_COMPLAINTS[index][1])
+    # Verified before their meeting: a selection rests on the triage's criteria (R23). The
+    # perpetrator was registered in a power relation (condition f); all need several services.
+    for index in (0, 1, 3):
+        triage_record(actor=users[PAST_COMPLAINTS[index][1]], complaint=complaints[index],
+                      emergency_conditions=[], complexity_conditions=["power_relation"],
+                      needs_multiple_services=True, cross_region=index == 3,
+                      notes="Verifikasi demo: butuh layanan medis, hukum dan psikologis.")
 
     # Three weeks ago: two selections (target met), one noted; minutes ready to sign.
     first = _hold(users, agencies, complaints, proposed=[0, 1], noted=[2], outside=[], decisions=[

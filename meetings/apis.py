@@ -202,6 +202,9 @@ class MeetingPresentationApi(APIView):
         chronology = serializers.CharField(max_length=limits.PRESENTATION_CHRONOLOGY)
         current_condition = serializers.CharField(max_length=limits.NOTE)
         obstacles = serializers.CharField(max_length=limits.NOTE)
+        #: Words of the narrative the presenter confirms are common words, not names ("putri").
+        common_words = serializers.ListField(child=serializers.CharField(max_length=60), required=False,
+                                             max_length=20)
 
     @extend_schema(request=MeetingPresentationInputSerializer,
                    responses=MeetingPresentationInputSerializer,
@@ -213,7 +216,8 @@ class MeetingPresentationApi(APIView):
         data = self.MeetingPresentationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         p = services.presentation_save(actor=request.user, item=it, **data.validated_data)
-        return Response(self.MeetingPresentationInputSerializer(p).data)
+        return Response({"chronology": p.chronology, "current_condition": p.current_condition,
+                         "obstacles": p.obstacles, "common_words": p.confirmed_common_words})
 
 
 class MeetingAssessmentApi(APIView):
@@ -247,6 +251,10 @@ class MeetingDecisionOutputSerializer(serializers.Serializer):
     coordinator_agency = serializers.CharField(source="coordinator_agency.code", allow_null=True)
     serving_agencies = serializers.SerializerMethodField()
     effective = serializers.SerializerMethodField()
+    triage_eligible = serializers.BooleanField(allow_null=True)
+    criteria_met = serializers.ListField(child=serializers.CharField())
+    priority_pilot = serializers.BooleanField()
+    priority_reason = serializers.CharField()
 
     def get_effective(self, obj) -> bool:
         return obj.applied_at is not None
@@ -262,6 +270,9 @@ class MeetingDecisionApi(APIView):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=limits.DECISION_REASON)
         serving_agencies = serializers.ListField(child=serializers.SlugField(), required=False)
         coordinator_agency = serializers.SlugField(required=False, allow_blank=True)
+        priority_pilot = serializers.BooleanField(required=False, default=False)
+        priority_reason = serializers.CharField(required=False, allow_blank=True,
+                                                max_length=limits.DECISION_REASON)
 
     @extend_schema(request=MeetingDecisionInputSerializer,
                    responses={201: MeetingDecisionOutputSerializer},
@@ -282,7 +293,9 @@ class MeetingDecisionApi(APIView):
         coordinator = Agency.objects.filter(code=v.get("coordinator_agency") or "").first()
         d = services.decision_record(actor=request.user, meeting=m, case=case, kind=v["kind"],
                                      reason=v.get("reason", ""), serving_agencies=serving,
-                                     coordinator_agency=coordinator)
+                                     coordinator_agency=coordinator,
+                                     priority_pilot=v.get("priority_pilot", False),
+                                     priority_reason=v.get("priority_reason", ""))
         return Response(MeetingDecisionOutputSerializer(d).data, status=status.HTTP_201_CREATED)
 
 

@@ -21,14 +21,15 @@ MEETING_SCREENED = event_type(300, "MEETING_SCREENED", _("Disaring di rapat Tim 
 AGENDA_ADDED = event_type(301, "AGENDA_ADDED", _("Masuk agenda rapat"),
                           payload={"meeting": int, "kind": str, "action_item": int | None})
 PRESENTED = event_type(302, "PRESENTED", _("Paparan kasus disiapkan"),
-                       payload={"meeting": int, "item": int, "revised": bool})
+                       payload={"meeting": int, "item": int, "revised": bool, "oral": bool,
+                                "common_words_confirmed": int})
 ASSESSED = event_type(303, "ASSESSED", _("Asesmen bersama"), payload={
     "meeting": int, "item": int, "revised": bool,
     **{f"{prefix}_rating": int for prefix, _label in ASSESSMENT_DIMENSIONS}})
 DECISION_RECORDED = event_type(
     304, "DECISION_RECORDED", _("Keputusan rapat dicatat (berlaku setelah notula ditandatangani)"),
     payload={"meeting": int, "kind": str, "revised": bool, "effective": bool,
-             "serving_agencies": list[str], "coordinator": str | None})
+             "serving_agencies": list[str], "coordinator": str | None, "priority_pilot": bool})
 ACTION_ITEM_ADDED = event_type(305, "ACTION_ITEM_ADDED", _("Tindak lanjut keputusan ditetapkan"),
                                payload={"meeting": int, "action_item": int, "agency": str,
                                         "due_date": str})
@@ -61,9 +62,13 @@ def agenda_added(*, case: Case, actor, agency=None, meeting, kind: str, action_i
 
 
 @registry.writer(PRESENTED)
-def presented(*, case: Case, actor, agency, meeting, item, revised: bool) -> CaseEvent:
+def presented(*, case: Case, actor, agency, meeting, item, revised: bool, oral: bool = False,
+              common_words_confirmed: int = 0) -> CaseEvent:
+    """``oral``: recorded by the secretary at the meeting; ``common_words_confirmed``: how many
+    words matching a name the presenter confirmed are common words (the words stay in the row)."""
     return case_event_record(case=case, actor=actor, agency=agency, event_type=PRESENTED,
-                             payload={"meeting": meeting.pk, "item": item.pk, "revised": revised})
+                             payload={"meeting": meeting.pk, "item": item.pk, "revised": revised,
+                                      "oral": oral, "common_words_confirmed": common_words_confirmed})
 
 
 @registry.writer(ASSESSED)
@@ -75,7 +80,7 @@ def assessed(*, case: Case, actor, meeting, item, revised: bool, ratings: dict[s
 
 @registry.writer(DECISION_RECORDED)
 def decision_recorded(*, case: Case, actor, meeting, kind: str, revised: bool, serving_agencies,
-                      coordinator) -> CaseEvent:
+                      coordinator, priority_pilot: bool = False) -> CaseEvent:
     """Recorded, not yet effective (``effective`` is always false: signing makes it so).
     ``serving_agencies``/``coordinator``: the agencies (payload: codes), empty/None unless the
     decision selects the case."""
@@ -83,6 +88,7 @@ def decision_recorded(*, case: Case, actor, meeting, kind: str, revised: bool, s
         "meeting": meeting.pk, "kind": kind, "revised": revised, "effective": False,
         "serving_agencies": sorted(a.code for a in serving_agencies),
         "coordinator": coordinator.code if coordinator else None,
+        "priority_pilot": priority_pilot,
     })
 
 

@@ -65,6 +65,20 @@ class AgendaAddForm(forms.Form):
         self.fields["case"].label_from_instance = lambda c: f"{c.number} ({c.initials or '—'})"
 
 
+class WordsField(forms.Field):
+    """The words a presenter confirmed are common words (hidden inputs and the confirmation
+    checkbox share the name); at most 20, each a short text. The service keeps single words only."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        return [str(v)[:60] for v in value][:20]
+
+
 class PresentationForm(forms.Form):
     chronology = forms.CharField(label=_("Kronologi singkat"), widget=forms.Textarea(attrs={"rows": 5}),
                                  max_length=limits.PRESENTATION_CHRONOLOGY,
@@ -73,6 +87,16 @@ class PresentationForm(forms.Form):
                                         widget=forms.Textarea(attrs={"rows": 3}))
     obstacles = forms.CharField(label=_("Hambatan penanganan"), max_length=limits.NOTE,
                                 widget=forms.Textarea(attrs={"rows": 3}))
+    common_words = WordsField(required=False)
+
+
+class OralPresentationForm(PresentationForm):
+    """An oral presentation recorded at the meeting by the secretary, with the presenter named."""
+
+    presenter = forms.CharField(label=_("Penyaji paparan lisan"), max_length=200,
+                                help_text=_("Nama dan lembaga yang menyampaikan paparan di rapat."))
+
+    field_order = ["presenter", "chronology", "current_condition", "obstacles"]
 
 
 class AssessmentForm(forms.Form):
@@ -99,6 +123,13 @@ class DecisionForm(forms.Form):
     coordinator_agency = forms.ModelChoiceField(
         label=_("Lembaga koordinator"), required=False,
         queryset=Agency.objects.filter(is_active=True).order_by("name"))
+    priority_pilot = forms.BooleanField(
+        label=_("Kriteria 5: rapat menetapkan kasus ini sebagai kasus prioritas percontohan"), required=False,
+        help_text=_("Wajib untuk menetapkan kasus yang menurut verifikasi tidak memenuhi kriteria atau "
+                    "belum diverifikasi."))
+    priority_reason = forms.CharField(label=_("Alasan penetapan kriteria 5"), required=False,
+                                      max_length=limits.DECISION_REASON,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, item=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -101,6 +101,8 @@ def kpi_summary() -> dict:
         held_on_schedule=Count("id", filter=Q(held_on_schedule=True)),
         cancelled=Count("id", filter=Q(status=MeetingStatus.CANCELLED)),
     )
+    # R23: cases selected as priority pilot cases (criterion 5) — in signed minutes only.
+    totals["priority_pilot"] = Decision.objects.filter(priority_pilot=True, applied_at__isnull=False).count()
     return totals
 
 

@@ -69,8 +69,12 @@ CONTENT_CHANGED = _("Isi notula berubah sejak Anda membukanya. Baca ulang dokume
 def minutes_context(meeting: Meeting) -> dict:
     """Everything the minutes show, for the HTML preview and the PDF alike."""
     from meetings import selectors
+    from triage.rules import CRITERION_LABELS
 
     items = list(selectors.agenda_items(meeting=meeting))
+    for it in items:  # the triage's criteria as the decision recorded them (R23)
+        decision = getattr(it, "decision", None) if hasattr(it, "decision") else None
+        it.criteria_labels = [CRITERION_LABELS.get(c, c) for c in (decision.criteria_met if decision else [])]
     summary = selectors.screening_summary(meeting=meeting)
     selected = sum(1 for i in items if getattr(i, "decision", None) is not None
                    and i.decision.kind in SELECTING_KINDS)
@@ -105,7 +109,8 @@ def minutes_content_hash(meeting: Meeting) -> str:
                     getattr(getattr(i, "presentation", None), "pk", None),
                     getattr(getattr(i, "assessment", None), "pk", None)] for i in ctx["discussed"]],
         "decisions": [[d.pk, d.case_id, d.kind, d.reason, sorted(a.pk for a in d.serving_agencies.all()),
-                       d.coordinator_agency_id, d.supersedes_id] for d in decisions],
+                       d.coordinator_agency_id, d.supersedes_id, d.triage_eligible, list(d.criteria_met),
+                       d.priority_pilot, d.priority_reason] for d in decisions],
         "actions": [[a.pk, a.decision_id, a.description, a.responsible_agency_id, a.due_date.isoformat()]
                     for a in ctx["action_items"]],
         "notes": ctx["minutes"].notes,

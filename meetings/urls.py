@@ -23,6 +23,8 @@ urlpatterns = [
     path("<int:meeting>/agenda/<int:item>/geser/", agenda.agenda_move, name="agenda-move"),
     path("<int:meeting>/agenda/<int:item>/tunda/", agenda.agenda_defer, name="agenda-defer"),
     path("<int:meeting>/agenda/<int:item>/paparan/", presentations.presentation, name="presentation"),
+    path("<int:meeting>/agenda/<int:item>/paparan-lisan/", presentations.oral_presentation,
+         name="oral-presentation"),
     path("<int:meeting>/agenda/<int:item>/asesmen/", presentations.item_assessment, name="assessment"),
     path("<int:meeting>/agenda/<int:item>/keputusan/", decisions.item_decision, name="decision"),
     path("<int:meeting>/agenda/<int:item>/tindak-lanjut/", decisions.item_action, name="action-add"),

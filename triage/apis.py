@@ -36,6 +36,7 @@ class TriageAssessmentOutputSerializer(serializers.Serializer):
     complaint = serializers.UUIDField(source="complaint.public_id")
     emergency_conditions = serializers.ListField(child=serializers.CharField())
     complexity_conditions = serializers.ListField(child=serializers.CharField())
+    complexity_change_reason = serializers.CharField()
     needs_multiple_services = serializers.BooleanField()
     cross_region = serializers.BooleanField()
     assessed_risk = serializers.CharField()
@@ -99,6 +100,8 @@ class TriageRecordApi(APIView):
         needs_multiple_services = serializers.BooleanField()
         cross_region = serializers.BooleanField()
         notes = serializers.CharField(required=False, allow_blank=True, max_length=limits.NOTE)
+        complexity_change_reason = serializers.CharField(required=False, allow_blank=True,
+                                                         max_length=limits.SHORT_REASON)
 
     @extend_schema(request=TriageRecordInputSerializer, responses={201: TriageAssessmentOutputSerializer},
                    summary="Record (or replace) the triage of a complaint; an emergency starts action first")

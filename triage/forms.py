@@ -26,6 +26,11 @@ class TriageForm(forms.Form):
         choices=[(c.value, COMPLEXITY_WORDING[c]) for c in ComplexityCondition],
         widget=forms.CheckboxSelectMultiple,
     )
+    complexity_change_reason = forms.CharField(
+        label=_("Alasan bila kondisi (e), (f) atau (g) berbeda dari data registrasi"), required=False,
+        max_length=limits.SHORT_REASON, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kondisi (e), (f) dan (g) diisi dari data registrasi (bentuk kekerasan, relasi kuasa, "
+                    "pejabat publik); mengubahnya wajib disertai alasan."))
     # Explicit yes/no, not a checkbox: "not answered" must not read as "no" (criteria 2 and 4).
     needs_multiple_services = forms.TypedChoiceField(
         label=_("Memerlukan lebih dari satu jenis layanan, simultan atau berurutan (kriteria 2)?"),

@@ -52,6 +52,9 @@ class TriageAssessment(models.Model):
                                      related_name="triage")
     emergency_conditions = ArrayField(models.CharField(max_length=30), default=list, blank=True)
     complexity_conditions = ArrayField(models.CharField(max_length=30), default=list, blank=True)
+    #: Why conditions (e), (f) or (g) differ from what was registered (``rules.registered_complexity``).
+    complexity_change_reason = models.CharField(_("alasan perubahan kondisi dari data registrasi"),
+                                                max_length=limits.SHORT_REASON, blank=True)
     needs_multiple_services = models.BooleanField(_("butuh lebih dari satu layanan"), default=False)
     cross_region = models.BooleanField(_("lintas wilayah/kewenangan"), default=False)
     assessed_risk = models.CharField(_("risiko (dinilai)"), max_length=10, choices=RiskLevel.choices)

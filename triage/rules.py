@@ -242,6 +242,26 @@ def _evaluate(facts: TriageFacts) -> TriageResult:
                         explanation=reasons, risk_rule=rule.code)
 
 
+#: Complexity conditions read from what was registered (SKB E.1.a.3 e–g): pre-filled at triage and
+#: changed only with a reason.
+REGISTERED_COMPLEXITY = (ComplexityCondition.MULTIPLE_FORMS, ComplexityCondition.POWER_RELATION,
+                         ComplexityCondition.PUBLIC_OFFICIAL)
+
+
+def registered_complexity(complaint) -> set[str]:
+    """Conditions (e) more than one form of violence, (f) a perpetrator in a power relation,
+    (g) a perpetrator who is a public official — as the complaint was registered."""
+    out = set()
+    if len(set(complaint.violence_forms or [])) > 1:
+        out.add(ComplexityCondition.MULTIPLE_FORMS.value)
+    perpetrators = list(complaint.perpetrators.all())
+    if any(p.power_relation for p in perpetrators):
+        out.add(ComplexityCondition.POWER_RELATION.value)
+    if any(p.public_official for p in perpetrators):
+        out.add(ComplexityCondition.PUBLIC_OFFICIAL.value)
+    return out
+
+
 def facts_for(*, complaint, emergency_conditions, complexity_conditions, needs_multiple_services,
               cross_region) -> TriageFacts:
     """Facts from a complaint (its victims and violence types) and the triage answers."""

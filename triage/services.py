@@ -57,6 +57,9 @@ REFER_NOT_EMERGENCY = _("Rujukan darurat hanya untuk kasus darurat.")
 REFER_NO_AGENCY = _("Pilih minimal satu lembaga tujuan rujukan.")
 REFER_AGENCY_INVALID = _("Lembaga tujuan harus lembaga layanan aktif selain lembaga penerima.")
 REFER_HOURS_INVALID = _("Masa akses sementara harus antara 1 dan 168 jam.")
+COMPLEXITY_CHANGE_REASON_REQUIRED = _(
+    "Kondisi (e) lebih dari satu bentuk kekerasan, (f) relasi kuasa dan (g) pejabat publik diisi dari data "
+    "registrasi; perubahannya wajib disertai alasan.")
 
 OVERRIDE_REASON_MIN = 10
 EMERGENCY_GRANT_HOURS = 72
@@ -101,10 +104,11 @@ def _validate_conditions(emergency_conditions, complexity_conditions) -> None:
 @transaction.atomic
 def triage_record(*, actor: User, complaint: Complaint | None, emergency_conditions: list[str],
                   complexity_conditions: list[str], needs_multiple_services: bool, cross_region: bool,
-                  notes: str = "") -> TriageAssessment:
+                  notes: str = "", complexity_change_reason: str = "") -> TriageAssessment:
     """Create or replace the complaint's triage. A new triage replaces an earlier one, including a
     risk override (history keeps both); the case moves to TRIAGED, and to emergency handling when
-    the rules say so."""
+    the rules say so. Complexity conditions (e)–(g) follow what was registered unless
+    ``complexity_change_reason`` says why not (R23)."""
     if complaint is None:
         raise ApplicationError(NO_COMPLAINT)
     complaint = _lock_complaint(complaint)
@@ -115,6 +119,14 @@ def triage_record(*, actor: User, complaint: Complaint | None, emergency_conditi
     emergency_conditions = sorted(set(emergency_conditions))
     complexity_conditions = sorted(set(complexity_conditions))
     _validate_conditions(emergency_conditions, complexity_conditions)
+    registered = rules.registered_complexity(complaint)
+    given = {c for c in complexity_conditions if c in rules.REGISTERED_COMPLEXITY}
+    complexity_change_reason = (complexity_change_reason or "").strip()
+    if given != registered:
+        if not complexity_change_reason:
+            raise ValidationError({"complexity_change_reason": [COMPLEXITY_CHANGE_REASON_REQUIRED]})
+    else:
+        complexity_change_reason = ""
 
     result = rules.evaluate(rules.facts_for(
         complaint=complaint, emergency_conditions=emergency_conditions,
@@ -128,6 +140,7 @@ def triage_record(*, actor: User, complaint: Complaint | None, emergency_conditi
         assessment = TriageAssessment(complaint=complaint)
     assessment.emergency_conditions = emergency_conditions
     assessment.complexity_conditions = complexity_conditions
+    assessment.complexity_change_reason = complexity_change_reason[:300]
     assessment.needs_multiple_services = bool(needs_multiple_services)
     assessment.cross_region = bool(cross_region)
     assessment.assessed_risk = result.risk_level

@@ -25,7 +25,7 @@ from sops import selectors as sop_selectors
 from sops import services as sop_services
 from sops.catalogue import CRISIS_SOP, CRISIS_STEPS, default_sop_for, get_sop
 from sops.forms import SopPickForm, SopStepForm
-from triage import policies, selectors, services
+from triage import policies, rules, selectors, services
 from triage.forms import EmergencyReferForm, OverrideForm, TriageForm
 from triage.rules import CRITERION_LABELS
 
@@ -47,12 +47,17 @@ def _initial_triage(complaint, assessment) -> dict:
     if assessment is not None:
         return {"emergency_conditions": assessment.emergency_conditions,
                 "complexity_conditions": assessment.complexity_conditions,
+                "complexity_change_reason": assessment.complexity_change_reason,
                 "needs_multiple_services": yn(assessment.needs_multiple_services),
                 "cross_region": yn(assessment.cross_region), "notes": assessment.notes}
-    # A first triage starts from what the complaint says: more than one stated need is criterion 2.
-    if complaint is not None and len(complaint.stated_needs) > 1:
-        return {"needs_multiple_services": "ya"}
-    return {}
+    if complaint is None:
+        return {}
+    # A first triage starts from what the complaint says: conditions (e)–(g) as registered (R23),
+    # and more than one stated need is criterion 2.
+    initial = {"complexity_conditions": sorted(rules.registered_complexity(complaint))}
+    if len(complaint.stated_needs) > 1:
+        initial["needs_multiple_services"] = "ya"
+    return initial
 
 
 def _context(request, case, complaint, *, sop_code=None, triage_form=None, override_form=None,

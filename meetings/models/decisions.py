@@ -4,6 +4,7 @@ items — and the append-only follow-up of those action items."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -30,7 +31,15 @@ class CasePresentation(models.Model):
     chronology = LimitedTextField(_("kronologi singkat"), max_length=limits.PRESENTATION_CHRONOLOGY)
     current_condition = LimitedTextField(_("kondisi terkini korban"), max_length=limits.NOTE)
     obstacles = LimitedTextField(_("hambatan penanganan"), max_length=limits.NOTE)
+    #: Who wrote it: the receiving agency's staff, or the secretary who recorded an oral one.
     presented_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    #: An oral presentation recorded at the meeting by the secretary: who presented it (name and
+    #: position as said at the meeting). Empty for one written beforehand by the receiving agency.
+    oral_presenter = models.CharField(_("penyaji paparan lisan"), max_length=200, blank=True)
+    #: Words of the narrative that matched a victim's or perpetrator's name and that the presenter
+    #: confirmed are common words ("putri"): recorded, with the history of the row.
+    confirmed_common_words = ArrayField(models.CharField(max_length=60), default=list, blank=True,
+                                        verbose_name=_("kata umum yang dikonfirmasi"))
     updated_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
@@ -38,6 +47,10 @@ class CasePresentation(models.Model):
     class Meta:
         verbose_name = _("paparan kasus")
         verbose_name_plural = _("paparan kasus")
+
+    @property
+    def is_oral(self) -> bool:
+        return bool(self.oral_presenter)
 
 
 class Rating(models.IntegerChoices):
@@ -118,6 +131,16 @@ class Decision(models.Model):
     coordinator_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True,
                                            blank=True, related_name="+",
                                            verbose_name=_("lembaga koordinator"))
+    #: The triage's answer when the decision was recorded (SKB E.1.a, R23): the criteria that held
+    #: (triage/rules.py CRITERIA codes) and whether the case met them; None: no triage.
+    criteria_met = ArrayField(models.CharField(max_length=20), default=list, blank=True,
+                              verbose_name=_("kriteria terpenuhi (verifikasi)"))
+    triage_eligible = models.BooleanField(_("memenuhi kriteria menurut verifikasi"), null=True, blank=True)
+    #: Criterion 5 (SKB E.1.a.5): the meeting declares the case a priority pilot case, with a reason.
+    #: Required to select a case the triage found not eligible, or that has no triage.
+    priority_pilot = models.BooleanField(_("kriteria 5: kasus prioritas percontohan"), default=False)
+    priority_reason = LimitedTextField(_("alasan penetapan kriteria 5"), blank=True,
+                                       max_length=limits.DECISION_REASON)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     #: Set when the signed minutes put the decision into effect (``meetings.signing``).
@@ -136,6 +159,8 @@ class Decision(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind__in=["select", "emergency_confirm"]) | Q(coordinator_agency__isnull=False),
                 name="selection_names_coordinator"),
+            models.CheckConstraint(condition=Q(priority_pilot=False) | ~Q(priority_reason=""),
+                                   name="criterion_5_has_reason"),
         ]
 
     @property

@@ -182,7 +182,7 @@ def agenda_defer(*, actor: User, item: AgendaItem, reason: str) -> AgendaItem:
     reason = clean_text(reason)
     if not reason:
         raise ApplicationError(REASON_REQUIRED, field="reason")
-    identity_check(case=item.case, texts=[reason])
+    identity_check(case=item.case, texts={"reason": reason}, minutes=True)
     item.status, item.defer_reason = AgendaStatus.DEFERRED, reason[:300]
     save_with_history(item, actor=actor, update_fields=["status", "defer_reason"])
     events.agenda_deferred(case=item.case, actor=actor, meeting=meeting)

@@ -53,7 +53,21 @@ PRESENTATION_INCOMPLETE = _("Kronologi singkat, kondisi terkini korban, dan hamb
 HAS_NAME = _("Teks memuat nama korban atau terlapor. Gunakan nomor kasus dan inisial saja; "
              "tidak ada yang disimpan.")
 HAS_NIK = _("Teks memuat NIK. Hapus nomor identitas; tidak ada yang disimpan.")
+HAS_AGE = _("Teks ini masuk notula yang dibaca semua pihak: jangan menulis usia pasti korban (sebut anak, "
+            "remaja atau dewasa); tidak ada yang disimpan.")
 ASSESSMENT_INCOMPLETE = _("Keempat dimensi asesmen bersama wajib dinilai.")
+ORAL_PRESENTER_REQUIRED = _("Sebutkan siapa yang menyampaikan paparan lisan (nama dan lembaga).")
+DECISION_NEEDS_PRESENTATION = _("Penetapan harus berdasarkan hasil asesmen: paparan kasus (kronologi, "
+                                "kondisi terkini, hambatan) belum ada. Lembaga penerima menuliskannya, "
+                                "atau sekretaris mencatat paparan lisan di rapat.")
+DECISION_NEEDS_ASSESSMENT = _("Penetapan harus berdasarkan hasil asesmen: asesmen bersama (empat "
+                              "dimensi) belum dicatat.")
+DECISION_NEEDS_BASIS = _("Penetapan harus berdasarkan hasil asesmen: paparan kasus dan asesmen bersama "
+                         "(empat dimensi) belum ada.")
+DECISION_NEEDS_CRITERION_5 = _("Menurut verifikasi, kasus ini tidak memenuhi kriteria program terpadu (atau "
+                               "belum diverifikasi). Kasus hanya dapat ditetapkan bila rapat menetapkannya "
+                               "sebagai kasus prioritas percontohan (kriteria 5), dengan alasan.")
+CRITERION_5_NEEDS_REASON = _("Kriteria 5 (kasus prioritas percontohan) wajib disertai alasan.")
 ACTION_ITEM_NEEDS_DECISION = _("Catat keputusan agenda ini sebelum menambahkan tindak lanjut.")
 ACTION_ITEM_INCOMPLETE = _("Tindak lanjut wajib menyebut uraian, lembaga penanggung jawab, dan batas waktu.")
 ACTION_ITEM_DUE_PAST = _("Batas waktu tindak lanjut tidak boleh sebelum tanggal rapat.")
@@ -110,33 +124,78 @@ def clean_text(value: str | None) -> str:
 
 
 _NIK_RUN = re.compile(r"\d[\d .\-]{14,}\d")
+#: An exact age: "berusia 9 tahun", "usia: 9", "umur 9 th".
+_EXACT_AGE = re.compile(r"\b(?:ber)?(?:usia|umur)\s*:?\s*\d{1,3}\b", re.IGNORECASE)
 
 
-def identity_check(*, case: Case, texts: Iterable[str]) -> None:
-    """Refuse text that carries the name of a victim or perpetrator of ``case`` (a name token of
-    three letters or more, matched through the keyed blind indexes; victims stored without an
-    index are decrypted here) or anything shaped like a NIK (16 digits)."""
-    text = "\n".join(t for t in texts if t)
-    if not text:
-        return
-    for run in _NIK_RUN.findall(text) + re.findall(r"\d{16,}", text):
-        if len(crypto.normalise_nik(run)) >= 16:
-            raise ApplicationError(HAS_NIK)
-    tokens = {t for t in crypto.name_tokens(text) if len(t) >= 3}
-    if not tokens:
-        return
-    hashed = {crypto.blind_index("name", t) for t in tokens}
+class IdentityFound(ApplicationError):
+    """The identity check refused a text. ``message`` (and so the API's answer, the log and the
+    exception's text) is the generic constant; ``word`` — the word that matched a name — and
+    ``form_field`` — the input it was found in — are kept apart, for the page to show the word in
+    that form field (``identity_to_form``), and nowhere else."""
+
+    def __init__(self, message, *, form_field: str | None = None, word: str = ""):
+        super().__init__(message)
+        self.form_field = form_field
+        self.word = word
+
+    def __repr__(self) -> str:  # never the word
+        return f"IdentityFound({self.message!r})"
+
+
+def _name_tokens(case: Case) -> tuple[list[list[str]], list[str]]:
+    """The keyed indexes of the case's victims and perpetrators, and the plain tokens of victims
+    stored without an index (decrypted here)."""
     from cases.models import Perpetrator
 
+    indexes, plain = [], []
     for v in Victim.objects.filter(case=case).only("name_index", "full_name"):
         if v.name_index:
-            if hashed & set(v.name_index):
-                raise ApplicationError(HAS_NAME)
-        elif tokens & {t for t in crypto.name_tokens(v.full_name) if len(t) >= 3}:
-            raise ApplicationError(HAS_NAME)
-    for index in Perpetrator.objects.filter(complaint__case=case).values_list("name_index", flat=True):
-        if hashed & set(index or []):
-            raise ApplicationError(HAS_NAME)
+            indexes.append(list(v.name_index))
+        else:
+            plain.extend(t for t in crypto.name_tokens(v.full_name) if len(t) >= 3)
+    indexes.extend(list(i or []) for i in
+                   Perpetrator.objects.filter(complaint__case=case).values_list("name_index", flat=True))
+    return indexes, plain
+
+
+def identity_match(*, case: Case, text: str, allowed: Iterable[str] = ()) -> tuple[str, str] | None:
+    """(the message, the matched word) when ``text`` carries a NIK or a name token of ``case``'s
+    victims or perpetrators — except the ``allowed`` common words —, else None."""
+    if not text:
+        return None
+    for run in _NIK_RUN.findall(text) + re.findall(r"\d{16,}", text):
+        if len(crypto.normalise_nik(run)) >= 16:
+            return HAS_NIK, ""
+    allowed = {t for w in allowed for t in crypto.name_tokens(w)}
+    tokens = sorted(t for t in crypto.name_tokens(text) if len(t) >= 3 and t not in allowed)
+    if not tokens:
+        return None
+    indexes, plain = _name_tokens(case)
+    for token in tokens:
+        hashed = crypto.blind_index("name", token)
+        if token in plain or any(hashed in index for index in indexes):
+            return HAS_NAME, token
+    return None
+
+
+def identity_check(*, case: Case, texts: Iterable[str] | dict[str, str],
+                   allowed: dict[str, Iterable[str]] | None = None, minutes: bool = False) -> None:
+    """Refuse text that carries the name of a victim or perpetrator of ``case`` (a name token of
+    three letters or more, matched through the keyed blind indexes; victims stored without an
+    index are decrypted here) or anything shaped like a NIK (16 digits). ``texts`` by field name
+    (the refusal names the field) or a list; ``allowed``: by field, the words the writer confirmed
+    are common words (only the presentation's narrative takes them). ``minutes``: the texts go into
+    the minutes every reader gets (decision reasons, action items, notes): no exact age either."""
+    fields = list(texts.items() if isinstance(texts, dict) else ((None, t) for t in texts))
+    allowed = allowed or {}
+    for field, text in fields:
+        if minutes and text and _EXACT_AGE.search(text):
+            raise IdentityFound(HAS_AGE, form_field=field)
+    for field, text in fields:
+        found = identity_match(case=case, text=text or "", allowed=allowed.get(field, ()))
+        if found is not None:
+            raise IdentityFound(found[0], form_field=field, word=found[1])
 
 
 def meeting_url(meeting: Meeting) -> str:

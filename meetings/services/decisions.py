@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, User
-from cases.models import Case
-from common import limits
+from cases.models import Case, ComplaintOutcome
+from common import crypto, limits
 from common.audit import save_with_history
 from common.errors import ActionNotAllowed, ApplicationError
 from meetings import events, policies
@@ -38,9 +38,14 @@ from meetings.services.base import (
     ACTION_ITEM_INCOMPLETE,
     ACTION_ITEM_NEEDS_DECISION,
     ASSESSMENT_INCOMPLETE,
+    CRITERION_5_NEEDS_REASON,
     DECISION_ITEM_DEFERRED,
     DECISION_KIND_INVALID,
     DECISION_NEEDS_AGENCIES,
+    DECISION_NEEDS_ASSESSMENT,
+    DECISION_NEEDS_BASIS,
+    DECISION_NEEDS_CRITERION_5,
+    DECISION_NEEDS_PRESENTATION,
     DECISION_NEEDS_REASON,
     DECISION_NOT_ON_AGENDA,
     FOLLOW_UP_ALREADY_DONE,
@@ -50,6 +55,7 @@ from meetings.services.base import (
     FOLLOW_UP_TIME_INVALID,
     NOT_PRESENTER,
     NOT_RESPONSIBLE,
+    ORAL_PRESENTER_REQUIRED,
     PRESENTATION_INCOMPLETE,
     clean_text,
     identity_check,
@@ -61,31 +67,108 @@ from meetings.services.base import (
 
 # --- presentation and joint assessment -------------------------------------------------------------
 
-@transaction.atomic
-def presentation_save(*, actor: User, item: AgendaItem, chronology: str, current_condition: str,
-                      obstacles: str) -> CasePresentation:
-    """The receiving institution's presentation. Refused, with nothing saved, when it carries the
-    victim's name or a NIK."""
-    if not policies.can_present(actor, item):
-        raise ActionNotAllowed(NOT_PRESENTER)
-    meeting = meeting_lock(item.meeting)
-    require_draft(meeting)
-    texts = [clean_text(chronology), clean_text(current_condition), clean_text(obstacles)]
-    if not all(texts):
+#: The presentation's narrative fields: the only texts where a writer may confirm a common word.
+PRESENTATION_FIELDS = ("chronology", "current_condition", "obstacles")
+
+
+def _common_words(words: Iterable[str] | None) -> list[str]:
+    """The words a presenter confirmed are common words: single words of letters, lower case."""
+    out = set()
+    for w in words or ():
+        w = clean_text(w).lower()
+        if w.isalpha() and 3 <= len(w) <= 60:
+            out.add(w)
+    return sorted(out)
+
+
+def _presentation_write(*, actor: User, item: AgendaItem, meeting: Meeting, chronology: str,
+                        current_condition: str, obstacles: str, oral_presenter: str,
+                        common_words: Iterable[str] | None) -> CasePresentation:
+    texts = dict(zip(PRESENTATION_FIELDS, (clean_text(chronology), clean_text(current_condition),
+                                           clean_text(obstacles)), strict=True))
+    if not all(texts.values()):
         raise ApplicationError(PRESENTATION_INCOMPLETE)
-    identity_check(case=item.case, texts=texts)
+    words = _common_words(common_words)
+    identity_check(case=item.case, texts=texts, allowed={f: words for f in PRESENTATION_FIELDS})
+    # Only the confirmed words the narrative holds are recorded.
+    used = set(crypto.name_tokens(" ".join(texts.values())))
+    words = [w for w in words if w in used]
     p = CasePresentation.objects.select_for_update().filter(agenda_item=item).first()
     created = p is None
     if created:
         p = CasePresentation(agenda_item=item, case=item.case, agency=item.case.receiving_agency)
-    p.chronology, p.current_condition, p.obstacles = texts
+    p.chronology, p.current_condition, p.obstacles = texts.values()
     p.presented_by = actor
+    p.oral_presenter = oral_presenter
+    p.confirmed_common_words = words
     p.updated_at = timezone.now()
     p.full_clean()
     save_with_history(p, actor=actor)
     events.presented(case=item.case, actor=actor, agency=item.case.receiving_agency, meeting=meeting,
-                     item=item, revised=not created)
+                     item=item, revised=not created, oral=bool(oral_presenter),
+                     common_words_confirmed=len(words))
     return p
+
+
+@transaction.atomic
+def presentation_save(*, actor: User, item: AgendaItem, chronology: str, current_condition: str,
+                      obstacles: str, common_words: Iterable[str] | None = None) -> CasePresentation:
+    """The receiving institution's presentation, written beforehand. Refused, with nothing saved,
+    when it carries the victim's name or a NIK — except the words the presenter confirms are common
+    words (``common_words``, recorded on the row; never a NIK)."""
+    if not policies.can_present(actor, item):
+        raise ActionNotAllowed(NOT_PRESENTER)
+    meeting = meeting_lock(item.meeting)
+    require_draft(meeting)
+    return _presentation_write(actor=actor, item=item, meeting=meeting, chronology=chronology,
+                               current_condition=current_condition, obstacles=obstacles,
+                               oral_presenter="", common_words=common_words)
+
+
+@transaction.atomic
+def presentation_record_oral(*, actor: User, item: AgendaItem, presenter: str, chronology: str,
+                             current_condition: str, obstacles: str,
+                             common_words: Iterable[str] | None = None) -> CasePresentation:
+    """An oral presentation given at the opened meeting, recorded by the secretary (or the chair)
+    with the presenter named — so that a case, an emergency above all, can be decided even when
+    no one wrote the presentation beforehand (SKB E.1.b.2.a, E.3.b)."""
+    require_editor(actor)
+    meeting = meeting_lock(item.meeting)
+    require_draft(meeting)
+    require_opened(meeting)
+    presenter = clean_text(presenter)[:200]
+    if not presenter:
+        raise ApplicationError(ORAL_PRESENTER_REQUIRED, field="presenter")
+    return _presentation_write(actor=actor, item=item, meeting=meeting, chronology=chronology,
+                               current_condition=current_condition, obstacles=obstacles,
+                               oral_presenter=presenter, common_words=common_words)
+
+
+def decision_basis(*, meeting: Meeting, case: Case) -> tuple[CasePresentation | None,
+                                                                JointAssessment | None]:
+    """The presentation and the joint assessment a selection rests on (R5–R7): the latest of each
+    for ``case`` at this meeting or an earlier one that was not cancelled."""
+    def latest(model):
+        return (model.objects.filter(case=case, agenda_item__meeting__starts_at__lte=meeting.starts_at)
+                .exclude(agenda_item__meeting__status=MeetingStatus.CANCELLED)
+                .order_by("-agenda_item__meeting__starts_at", "-updated_at").first())
+
+    return latest(CasePresentation), latest(JointAssessment)
+
+
+def triage_summary(*, case: Case) -> tuple[bool | None, list[str]]:
+    """What the triage says about the case's criteria (SKB E.1.a): (eligible, criteria met) over
+    its complaints that are not voided — eligible when any of them is; (None, []) without triage."""
+    from triage.models import TriageAssessment
+    from triage.rules import CRITERIA
+
+    rows = list(TriageAssessment.objects.filter(complaint__case=case)
+                .exclude(complaint__outcome=ComplaintOutcome.VOIDED)
+                .values_list("eligible", "criteria_met"))
+    if not rows:
+        return None, []
+    met = {c for _eligible, codes in rows for c in codes or []}
+    return any(e for e, _codes in rows), [c.code for c in CRITERIA if c.code in met]
 
 
 @transaction.atomic
@@ -107,7 +190,7 @@ def assessment_save(*, actor: User, item: AgendaItem, ratings: dict[str, int],
             raise ApplicationError(ASSESSMENT_INCOMPLETE)
         values[f"{prefix}_rating"] = rating
         values[f"{prefix}_notes"] = clean_text(notes.get(prefix))
-    identity_check(case=item.case, texts=[v for k, v in values.items() if k.endswith("_notes")])
+    identity_check(case=item.case, texts={k: v for k, v in values.items() if k.endswith("_notes")})
     a = JointAssessment.objects.select_for_update().filter(agenda_item=item).first()
     created = a is None
     if created:
@@ -138,9 +221,16 @@ ALLOWED_KINDS = {
 @transaction.atomic
 def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, reason: str = "",
                     serving_agencies: Iterable[Agency] = (),
-                    coordinator_agency: Agency | None = None) -> Decision:
+                    coordinator_agency: Agency | None = None, priority_pilot: bool = False,
+                    priority_reason: str = "") -> Decision:
     """Record (or, while the minutes are a draft, correct) the decision on a case on the agenda.
-    It has no effect on the case or its access until the minutes are signed."""
+    It has no effect on the case or its access until the minutes are signed.
+
+    A selection (and an emergency confirmation) rests on the case's presentation and the joint
+    assessment, at this meeting or an earlier one (R5–R7); the refusal names what is missing. A
+    case whose triage found it not eligible, or that has no triage, is selected only as a
+    priority pilot case (criterion 5, R23) with a reason. The decision keeps the triage's
+    criteria as they stood."""
     require_editor(actor)
     meeting = meeting_lock(meeting)
     require_draft(meeting)
@@ -155,19 +245,34 @@ def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, rea
         raise ApplicationError(DECISION_KIND_INVALID)
     serving = list({a.pk: a for a in serving_agencies}.values())
     reason = clean_text(reason)
-    if kind in (DecisionKind.SELECT, DecisionKind.EMERGENCY_CONFIRM):
+    selecting = kind in (DecisionKind.SELECT, DecisionKind.EMERGENCY_CONFIRM)
+    priority_pilot = bool(priority_pilot) and kind == DecisionKind.SELECT
+    priority_reason = clean_text(priority_reason) if priority_pilot else ""
+    if selecting:
+        presentation, assessment = decision_basis(meeting=meeting, case=case)
+        if presentation is None or assessment is None:
+            raise ApplicationError(DECISION_NEEDS_BASIS if presentation is None and assessment is None
+                                   else DECISION_NEEDS_PRESENTATION if presentation is None
+                                   else DECISION_NEEDS_ASSESSMENT)
+    eligible, criteria = triage_summary(case=case)
+    if kind == DecisionKind.SELECT and not eligible and not priority_pilot:
+        raise ApplicationError(DECISION_NEEDS_CRITERION_5, field="priority_pilot")
+    if priority_pilot and not priority_reason:
+        raise ApplicationError(CRITERION_5_NEEDS_REASON, field="priority_reason")
+    if selecting:
         if coordinator_agency is None or (kind == DecisionKind.SELECT and not serving):
             raise ApplicationError(DECISION_NEEDS_AGENCIES)
     elif not reason and kind in (DecisionKind.NOT_SELECT, DecisionKind.EMERGENCY_REVOKE,
                                  DecisionKind.DEFER):
         raise ApplicationError(DECISION_NEEDS_REASON, field="reason")
-    identity_check(case=case, texts=[reason])
+    identity_check(case=case, texts={"reason": reason, "priority_reason": priority_reason}, minutes=True)
     decision = Decision.objects.select_for_update().filter(agenda_item=item).first()
     revised = decision is not None
     if decision is None:
         decision = Decision(agenda_item=item, meeting=meeting, case=case)
     decision.kind, decision.reason = kind, reason
-    selecting = kind in (DecisionKind.SELECT, DecisionKind.EMERGENCY_CONFIRM)
+    decision.triage_eligible, decision.criteria_met = eligible, criteria
+    decision.priority_pilot, decision.priority_reason = priority_pilot, priority_reason
     decision.coordinator_agency = coordinator_agency if selecting else None
     decision.recorded_by, decision.recorded_at = actor, timezone.now()
     # In an addendum, a decision on a case replaces that case's decision in the amended minutes.
@@ -183,7 +288,8 @@ def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, rea
         save_with_history(item, actor=actor, update_fields=["status"])
     events.decision_recorded(case=case, actor=actor, meeting=meeting, kind=kind, revised=revised,
                              serving_agencies=serving if selecting else [],
-                             coordinator=coordinator_agency if selecting else None)
+                             coordinator=coordinator_agency if selecting else None,
+                             priority_pilot=priority_pilot)
     return decision
 
 
@@ -198,7 +304,7 @@ def action_item_add(*, actor: User, decision: Decision, description: str,
         raise ApplicationError(ACTION_ITEM_INCOMPLETE)
     if due_date < timezone.localdate(meeting.starts_at):
         raise ApplicationError(ACTION_ITEM_DUE_PAST, field="due_date")
-    identity_check(case=decision.case, texts=[description])
+    identity_check(case=decision.case, texts={"description": description}, minutes=True)
     ai = ActionItem(decision=decision, meeting=meeting, case=decision.case, description=description,
                     responsible_agency=responsible_agency, due_date=due_date, created_by=actor)
     ai.full_clean()
@@ -251,7 +357,7 @@ def follow_up_add(*, actor: User, action_item: ActionItem, status: str, evidence
         raise ApplicationError(FOLLOW_UP_EVIDENCE_REQUIRED, field="evidence")
     if ai.follow_ups.filter(status=FollowUpStatus.DONE).exists():
         raise ApplicationError(FOLLOW_UP_ALREADY_DONE)
-    identity_check(case=ai.case, texts=[evidence])
+    identity_check(case=ai.case, texts={"evidence": evidence})
     now = timezone.now()
     if happened_at is not None:
         if happened_at > now or happened_at < ai.meeting.starts_at - timedelta(days=1):

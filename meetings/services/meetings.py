@@ -278,7 +278,7 @@ def minutes_update_notes(*, actor: User, meeting: Meeting, notes: str) -> Minute
     minutes = require_draft(meeting)
     notes = (notes or "").strip()
     for item in meeting.agenda.select_related("case"):
-        identity_check(case=item.case, texts=[notes])
+        identity_check(case=item.case, texts={"notes": notes}, minutes=True)
     minutes.notes = notes
     limits.check_lengths(minutes, "notes")
     save_with_history(minutes, actor=actor, update_fields=["notes", "updated_at"])

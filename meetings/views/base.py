@@ -10,9 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
-from common.errors import ApplicationError, form_error_text
-from meetings import forms, policies, selectors
+from common.errors import ApplicationError, error_to_form, form_error_text
+from meetings import forms, policies, selectors, services
 from meetings.models import WEEKLY_SELECTION_TARGET
 
 
@@ -51,6 +52,22 @@ def refused(request, exc: ApplicationError):
     messages.error(request, exc.message)
 
 
+def identity_to_form(form, exc: ApplicationError) -> str:
+    """Show a refusal on ``form``; the identity check's refusal goes under the field it was found in,
+    with the matched word — the one place that word is shown (never in a message constant, the API
+    or a log). Returns the word ("" when none)."""
+    word = getattr(exc, "word", "") if isinstance(exc, services.IdentityFound) else ""
+    field = getattr(exc, "form_field", None)
+    if isinstance(exc, services.IdentityFound) and field in form.fields:
+        msgs = [exc.message]
+        if word:
+            msgs.append(_("Kata yang cocok dengan nama: “%(word)s”.") % {"word": word})
+        form.add_error(field, msgs)
+        return word
+    error_to_form(form, exc)
+    return ""
+
+
 def posted_reason(form) -> str:
     """The reason of a bound reason form. A reason that is too long is refused with the form's own
     message (it names the limit); an empty one is left to the service, which refuses it."""
@@ -80,6 +97,13 @@ def agenda_item_get(request, meeting, item):
     return selectors.agenda_item_get_for_user(user=request.user, meeting_id=meeting, item_id=item)
 
 
+def criteria_labels(codes) -> list[str]:
+    """The criteria's names (triage/rules.py) for their codes, in the decree's order."""
+    from triage.rules import CRITERION_LABELS
+
+    return [str(CRITERION_LABELS.get(c, c)) for c in codes or []]
+
+
 def item_context(request, it, **extra):
     """What an agenda item's page shows: presentation, joint assessment, decision, action items."""
     decision = getattr(it, "decision", None) if hasattr(it, "decision") else None
@@ -96,10 +120,26 @@ def item_context(request, it, **extra):
                      "coordinator_agency": decision.coordinator_agency}
     m = it.meeting
     can_edit = (policies.can_edit(request.user) and m.minutes.is_draft and m.opened_at is not None)
+    presentation = getattr(it, "presentation", None) if hasattr(it, "presentation") else None
+    basis_presentation, basis_assessment = services.decision_basis(meeting=m, case=it.case)
+    eligible, criteria = services.triage_summary(case=it.case)
+    if decision:
+        d_initial.update(priority_pilot=decision.priority_pilot, priority_reason=decision.priority_reason)
     ctx = {
         "meeting": m, "item": it, "case": it.case, "decision": decision, "assessment": assessment,
-        "presentation": getattr(it, "presentation", None) if hasattr(it, "presentation") else None,
+        "presentation": presentation,
         "can_edit": can_edit, "can_present": policies.can_present(request.user, it),
+        # An oral presentation is recorded at the opened meeting where none was written beforehand.
+        "can_record_oral": can_edit and (presentation is None or presentation.is_oral),
+        "oral_form": forms.OralPresentationForm(initial={
+            "presenter": presentation.oral_presenter, "chronology": presentation.chronology,
+            "current_condition": presentation.current_condition, "obstacles": presentation.obstacles,
+            "common_words": presentation.confirmed_common_words} if presentation else None),
+        # What a selection rests on (R5–R7), here or at an earlier meeting, and the triage (R23).
+        "basis": {"presentation": basis_presentation, "assessment": basis_assessment,
+                  "earlier": bool(basis_presentation and basis_presentation.agenda_item_id != it.pk)
+                  or bool(basis_assessment and basis_assessment.agenda_item_id != it.pk)},
+        "triage": {"eligible": eligible, "criteria": criteria_labels(criteria)},
         "assessment_form": forms.AssessmentForm(initial=a_initial),
         "decision_form": forms.DecisionForm(initial=d_initial, item=it),
         "action_form": forms.ActionItemForm(),

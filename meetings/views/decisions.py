@@ -13,10 +13,17 @@ from django.views.decorators.http import require_POST
 
 from cases.models import AccessLevel
 from cases.selectors import case_get_for_user
-from common.errors import ApplicationError, error_to_form, form_error_text
+from common.errors import ApplicationError, form_error_text
 from meetings import forms, policies, selectors, services
 from meetings.models import ActionItem
-from meetings.views.base import agenda_item_get, editor_or_404, item_context, member_required, refused
+from meetings.views.base import (
+    agenda_item_get,
+    editor_or_404,
+    identity_to_form,
+    item_context,
+    member_required,
+    refused,
+)
 
 
 @member_required
@@ -30,9 +37,11 @@ def item_decision(request, meeting: int, item: int):
             services.decision_record(actor=request.user, meeting=it.meeting, case=it.case,
                                      kind=form.cleaned_data["kind"], reason=form.cleaned_data["reason"],
                                      serving_agencies=form.cleaned_data["serving_agencies"],
-                                     coordinator_agency=form.cleaned_data["coordinator_agency"])
+                                     coordinator_agency=form.cleaned_data["coordinator_agency"],
+                                     priority_pilot=form.cleaned_data["priority_pilot"],
+                                     priority_reason=form.cleaned_data["priority_reason"])
         except ApplicationError as exc:
-            error_to_form(form, exc)
+            identity_to_form(form, exc)
         else:
             messages.success(request, _("Keputusan dicatat. Berlaku setelah notula ditandatangani."))
             return redirect("meetings:item", meeting=it.meeting_id, item=it.pk)
@@ -58,7 +67,7 @@ def item_action(request, meeting: int, item: int):
         try:
             services.action_item_add_for_item(actor=request.user, item=it, **form.cleaned_data)
         except ApplicationError as exc:
-            error_to_form(form, exc)
+            identity_to_form(form, exc)
         else:
             messages.success(request, _("Tindak lanjut ditambahkan."))
             return redirect("meetings:item", meeting=it.meeting_id, item=it.pk)

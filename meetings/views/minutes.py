@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from common.errors import ApplicationError
 from meetings import forms, policies, selectors, services
-from meetings.views.base import back_to, editor_or_404, member_required, refused
+from meetings.views.base import back_to, editor_or_404, identity_to_form, member_required, refused
 
 
 @member_required
@@ -34,6 +34,10 @@ def minutes(request, meeting: int):
             else:
                 # Too long: the page again, with the text as typed and the limit under the field.
                 return _minutes_page(request, m, form, status=400)
+        except services.IdentityFound as exc:
+            # A name in the notes: the page again, the text as typed and the word under the field.
+            identity_to_form(form, exc)
+            return _minutes_page(request, m, form, status=400)
         except ApplicationError as exc:
             refused(request, exc)
         return back_to(m, "minutes")

@@ -10,9 +10,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.errors import ApplicationError, error_to_form
+from common.errors import ApplicationError
 from meetings import forms, policies, services
-from meetings.views.base import agenda_item_get, editor_or_404, item_context, member_required
+from meetings.views.base import (
+    agenda_item_get,
+    editor_or_404,
+    identity_to_form,
+    item_context,
+    member_required,
+)
 
 
 @member_required
@@ -40,7 +46,7 @@ def item_assessment(request, meeting: int, item: int):
                                  ratings={p: data.get(f"{p}_rating") for p in dims},
                                  notes={p: data.get(f"{p}_notes", "") for p in dims})
     except ApplicationError as exc:
-        error_to_form(form, exc)
+        identity_to_form(form, exc)
         return render(request, "meetings/item.html", item_context(request, it, assessment_form=form),
                       status=400)
     messages.success(request, _("Asesmen bersama disimpan."))
@@ -55,8 +61,10 @@ def presentation(request, meeting: int, item: int):
     can_present = policies.can_present(request.user, it)
     existing = getattr(it, "presentation", None) if hasattr(it, "presentation") else None
     initial = ({"chronology": existing.chronology, "current_condition": existing.current_condition,
-                "obstacles": existing.obstacles} if existing else {})
+                "obstacles": existing.obstacles, "common_words": existing.confirmed_common_words}
+               if existing else {})
     form = forms.PresentationForm(request.POST or None, initial=initial)
+    common_word = ""
     if request.method == "POST":
         if not can_present:
             raise Http404
@@ -64,12 +72,33 @@ def presentation(request, meeting: int, item: int):
             try:
                 services.presentation_save(actor=request.user, item=it, **form.cleaned_data)
             except ApplicationError as exc:
-                error_to_form(form, exc)
+                common_word = identity_to_form(form, exc)
             else:
                 messages.success(request, _("Paparan kasus disimpan."))
                 return redirect("meetings:presentation", meeting=it.meeting_id, item=it.pk)
     return render(request, "meetings/presentation.html", {
         "meeting": it.meeting, "item": it, "case": it.case, "form": form, "presentation": existing,
         "can_present": can_present and it.meeting.minutes.is_draft,
-        "is_member": policies.is_member(request.user),
+        "is_member": policies.is_member(request.user), "common_word": common_word,
     }, status=400 if request.method == "POST" else 200)
+
+
+@member_required
+@require_POST
+def oral_presentation(request, meeting: int, item: int):
+    """The secretary records an oral presentation at the opened meeting, with the presenter named."""
+    it = agenda_item_get(request, meeting, item)
+    editor_or_404(request)
+    form = forms.OralPresentationForm(request.POST)
+    common_word = ""
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.presentation_record_oral(actor=request.user, item=it, **data)
+        except ApplicationError as exc:
+            common_word = identity_to_form(form, exc)
+        else:
+            messages.success(request, _("Paparan lisan dicatat."))
+            return redirect("meetings:item", meeting=it.meeting_id, item=it.pk)
+    return render(request, "meetings/item.html",
+                  item_context(request, it, oral_form=form, common_word=common_word), status=400)

@@ -13,7 +13,7 @@ from meetings import services
 from meetings.models import DecisionKind, MinutesStatus
 from tests.factories import member
 from tests.intake.helpers import complaint_input
-from tests.meetings.helpers import make_meeting, make_team, register
+from tests.meetings.helpers import decide, make_meeting, make_team, register
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,9 @@ def test_triage_moves_a_registered_case_with_its_reason(uptd):
     c = register(uptd, actor=officer)
     triage_record(actor=officer, complaint=c, emergency_conditions=[],
                   complexity_conditions=["power_relation"], needs_multiple_services=True, cross_region=False)
-    triage_record(actor=officer, complaint=c, emergency_conditions=[], complexity_conditions=[],
-                  needs_multiple_services=True, cross_region=False)  # a second triage moves nothing
+    triage_record(actor=officer, complaint=c, emergency_conditions=[],
+                  complexity_conditions=["power_relation"], needs_multiple_services=True,
+                  cross_region=False)  # a second triage moves nothing
     assert status_moves(c.case) == [{"from": "registered", "to": "triaged", "reason": "triage"}]
 
 
@@ -41,7 +42,7 @@ def test_an_emergency_moves_the_case_to_await_the_meetings_decision(uptd):
     officer = member(uptd, Role.ADMIN_OFFICER)
     c = register(uptd, actor=officer)
     triage_record(actor=officer, complaint=c, emergency_conditions=["severe_injury"],
-                  complexity_conditions=[], needs_multiple_services=True, cross_region=False)
+                  complexity_conditions=["power_relation"], needs_multiple_services=True, cross_region=False)
     c.case.refresh_from_db()
     assert c.case.status == CaseStatus.AWAITING_DECISION and c.case.awaiting_formal_decision
     assert status_moves(c.case) == [
@@ -105,8 +106,8 @@ def test_signing_moves_each_case_and_ends_each_complaint_with_its_reason(signing
         str(selected.public_id): "proposed", str(not_selected.public_id): "proposed",
         str(noted.public_id): "noted"})
     services.meeting_open(actor=team.sekretaris, meeting=meeting, attendee_ids=team.ids)
-    services.decision_record(actor=team.sekretaris, meeting=meeting, case=selected.case,
-                             kind=DecisionKind.SELECT, serving_agencies=[rsud], coordinator_agency=uptd)
+    decide(team, meeting, selected.case, DecisionKind.SELECT, serving_agencies=[rsud],
+           coordinator_agency=uptd)
     services.decision_record(actor=team.sekretaris, meeting=meeting, case=not_selected.case,
                              kind=DecisionKind.NOT_SELECT, reason="Ditangani Polres sesuai SOP")
     _close_and_ready(team, meeting)
@@ -132,8 +133,8 @@ def test_a_signed_selection_does_not_bring_back_a_case_voided_meanwhile(signing_
     meeting = make_meeting(team)
     services.screening_record(actor=team.sekretaris, meeting=meeting, outcomes={str(c.public_id): "proposed"})
     services.meeting_open(actor=team.sekretaris, meeting=meeting, attendee_ids=team.ids)
-    services.decision_record(actor=team.sekretaris, meeting=meeting, case=c.case, kind=DecisionKind.SELECT,
-                             serving_agencies=[rsud], coordinator_agency=uptd)
+    decide(team, meeting, c.case, DecisionKind.SELECT,
+           serving_agencies=[rsud], coordinator_agency=uptd)
     _close_and_ready(team, meeting)
     intake.complaint_void(actor=officer, complaint=c, reason="Pengaduan tercatat ganda")
 

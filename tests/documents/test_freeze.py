@@ -19,7 +19,7 @@ from documents.freeze import FUNCTION_NAME, Freeze, trigger_name, trigger_specs
 from meetings import services
 from meetings.models import DecisionKind, Minutes
 from meetings.signing import MINUTES, minutes_content_hash, minutes_sign
-from tests.meetings.helpers import make_meeting, make_team, propose_and_open, register
+from tests.meetings.helpers import decide, make_meeting, make_team, propose_and_open, register
 
 pytestmark = pytest.mark.django_db
 
@@ -80,9 +80,8 @@ def test_a_decision_stamped_by_the_signing_cannot_be_restamped_or_cleared(uptd, 
     complaint = register(uptd)
     meeting = make_meeting(team)
     propose_and_open(team, meeting, [complaint])
-    decision = services.decision_record(actor=team.sekretaris, meeting=meeting, case=complaint.case,
-                                        kind=DecisionKind.SELECT, serving_agencies=[rsud],
-                                        coordinator_agency=uptd)
+    decision = decide(team, meeting, complaint.case, DecisionKind.SELECT, serving_agencies=[rsud],
+                      coordinator_agency=uptd)
     services.meeting_close(actor=team.sekretaris, meeting=meeting)
     services.minutes_mark_ready(actor=team.sekretaris, meeting=meeting)
     device = TOTPDevice.objects.create(user=team.ketua, name="uji", confirmed=True)

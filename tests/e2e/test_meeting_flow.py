@@ -67,7 +67,9 @@ def test_a_meeting_from_screening_to_draft_minutes(page, live_server, sign_in, u
     page.fill("#id_current_condition", "Di rumah aman, stabil.")
     page.fill("#id_obstacles", "Visum belum dijadwalkan.")
     page.get_by_role("button", name="Simpan paparan").click()
-    assert page.get_by_text("Teks memuat nama korban").is_visible()
+    # The refusal stands under the field it came from, with the matched word — only there.
+    chronology_errors = page.locator("#presentation-form .field.has-error").inner_text()
+    assert "Teks memuat nama korban" in chronology_errors and "“wulan”" in chronology_errors
     page.fill("#id_chronology", "Korban WSA mengalami KDRT berulang sejak 2025.")
     page.get_by_role("button", name="Simpan paparan").click()
     assert page.get_by_text("Paparan kasus disimpan.").is_visible()
@@ -89,6 +91,13 @@ def test_a_meeting_from_screening_to_draft_minutes(page, live_server, sign_in, u
         for name in agency_names:
             page.locator("#decision-form").get_by_label(name, exact=True).check()
         page.select_option("#decision-form select[name=coordinator_agency]", label=coordinator)
+        # Not triaged: the case is selected only as a priority pilot case (criterion 5), with a reason.
+        assert "belum diverifikasi" in page.locator("#criteria").inner_text()
+        page.get_by_role("button", name="Catat keputusan").click()
+        assert "kriteria 5" in page.locator("#decision-form").inner_text()
+        page.locator("#decision-form input[name=priority_pilot]").check()
+        page.fill("#decision-form textarea[name=priority_reason]",
+                  "Pola eksploitasi baru di wilayah uji coba.")
         page.get_by_role("button", name="Catat keputusan").click()
         assert page.get_by_text("Keputusan dicatat.").is_visible()
 
@@ -99,7 +108,24 @@ def test_a_meeting_from_screening_to_draft_minutes(page, live_server, sign_in, u
     page.fill("#action-form input[name=due_date]", due)
     page.get_by_role("button", name="Tambah tindak lanjut").click()
     assert page.get_by_text("Tindak lanjut ditambahkan.").is_visible()
+    # No presentation was written for the second case: the refusal names what is missing, and the
+    # secretary records the presentation given orally at the meeting, with the presenter named.
+    page.goto(f"{base}/agenda/{item_b.pk}/")
+    assert "paparan kasus dan asesmen bersama" in page.locator("#decision-basis-missing").inner_text()
+    page.locator("#presentation summary").click()
+    page.fill("#oral-presentation-form input[name=presenter]", "Iptu Sari, penyidik Polres")
+    page.fill("#oral-presentation-form textarea[name=chronology]", "Korban DKS dilecehkan atasannya.")
+    page.fill("#oral-presentation-form textarea[name=current_condition]", "Korban cemas, masih bekerja.")
+    page.fill("#oral-presentation-form textarea[name=obstacles]", "Saksi enggan memberi keterangan.")
+    page.get_by_role("button", name="Simpan paparan lisan").click()
+    assert page.get_by_text("Paparan lisan dicatat.").is_visible()
+    assert "Iptu Sari, penyidik Polres" in page.locator("#presentation").inner_text()
+    for name, value in (("violence", "3"), ("urgency", "2"), ("psychosocial", "3"), ("coordination", "3")):
+        page.select_option(f"select[name={name}_rating]", value)
+    page.get_by_role("button", name="Simpan asesmen").click()
+    assert page.get_by_text("Asesmen bersama disimpan.").is_visible()
     select_case(item_b, [polres.name], polres.name)
+    screenshot(page, "meeting-item-oral-criterion-5")
 
     # The draft minutes preview: attendance, presiding officer, screening, both decisions, the
     # action item, the target met — and the notice that nothing takes effect before signing.
@@ -111,7 +137,9 @@ def test_a_meeting_from_screening_to_draft_minutes(page, live_server, sign_in, u
         assert number in text
     assert text.count("Ditetapkan masuk program terpadu") == 2
     assert "Jadwalkan visum et repertum" in page.locator("#minutes-actions").inner_text()
-    assert "KDRT berulang sejak 2025" in text
+    # The minutes fit every reader: no presentation narrative, no initials; criterion 5 shown.
+    assert "KDRT berulang sejak 2025" not in text and "WSA" not in text and "DKS" not in text
+    assert text.count("Kriteria 5") == 2 and "Iptu Sari, penyidik Polres" in text
     assert "Target tercapai." in text
     assert "Di luar kriteria: 0" in page.locator("#minutes-screening").inner_text()
     assert page.locator("#no-effect-notice").is_visible()

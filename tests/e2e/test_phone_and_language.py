@@ -45,7 +45,7 @@ def test_phone_triage_page_with_its_sop_table_needs_no_sideways_scroll(page, liv
     officer = member(uptd, Role.ADMIN_OFFICER)
     complaint = complaint_register(actor=officer, receiving_agency=uptd, data=complaint_input())
     triage_record(actor=officer, complaint=complaint, emergency_conditions=["no_safe_place"],
-                  complexity_conditions=[], needs_multiple_services=True, cross_region=False,
+                  complexity_conditions=["power_relation"], needs_multiple_services=True, cross_region=False,
                   notes="Korban tidak memiliki tempat aman malam ini.")
 
     page.set_viewport_size(PHONE)

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from meetings import services
 from meetings.models import DecisionKind, MinutesStatus
-from tests.meetings.helpers import make_meeting, make_team, propose_and_open, register
+from tests.meetings.helpers import decide, make_meeting, make_team, propose_and_open, register
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,8 +34,8 @@ def test_presiding_officer_signs_and_the_pdf_verifies(page, live_server, sign_in
     complaint = register(uptd, name="Wulan Sekar Arum", nik="3174054101900099")
     meeting = make_meeting(team)
     propose_and_open(team, meeting, [complaint])
-    services.decision_record(actor=team.sekretaris, meeting=meeting, case=complaint.case,
-                             kind=DecisionKind.SELECT, serving_agencies=[rsud], coordinator_agency=uptd)
+    decide(team, meeting, complaint.case, DecisionKind.SELECT, serving_agencies=[rsud],
+           coordinator_agency=uptd)
     services.action_item_add(actor=team.sekretaris, decision=meeting.decisions.get(),
                              description="Visum di RSUD", responsible_agency=rsud,
                              due_date=timezone.localdate() + timedelta(days=5))

@@ -19,7 +19,7 @@ from meetings.models import ActionItemAlert, AlertKind, DecisionKind, FollowUp, 
 from meetings.tasks import action_item_sweep
 from tests.factories import member
 from tests.integration.conftest import read_mails, wait_for
-from tests.meetings.helpers import make_meeting, make_team, propose_and_open, register
+from tests.meetings.helpers import decide, make_meeting, make_team, propose_and_open, register
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,9 +31,8 @@ def test_reminders_and_overdue_marks_once_each_through_the_worker(uptd, rsud, st
     complaint = register(uptd, name="Korban Pengingat", nik="")
     meeting = make_meeting(team)
     propose_and_open(team, meeting, [complaint])
-    decision = services.decision_record(actor=team.sekretaris, meeting=meeting, case=complaint.case,
-                                        kind=DecisionKind.SELECT, serving_agencies=[rsud],
-                                        coordinator_agency=uptd)
+    decision = decide(team, meeting, complaint.case, DecisionKind.SELECT, serving_agencies=[rsud],
+                      coordinator_agency=uptd)
     soon = services.action_item_add(actor=team.sekretaris, decision=decision, description="Visum",
                                     responsible_agency=rsud,
                                     due_date=timezone.localdate() + timedelta(days=1))

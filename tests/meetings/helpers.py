@@ -51,10 +51,46 @@ def propose_and_open(team: Team, meeting: Meeting, complaints) -> Meeting:
     return services.meeting_open(actor=team.sekretaris, meeting=meeting, attendee_ids=team.ids)
 
 
+PRIORITY_REASON = "Kasus prioritas percontohan: pola kekerasan baru di wilayah uji coba."
+
+
+def prepare(team: Team, meeting: Meeting, case) -> None:
+    """What a selection rests on (R5–R7): an oral presentation recorded by the secretary and the
+    joint assessment, on the case's agenda item of ``meeting`` (opened)."""
+    item = meeting.agenda.get(case=case)
+    services.presentation_record_oral(
+        actor=team.sekretaris, item=item, presenter="Rina, pendamping lembaga penerima",
+        chronology="Kekerasan berulang sejak awal tahun, dilaporkan ke lembaga penerima.",
+        current_condition="Di rumah aman, kondisi fisik stabil.",
+        obstacles="Visum belum dijadwalkan.")
+    services.assessment_save(actor=team.sekretaris, item=item,
+                             ratings={"violence": 3, "urgency": 3, "psychosocial": 2, "coordination": 2})
+
+
+def criterion_5(case) -> dict:
+    """The criterion-5 arguments a selection of ``case`` needs when its triage does not make it
+    eligible (R23); none when it does."""
+    eligible, _criteria = services.triage_summary(case=case)
+    return {} if eligible else {"priority_pilot": True, "priority_reason": PRIORITY_REASON}
+
+
+def decide(team: Team, meeting: Meeting, case, kind: str, **kwargs):
+    """A decision as the meeting records it: a selection or an emergency confirmation after the
+    presentation and the assessment (``prepare``), with criterion 5 where the triage needs it."""
+    on_agenda = meeting.agenda.filter(case=case).exists()
+    if on_agenda and kind in (DecisionKind.SELECT, DecisionKind.EMERGENCY_CONFIRM):
+        present, assessed = services.decision_basis(meeting=meeting, case=case)
+        if present is None or assessed is None:
+            prepare(team, meeting, case)
+    if kind == DecisionKind.SELECT:
+        kwargs = {**criterion_5(case), **kwargs}
+    kwargs.setdefault("actor", team.sekretaris)
+    return services.decision_record(meeting=meeting, case=case, kind=kind, **kwargs)
+
+
 def select(team: Team, meeting: Meeting, case, agency: Agency):
-    return services.decision_record(actor=team.sekretaris, meeting=meeting, case=case,
-                                    kind=DecisionKind.SELECT, serving_agencies=[agency],
-                                    coordinator_agency=agency)
+    return decide(team, meeting, case, DecisionKind.SELECT, serving_agencies=[agency],
+                  coordinator_agency=agency)
 
 
 def meeting_world(*, a: Agency, b: Agency, complaint_a, complaint_b) -> dict:

@@ -21,7 +21,7 @@ from meetings.models import (
     MinutesStatus,
     PresidingRole,
 )
-from tests.meetings.helpers import make_meeting, propose_and_open, register, select
+from tests.meetings.helpers import criterion_5, make_meeting, prepare, propose_and_open, register, select
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +71,10 @@ def test_a_decision_for_a_case_not_on_the_agenda_is_refused(held, team, uptd):
 
 def test_a_selection_names_agencies_and_a_refusal_names_a_reason(held, team, uptd):
     meeting, (case_a, _) = held
+    prepare(team, meeting, case_a)
     with pytest.raises(ApplicationError) as exc:
-        services.decision_record(actor=team.ketua, meeting=meeting, case=case_a, kind=DecisionKind.SELECT)
+        services.decision_record(actor=team.ketua, meeting=meeting, case=case_a, kind=DecisionKind.SELECT,
+                                 **criterion_5(case_a))
     assert exc.value.message == services.DECISION_NEEDS_AGENCIES
     with pytest.raises(ApplicationError) as exc:
         services.decision_record(actor=team.ketua, meeting=meeting, case=case_a, kind=DecisionKind.NOT_SELECT)

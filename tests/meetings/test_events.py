@@ -12,7 +12,7 @@ from agencies.models import Role
 from cases.models import CaseEvent, EventType
 from meetings import services
 from tests.factories import member
-from tests.meetings.helpers import make_meeting, register
+from tests.meetings.helpers import criterion_5, make_meeting, register
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,8 @@ def test_every_case_service_writes_its_event(team, uptd, polres):
                              ratings={"violence": 3, "urgency": 4, "psychosocial": 3, "coordination": 2})
     assert events(EventType.ASSESSED).count() == 1
     decision = services.decision_record(actor=team.ketua, meeting=meeting, case=case, kind="select",
-                                        serving_agencies=[uptd, polres], coordinator_agency=uptd)
+                                        serving_agencies=[uptd, polres], coordinator_agency=uptd,
+                                        **criterion_5(case))
     assert events(EventType.DECISION_RECORDED).get().payload["effective"] is False
     ai = services.action_item_add(actor=team.sekretaris, decision=decision, description="Visum",
                                   responsible_agency=polres,

@@ -38,7 +38,7 @@ from meetings.signing import (
     minutes_sign,
 )
 from tests.factories import member
-from tests.meetings.helpers import make_meeting, propose_and_open, register
+from tests.meetings.helpers import decide, make_meeting, propose_and_open, register
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "sandi-uji-12345"
@@ -66,9 +66,8 @@ def ready(team, uptd, polres, rsud):
     cb = register(polres, name="Budi Dua Santoso", nik="")
     meeting = make_meeting(team)
     propose_and_open(team, meeting, [ca, cb])
-    sel = services.decision_record(actor=team.sekretaris, meeting=meeting, case=ca.case,
-                                   kind=DecisionKind.SELECT, serving_agencies=[rsud],
-                                   coordinator_agency=uptd)
+    sel = decide(team, meeting, ca.case, DecisionKind.SELECT, serving_agencies=[rsud],
+                 coordinator_agency=uptd)
     services.action_item_add(actor=team.sekretaris, decision=sel, description="Visum dan konseling awal",
                              responsible_agency=rsud, due_date=timezone.localdate() + timedelta(days=7))
     services.decision_record(actor=team.sekretaris, meeting=meeting, case=cb.case,
@@ -133,14 +132,13 @@ def test_emergency_confirmation_keeps_named_and_revokes_unnamed_temporary_grants
     head = member(uptd, Role.HEAD)
     c = register(uptd, name="Citra Tiga", nik="")
     case = c.case
-    triage_record(actor=head, complaint=c, emergency_conditions=["severe_injury"], complexity_conditions=[],
-                  needs_multiple_services=True, cross_region=False)
+    triage_record(actor=head, complaint=c, emergency_conditions=["severe_injury"],
+                  complexity_conditions=["power_relation"], needs_multiple_services=True, cross_region=False)
     emergency_refer(actor=head, case=case, agencies=[rsud, polres], hours=72)
     meeting = make_meeting(team)
     services.meeting_open(actor=team.sekretaris, meeting=meeting, attendee_ids=team.ids)
-    services.decision_record(actor=team.sekretaris, meeting=meeting, case=case,
-                             kind=DecisionKind.EMERGENCY_CONFIRM, serving_agencies=[rsud],
-                             coordinator_agency=uptd)
+    decide(team, meeting, case, DecisionKind.EMERGENCY_CONFIRM, serving_agencies=[rsud],
+           coordinator_agency=uptd)
     services.meeting_close(actor=team.sekretaris, meeting=meeting)
     services.minutes_mark_ready(actor=team.sekretaris, meeting=meeting)
     sign(meeting, team.ketua)
@@ -273,9 +271,8 @@ def test_an_addendum_supersedes_a_decision_and_revokes_what_it_gave(ready, team,
     addendum = addendum_create(actor=team.sekretaris, minutes=original)
     assert addendum.minutes.amends == original
     services.meeting_open(actor=team.sekretaris, meeting=addendum, attendee_ids=team.ids)
-    fix = services.decision_record(actor=team.sekretaris, meeting=addendum, case=case_a,
-                                   kind=DecisionKind.SELECT, serving_agencies=[polres],
-                                   coordinator_agency=uptd)
+    fix = decide(team, addendum, case_a, DecisionKind.SELECT, serving_agencies=[polres],
+                 coordinator_agency=uptd)
     assert fix.supersedes.meeting == meeting
     # Until the addendum is signed the original stands.
     assert CaseGrant.objects.get(content_object=case_a, group=rsud.group).revoked_at is None
@@ -307,8 +304,7 @@ def test_an_addendum_revokes_only_what_the_superseded_decision_gave(ready, team,
     # and an addendum replaces the hospital by the police.
     addendum = addendum_create(actor=team.sekretaris, minutes=meeting.minutes)
     services.meeting_open(actor=team.sekretaris, meeting=addendum, attendee_ids=team.ids)
-    services.decision_record(actor=team.sekretaris, meeting=addendum, case=case_a,
-                             kind=DecisionKind.SELECT, serving_agencies=[polres], coordinator_agency=uptd)
+    decide(team, addendum, case_a, DecisionKind.SELECT, serving_agencies=[polres], coordinator_agency=uptd)
     services.meeting_close(actor=team.sekretaris, meeting=addendum)
     services.minutes_mark_ready(actor=team.sekretaris, meeting=addendum)
     sign(addendum, team.ketua, otp=code(device_for(team.ketua), offset=1))
@@ -329,8 +325,8 @@ def test_revoking_an_emergency_at_the_meeting_ends_only_the_temporary_grants(tea
     case = c.case
     case_grant_access(actor=head, case=case, agency=rsud, level=AccessLevel.SUMMARY,
                       source=GrantSource.MANUAL)
-    triage_record(actor=head, complaint=c, emergency_conditions=["severe_injury"], complexity_conditions=[],
-                  needs_multiple_services=True, cross_region=False)
+    triage_record(actor=head, complaint=c, emergency_conditions=["severe_injury"],
+                  complexity_conditions=["power_relation"], needs_multiple_services=True, cross_region=False)
     emergency_refer(actor=head, case=case, agencies=[rsud], hours=72)
     # The referral adds its own temporary row; the head's grant is untouched.
     assert set(CaseGrant.objects.filter(content_object=case, group=rsud.group, revoked_at__isnull=True)

@@ -18,7 +18,7 @@ from agencies.reauth import BAD_PASSWORD, BAD_TOTP, TOTP_THROTTLED
 from meetings import services
 from meetings.models import DecisionKind, MinutesStatus
 from meetings.signing import minutes_content_hash
-from tests.meetings.helpers import make_meeting, propose_and_open, register
+from tests.meetings.helpers import decide, make_meeting, propose_and_open, register
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "sandi-uji-12345"
@@ -36,8 +36,8 @@ def ready(team, uptd, rsud):
     complaint = register(uptd)
     meeting = make_meeting(team)
     propose_and_open(team, meeting, [complaint])
-    services.decision_record(actor=team.sekretaris, meeting=meeting, case=complaint.case,
-                             kind=DecisionKind.SELECT, serving_agencies=[rsud], coordinator_agency=uptd)
+    decide(team, meeting, complaint.case, DecisionKind.SELECT, serving_agencies=[rsud],
+           coordinator_agency=uptd)
     services.meeting_close(actor=team.sekretaris, meeting=meeting)
     services.minutes_mark_ready(actor=team.sekretaris, meeting=meeting)
     meeting.refresh_from_db()

@@ -6,6 +6,7 @@ from tests.factories import AgencyFactory, ServiceFactory, member
 
 SECRET_NAME = "Sri Rahayu Kusumawati"
 SECRET_NIK = "3174054101900123"
+CHANGE_REASON = "Relasi kuasa tidak terbukti saat verifikasi."
 
 
 @pytest.fixture
@@ -65,7 +66,9 @@ def people(uptd, polres):
 
 
 def triage_answers(**overrides) -> dict:
+    # The fixture registers the perpetrator in a power relation (condition f): answers that leave it
+    # out say why (R23); a reason is dropped when the answers match the registration.
     base = dict(emergency_conditions=[], complexity_conditions=[], needs_multiple_services=False,
-                cross_region=False, notes="")
+                cross_region=False, notes="", complexity_change_reason=CHANGE_REASON)
     base.update(overrides)
     return base

@@ -20,7 +20,8 @@ def api(case, op):
             "refer": f"/api/cases/{case.pk}/emergency/refer/", "step": f"/api/cases/{case.pk}/sop-steps/"}[op]
 
 
-BODY = {"emergency_conditions": [], "complexity_conditions": ["legal_obstacles"],
+# The fixture registers the perpetrator in a power relation: condition (f) as registered (R23).
+BODY = {"emergency_conditions": [], "complexity_conditions": ["legal_obstacles", "power_relation"],
         "needs_multiple_services": True, "cross_region": False}
 
 

@@ -76,6 +76,7 @@ def test_emergency_on_the_page_opens_the_panel_with_refer_form_and_crisis_steps(
     client.force_login(people["officer"])
     resp = client.post(url("record", complaint.case), {
         "complaint": complaint.public_id, "emergency_conditions": ["threat_to_life"],
+        "complexity_conditions": ["power_relation"],  # as registered (R23)
         "needs_multiple_services": "ya", "cross_region": "tidak"})
     assert resp.status_code == 302
     officer_page = client.get(resp["Location"]).content.decode()
