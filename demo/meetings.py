@@ -117,7 +117,12 @@ def _hold(users, agencies, complaints, *, proposed, noted, outside, decisions, a
                                  due_date=timezone.localdate() + timedelta(days=due_days))
     services.minutes_update_notes(actor=sek, meeting=meeting,
                                   notes="Rapat berjalan lancar. Seluruh lembaga menyepakati pembagian peran.")
-    services.meeting_close(actor=sek, meeting=meeting)
+    # Closing asks, for each item still undecided, defer or decide (R4): the demo defers them, and
+    # they come back on the next meeting's agenda with a note of where they came from.
+    from meetings.selectors import undecided_items
+
+    services.meeting_close(actor=sek, meeting=meeting, deferrals={
+        item.pk: "Waktu rapat habis; dibahas pada rapat berikutnya." for item in undecided_items(meeting=meeting)})
     return meeting
 
 

@@ -14,6 +14,7 @@ import from a module or, as ``services.<name>``, from the names listed here.
 from meetings.services.agenda import (
     agenda_add,
     agenda_build,
+    agenda_carry_into,
     agenda_defer,
     agenda_move,
     agenda_refresh,
@@ -30,6 +31,7 @@ from meetings.services.base import (
     ASSESSMENT_INCOMPLETE,
     ATTENDANCE_CLOSED,
     ATTENDEE_NOT_MEMBER,
+    CLOSE_UNDECIDED,
     DECISION_ITEM_DEFERRED,
     DECISION_KIND_INVALID,
     DECISION_NEEDS_AGENCIES,
@@ -47,12 +49,14 @@ from meetings.services.base import (
     MEETING_NOT_CLOSED,
     MINUTES_LOCKED,
     MINUTES_SIGNED,
+    NO_NEXT_MEETING,
     NO_PRESIDING_OFFICER,
     NOT_EDITOR,
     NOT_OPEN,
     NOT_PRESENTER,
     NOT_RESPONSIBLE,
     NOT_SCHEDULED,
+    OPEN_TOO_EARLY,
     PLACE_REQUIRED,
     PRESENTATION_INCOMPLETE,
     REASON_REQUIRED,
@@ -90,12 +94,14 @@ from meetings.services.meetings import (
 from meetings.services.sweeps import (
     action_item_deadline,
     action_item_sweep,
+    meeting_deadline_sweep,
     meeting_sweep,
 )
 
 __all__ = [
     "screening_record",
     "agenda_build",
+    "agenda_carry_into",
     "agenda_refresh",
     "agenda_add",
     "agenda_move",
@@ -107,6 +113,9 @@ __all__ = [
     "START_IN_PAST",
     "PLACE_REQUIRED",
     "NOT_SCHEDULED",
+    "OPEN_TOO_EARLY",
+    "NO_NEXT_MEETING",
+    "CLOSE_UNDECIDED",
     "MEETING_CANCELLED",
     "ALREADY_OPENED",
     "NOT_OPEN",
@@ -163,6 +172,7 @@ __all__ = [
     "minutes_mark_ready",
     "minutes_return_to_draft",
     "meeting_sweep",
+    "meeting_deadline_sweep",
     "action_item_deadline",
     "action_item_sweep",
 ]
