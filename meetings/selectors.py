@@ -106,6 +106,8 @@ def kpi_summary() -> dict:
         held_on_schedule=Count("id", filter=Q(held_on_schedule=True)),
         cancelled=Count("id", filter=Q(status=MeetingStatus.CANCELLED)),
     )
+    # R2: never opened (flagged the day after) or cancelled.
+    totals["not_held"] = regular.filter(held_on_schedule=False, opened_at__isnull=True).count()
     return totals
 
 

@@ -23,6 +23,7 @@ from meetings.models import (
     AgendaItem,
     AgendaStatus,
     Attendance,
+    CarryReason,
     Meeting,
     MeetingKind,
     MeetingSchedule,
@@ -319,8 +320,9 @@ def meeting_close(*, actor: User, meeting: Meeting, deferrals: Mapping[int, str]
         else:
             target = meeting_ensure_next_regular(now=now)
         if target is not None:
-            carry = CarryOver(items=AgendaItem.objects.filter(meeting=target, carried_from__meeting=meeting)
-                              .count(), target=target)
+            carry = CarryOver(items=AgendaItem.objects.filter(
+                meeting=target, carried_from__meeting=meeting, carry_reason=CarryReason.DEFERRED).count(),
+                target=target)
     meeting.carry_over = carry
     return meeting
 

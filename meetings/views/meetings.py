@@ -26,6 +26,7 @@ def meeting_list(request):
     return render(request, "meetings/list.html", {
         "meetings": meetings, "schedule": selectors.schedule_active(), "kpi": selectors.kpi_summary(),
         "can_edit": policies.can_edit(request.user), "now": timezone.now(),
+        "pilot": selectors.weekly_selections(),
     })
 
 
