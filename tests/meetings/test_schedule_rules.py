@@ -381,3 +381,18 @@ def test_minutes_unsigned_for_two_days_remind_the_signer_once_then_the_chair(tea
 def test_the_beat_runs_the_deadline_sweep(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["meetings-deadline-sweep"]
     assert entry["task"] == "meetings.tasks.meeting_deadline_sweep"
+
+
+def test_the_demo_meetings_follow_the_schedule_and_were_opened_on_their_day():
+    from demo.seed import seed
+
+    seed()
+    schedule = selectors.schedule_active()
+    held = Meeting.objects.filter(opened_at__isnull=False)
+    assert held.count() == 2
+    for m in held:
+        planned = timezone.localtime(m.scheduled_for)
+        assert (planned.weekday(), planned.time()) == (schedule.weekday, schedule.time)
+        assert timezone.localdate(m.opened_at) == planned.date() and m.held_on_schedule
+        assert m.closed_at > m.opened_at
+    assert services.meeting_deadline_sweep()["missed"] == 0
