@@ -10,7 +10,6 @@ from datetime import datetime, time, timedelta
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from agencies.models import TEAM_ROLES, Role, User
 from agencies.selectors import user_context, users_with_role
@@ -57,8 +56,8 @@ from meetings.services.base import (
     require_opened,
 )
 
-#: The reason a deferral at closing gets when none is typed.
-DEFERRED_AT_CLOSING = _("Belum sempat diputuskan; ditunda saat rapat ditutup.")
+#: The reason a deferral at closing gets when none is typed (stored text, in Indonesian).
+DEFERRED_AT_CLOSING = "Belum sempat diputuskan; ditunda saat rapat ditutup."
 
 # --- schedule and meetings -------------------------------------------------------------------------
 
@@ -302,7 +301,7 @@ def meeting_close(*, actor: User, meeting: Meeting, deferrals: Mapping[int, str]
     if any(item.pk not in deferrals for item in undecided):
         raise ApplicationError(CLOSE_UNDECIDED)
     for item in undecided:
-        reason = clean_text(deferrals[item.pk]) or str(DEFERRED_AT_CLOSING)
+        reason = clean_text(deferrals[item.pk]) or DEFERRED_AT_CLOSING
         identity_check(case=item.case, texts=[reason])
         item.status, item.defer_reason = AgendaStatus.DEFERRED, reason[:limits.SHORT_REASON]
         save_with_history(item, actor=actor, update_fields=["status", "defer_reason"])
