@@ -318,7 +318,12 @@ def meeting_close(*, actor: User, meeting: Meeting, deferrals: Mapping[int, str]
             agenda_build(meeting=target, actor=None)
         else:
             target = meeting_ensure_next_regular(now=now)
-        if target is not None:
+        if target is None:  # no meeting to carry to and no schedule to create it from
+            notify(users=users_with_role(roles=[Role.TP_SEKRETARIS]), kind="schedule_missing",
+                   title=f"Agenda yang ditunda dari {meeting.title} menunggu rapat berikutnya: "
+                         f"atur jadwal rapat mingguan", url=reverse("meetings:schedule"),
+                   dedupe_key=f"schedule-missing:{meeting.pk}")
+        else:
             carry = CarryOver(items=AgendaItem.objects.filter(
                 meeting=target, carried_from__meeting=meeting, carry_reason=CarryReason.DEFERRED).count(),
                 target=target)

@@ -231,6 +231,8 @@ def test_with_no_schedule_the_secretary_is_told_and_the_items_wait_for_the_next_
         response = client.post(reverse("meetings:close", args=[meeting.pk]), deferrals, follow=True)
         assert str(services.NO_NEXT_MEETING) in response.content.decode()
         assert Meeting.objects.count() == 1
+        told = Notification.objects.get(kind="schedule_missing")
+        assert (told.user, told.url) == (team.sekretaris, reverse("meetings:schedule"))
         nxt = adhoc(team, minutes=60 * 24)  # the secretary schedules one: the items come with its agenda
     assert set(nxt.agenda.filter(carried_from__meeting=meeting, carry_reason=CarryReason.DEFERRED)
                .values_list("case", flat=True)) == {undecided.pk, added.pk}
