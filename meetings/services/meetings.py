@@ -279,6 +279,8 @@ class CarryOver:
 
     items: int = 0
     target: Meeting | None = None
+    #: Deferred items left with no meeting to go to (no next meeting, no schedule).
+    waiting: int = 0
 
 
 @transaction.atomic
@@ -318,12 +320,14 @@ def meeting_close(*, actor: User, meeting: Meeting, deferrals: Mapping[int, str]
             agenda_build(meeting=target, actor=None)
         else:
             target = meeting_ensure_next_regular(now=now)
-        if target is None:  # no meeting to carry to and no schedule to create it from
+        deferred = selectors.carry_candidates().filter(meeting=meeting, reason=CarryReason.DEFERRED).count()
+        if target is None and deferred:  # no meeting to carry to and no schedule to create it from
+            carry = CarryOver(waiting=deferred)
             notify(users=users_with_role(roles=[Role.TP_SEKRETARIS]), kind="schedule_missing",
                    title=f"Agenda yang ditunda dari {meeting.title} menunggu rapat berikutnya: "
                          f"atur jadwal rapat mingguan", url=reverse("meetings:schedule"),
                    dedupe_key=f"schedule-missing:{meeting.pk}")
-        else:
+        elif target is not None:
             carry = CarryOver(items=AgendaItem.objects.filter(
                 meeting=target, carried_from__meeting=meeting, carry_reason=CarryReason.DEFERRED).count(),
                 target=target)

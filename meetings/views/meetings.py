@@ -150,7 +150,7 @@ def meeting_close(request, meeting: int):
             messages.info(request, _("%(n)s agenda yang ditunda dibawa ke rapat %(when)s.") % {
                 "n": carry.items, "when": date_format(timezone.localtime(carry.target.starts_at),
                                                       "d F Y H:i")})
-        elif carry.target is None and selectors.carry_candidates().filter(meeting=closed).exists():
+        elif carry.waiting:
             messages.warning(request, str(services.NO_NEXT_MEETING))
         return _("Rapat ditutup. Periksa draf notula lalu ajukan untuk ditandatangani.")
     return back_to(meeting_post(request, meeting, act))
