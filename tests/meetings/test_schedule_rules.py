@@ -380,9 +380,17 @@ def test_minutes_unsigned_for_two_days_remind_the_signer_once_then_the_chair(tea
     assert all(n.is_done for n in notifications_resolve_done(reminders))
 
 
-def test_the_beat_runs_the_deadline_sweep(settings):
+def test_the_beat_runs_the_deadline_sweep(settings, team):
+    from meetings.tasks import meeting_deadline_sweep
+
     entry = settings.CELERY_BEAT_SCHEDULE["meetings-deadline-sweep"]
-    assert entry["task"] == "meetings.tasks.meeting_deadline_sweep"
+    assert entry["task"] == meeting_deadline_sweep.name == "meetings.tasks.meeting_deadline_sweep"
+    with at(2027, 2, 22):
+        weekly_tuesday(team)
+        services.meeting_ensure_next_regular()
+    with at(2027, 2, 24, 8):
+        assert meeting_deadline_sweep.apply().get() == {"missed": 1, "signer": 0, "chair": 0}
+        assert meeting_deadline_sweep.apply().get()["missed"] == 0  # a second run changes nothing
 
 
 def test_the_demo_meetings_follow_the_schedule_and_were_opened_on_their_day():
