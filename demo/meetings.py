@@ -8,7 +8,7 @@ Everything goes through the services. Only the demo moves the past meetings back
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -65,19 +65,31 @@ def _respond(users, complaint, username):
                             result="Korban ditemui; kebutuhan layanan dicatat.")
 
 
-def _backdate(meeting: Meeting, days: int, actor: User) -> None:
-    shift = timedelta(days=days)
+def _backdate(meeting: Meeting, weeks: int, actor: User) -> None:
+    """Move a meeting held just now back to the weekly slot ``weeks`` weeks ago (the schedule's day
+    and time), keeping its times relative to the slot: it reads as a weekly meeting opened on its
+    day (R2), held on schedule."""
+    from meetings.selectors import schedule_active
+
+    schedule = schedule_active()
     meeting = Meeting.objects.get(pk=meeting.pk)
+    today = timezone.localdate()
+    day = today - timedelta(days=7 * weeks)
+    day += timedelta(days=schedule.weekday - day.weekday())
+    slot = timezone.make_aware(datetime.combine(day, schedule.time))
+    shift = meeting.starts_at - slot
     for f in ("scheduled_for", "starts_at", "opened_at", "closed_at", "created_at"):
         if getattr(meeting, f):
             setattr(meeting, f, getattr(meeting, f) - shift)
+    meeting.scheduled_for = meeting.starts_at = slot
     meeting.held_on_schedule = True
     # The past weekly meetings read as weekly meetings of their own date.
     meeting.kind = MeetingKind.REGULAR
     meeting.title = meeting_title(meeting.starts_at, MeetingKind.REGULAR)
     save_with_history(meeting, actor=actor)
+    days = timedelta(days=(today - day).days)
     for ai in ActionItem.objects.filter(meeting=meeting):
-        ai.due_date -= shift
+        ai.due_date -= days
         save_with_history(ai, actor=actor, update_fields=["due_date"])
 
 
@@ -118,7 +130,13 @@ def _hold(users, agencies, complaints, *, proposed, noted, outside, decisions, a
                                  due_date=timezone.localdate() + timedelta(days=due_days))
     services.minutes_update_notes(actor=sek, meeting=meeting,
                                   notes="Rapat berjalan lancar. Seluruh lembaga menyepakati pembagian peran.")
-    services.meeting_close(actor=sek, meeting=meeting)
+    # Closing asks, for each item still undecided, defer or decide (R4): the demo defers them, and
+    # they come back on the next meeting's agenda with a note of where they came from.
+    from meetings.selectors import undecided_items
+
+    reason = "Waktu rapat habis; dibahas pada rapat berikutnya."
+    services.meeting_close(actor=sek, meeting=meeting,
+                           deferrals={item.pk: reason for item in undecided_items(meeting=meeting)})
     return meeting
 
 
@@ -167,7 +185,7 @@ def meetings_seed(agencies: dict[str, Agency], users: dict[str, User]) -> None:
         (0, "Pendampingan hukum untuk laporan polisi", "lbh-apik", 7),
         (1, "Asesmen kebutuhan perlindungan oleh LPSK", "lpsk", 10),
     ])
-    _backdate(first, 21, sek)
+    _backdate(first, 3, sek)
     ai_done, _ai_overdue, _ai_lpsk = ActionItem.objects.filter(meeting=first).order_by("id")
     services.follow_up_add(actor=users["rsud.nakes"], action_item=ai_done, status="done",
                            evidence="Visum selesai; hasil diserahkan kepada penyidik (demo).",
@@ -183,7 +201,7 @@ def meetings_seed(agencies: dict[str, Agency], users: dict[str, User]) -> None:
         (0, "Penempatan di rumah aman Dinas Sosial", "dinsos-dki", 14),
         (0, "Konseling psikologis mingguan", "uptd-ppa-dki", 30),
     ])
-    _backdate(second, 7, sek)
+    _backdate(second, 1, sek)
     services.follow_up_add(actor=users["dinsos.peksos"], action_item=ActionItem.objects.filter(
         meeting=second, responsible_agency=agencies["dinsos-dki"]).get(), status="open",
         evidence="Koordinasi dengan pengelola rumah aman (demo).")

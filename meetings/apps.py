@@ -13,3 +13,4 @@ class MeetingsConfig(AppConfig):
 
         # The chair's "minutes ready to sign" says "Selesai" once the minutes are signed.
         register_done_resolver("minutes_ready", minutes_ready_done)
+        register_done_resolver("minutes_unsigned", minutes_ready_done)

@@ -45,6 +45,13 @@ ACTION_ITEM_OVERDUE = event_type(310, "ACTION_ITEM_OVERDUE", _("Tindak lanjut te
 ACTION_ITEM_REMOVED = event_type(311, "ACTION_ITEM_REMOVED",
                                  _("Tindak lanjut dihapus (notula masih draf)"),
                                  payload={"meeting": int, "action_item": int})
+AGENDA_WITHDRAWN = event_type(
+    350, "AGENDA_WITHDRAWN", _("Keluar dari agenda: keputusan sebelumnya sudah ditandatangani"),
+    payload={"meeting": int})
+DECISION_OVERTAKEN = event_type(
+    351, "DECISION_OVERTAKEN",
+    _("Keputusan tidak berlaku: keputusan rapat yang lebih baru sudah ditandatangani"),
+    payload={"decision": int, "newer": int, "document": str, "meeting": int})
 DECISION_SIGNED = event_type(320, "DECISION_SIGNED", _("Keputusan berlaku: notula ditandatangani"),
                              payload={"decision": int, "kind": str, "document": str, "meeting": int})
 
@@ -149,3 +156,18 @@ def decision_signed(*, case: Case, actor, decision, document: str, meeting) -> C
     """``document``: the code of the signed minutes that make ``decision`` effective."""
     return case_event_record(case=case, actor=actor, event_type=DECISION_SIGNED, payload={
         "decision": decision.pk, "kind": decision.kind, "document": document, "meeting": meeting.pk})
+
+
+@registry.writer(AGENDA_WITHDRAWN)
+def agenda_withdrawn(*, case: Case, actor, meeting) -> CaseEvent:
+    """The case came back to ``meeting`` only because earlier minutes were unsigned; now signed."""
+    return case_event_record(case=case, actor=actor, event_type=AGENDA_WITHDRAWN,
+                             payload={"meeting": meeting.pk})
+
+
+@registry.writer(DECISION_OVERTAKEN)
+def decision_overtaken(*, case: Case, actor, decision, newer, document: str, meeting) -> CaseEvent:
+    """Minutes signed after a newer decision on the case took effect: ``decision`` stays without
+    effect (``newer`` stands)."""
+    return case_event_record(case=case, actor=actor, event_type=DECISION_OVERTAKEN, payload={
+        "decision": decision.pk, "newer": newer.pk, "document": document, "meeting": meeting.pk})

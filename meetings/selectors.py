@@ -4,9 +4,13 @@ responsible agency. Constant query counts on every list."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.conf import settings
+from django.db.models import Case as SqlCase
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -20,6 +24,7 @@ from meetings.models import (
     AgendaItem,
     AgendaKind,
     AgendaStatus,
+    CarryReason,
     Decision,
     DecisionKind,
     FollowUp,
@@ -103,7 +108,97 @@ def kpi_summary() -> dict:
     )
     # R23: cases selected as priority pilot cases (criterion 5) — in signed minutes only.
     totals["priority_pilot"] = Decision.objects.filter(priority_pilot=True, applied_at__isnull=False).count()
+    # R2: never opened (flagged the day after) or cancelled.
+    totals["not_held"] = regular.filter(held_on_schedule=False, opened_at__isnull=True).count()
     return totals
+
+
+# --- the weekly selection target (R3, R7) ---------------------------------------------------------
+
+def selections_counted() -> QuerySet[Decision]:
+    """The selections that count (R3, R7): in signed minutes (put into effect at signing) and not
+    replaced by a newer signed decision — an addendum's, or a later meeting's on the same case."""
+    return (Decision.objects.filter(kind__in=list(SELECTING_KINDS), applied_at__isnull=False)
+            .exclude(superseded_by__applied_at__isnull=False))
+
+
+def decision_day(decision: Decision) -> date:
+    """The local day a decision belongs to: the day its meeting was held (opened), or planned
+    when never opened; an addendum's decision belongs to the meeting whose minutes it amends."""
+    meeting = decision.meeting
+    amends = getattr(getattr(meeting, "minutes", None), "amends", None)
+    if amends is not None:
+        meeting = amends.meeting
+    return timezone.localdate(meeting.opened_at or meeting.starts_at)
+
+
+def week_monday(day: date) -> date:
+    """The Monday of ``day``'s ISO week (Monday–Sunday)."""
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class SelectionWeek:
+    monday: date
+    count: int
+    target: int
+    #: The week has ended (``today`` is past its Sunday): a week short of the target is missed.
+    ended: bool
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    @property
+    def met(self) -> bool:
+        return self.count >= self.target
+
+    @property
+    def missed(self) -> bool:
+        return self.ended and not self.met
+
+
+@dataclass(frozen=True)
+class SelectionReport:
+    weeks: list[SelectionWeek]
+    total: int
+    target_to_date: int
+    target_total: int
+    start: date
+    end: date
+
+    @property
+    def missed(self) -> list[SelectionWeek]:
+        return [w for w in self.weeks if w.missed]
+
+    def week_of(self, day: date) -> SelectionWeek | None:
+        monday = week_monday(day)
+        return next((w for w in self.weeks if w.monday == monday), None)
+
+
+def weekly_selections(*, today: date | None = None) -> SelectionReport:
+    """R3: selections in signed minutes per ISO week (Asia/Jakarta) of their meeting, over the pilot
+    (``PILOT_START``–``PILOT_END``): each week's count against the target, the cumulative count, and
+    the weeks that ended short of it. One query."""
+    from meetings.models import WEEKLY_SELECTION_TARGET
+
+    today = today or timezone.localdate()
+    start, end = settings.PILOT_START, settings.PILOT_END
+    counts: Counter[date] = Counter()
+    for d in selections_counted().select_related("meeting__minutes__amends__meeting"):
+        day = decision_day(d)
+        if start <= day <= end:
+            counts[week_monday(day)] += 1
+    weeks = []
+    monday, last = week_monday(start), week_monday(min(today, end))
+    while monday <= last:
+        weeks.append(SelectionWeek(monday=monday, count=counts[monday], target=WEEKLY_SELECTION_TARGET,
+                                   ended=monday + timedelta(days=6) < today))
+        monday += timedelta(days=7)
+    all_weeks = (week_monday(end) - week_monday(start)).days // 7 + 1
+    return SelectionReport(weeks=weeks, total=sum(counts.values()),
+                           target_to_date=WEEKLY_SELECTION_TARGET * sum(1 for w in weeks if w.ended),
+                           target_total=WEEKLY_SELECTION_TARGET * all_weeks, start=start, end=end)
 
 
 # --- screening -------------------------------------------------------------------------------------
@@ -135,7 +230,7 @@ def screening_summary(*, meeting: Meeting) -> dict[str, int]:
 def _agenda_qs() -> QuerySet[AgendaItem]:
     return (AgendaItem.objects.select_related(
         "case__receiving_agency", "presentation__presented_by", "assessment", "decision__coordinator_agency",
-        "action_item__responsible_agency", "meeting")
+        "action_item__responsible_agency", "meeting", "carried_from__meeting")
         .prefetch_related("decision__serving_agencies",
                           Prefetch("decision__action_items",
                                    queryset=ActionItem.objects.select_related("responsible_agency")
@@ -170,6 +265,32 @@ def cases_due_for_review(*, days: int) -> QuerySet[Case]:
     recent = AgendaItem.objects.filter(case=OuterRef("pk"), meeting__starts_at__gte=since,
                                        status=AgendaStatus.DISCUSSED)
     return Case.objects.filter(status=CaseStatus.SELECTED).exclude(Exists(recent))
+
+
+def undecided_items(*, meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The items that still wait for a decision: not deferred, no decision recorded (overdue action
+    items are discussed, not decided). Closing asks, for each, defer or decide (R4)."""
+    return (meeting.agenda.filter(status=AgendaStatus.PENDING, decision__isnull=True)
+            .exclude(kind=AgendaKind.OVERDUE_ACTION).select_related("case").order_by("position", "id"))
+
+
+def carry_candidates() -> QuerySet[AgendaItem]:
+    """Items of earlier meetings that must come back to the next agenda, not carried yet (R4, R7):
+    deferred at a closed meeting (by the agenda or by a *defer* decision), decided at a closed
+    meeting whose minutes are not signed, or left pending when their meeting was cancelled.
+    ``reason`` is annotated. Cases voided or closed meanwhile stay where they are; an addendum's
+    items never carry (what it does not correct stands as signed)."""
+    closed = Q(meeting__status=MeetingStatus.CLOSED)
+    deferred = closed & (Q(status=AgendaStatus.DEFERRED) | Q(decision__kind=DecisionKind.DEFER))
+    unsigned = closed & Q(decision__kind__in=FINAL_KINDS) & ~Q(meeting__minutes__status=MinutesStatus.SIGNED)
+    cancelled = Q(meeting__status=MeetingStatus.CANCELLED, status=AgendaStatus.PENDING)
+    return (AgendaItem.objects.filter(carried_to__isnull=True, meeting__minutes__amends__isnull=True)
+            .exclude(kind=AgendaKind.OVERDUE_ACTION).filter(deferred | unsigned | cancelled)
+            .exclude(case__status__in=[CaseStatus.VOIDED, CaseStatus.CLOSED])
+            .annotate(reason=SqlCase(When(deferred, then=Value(CarryReason.DEFERRED)),
+                                   When(unsigned, then=Value(CarryReason.UNSIGNED)),
+                                   default=Value(CarryReason.CANCELLED), output_field=CharField()))
+            .select_related("case", "meeting").order_by("meeting__starts_at", "position", "id"))
 
 
 def addable_cases(*, meeting: Meeting) -> QuerySet[Case]:
@@ -241,16 +362,18 @@ def case_meeting_history(*, case: Case) -> dict:
 # --- notifications whose task is done ----------------------------------------------------------
 
 MINUTES_READY_KEY = "minutes-ready:{minutes_pk}:{ready_at:%Y%m%d%H%M%S}"
+MINUTES_UNSIGNED_KEY = "minutes-unsigned:{minutes_pk}:{stage}:{ready_at:%Y%m%d%H%M%S}"
 
 
 def minutes_ready_done(notifications) -> set[int]:
-    """The "minutes ready to sign" notifications whose minutes are signed (one query):
+    """The "minutes ready to sign" (and "still unsigned") notifications whose minutes are signed
+    (one query):
     registered with ``common.notifications`` for the inbox."""
     by_minutes: dict[int, list[int]] = {}
     for n in notifications:
         prefix, _, rest = n.dedupe_key.partition(":")
         pk = rest.partition(":")[0]
-        if prefix == "minutes-ready" and pk.isdigit():
+        if prefix in ("minutes-ready", "minutes-unsigned") and pk.isdigit():
             by_minutes.setdefault(int(pk), []).append(n.pk)
     signed = (Minutes.objects.filter(pk__in=list(by_minutes), status=MinutesStatus.SIGNED)
               .values_list("pk", flat=True))

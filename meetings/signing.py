@@ -91,6 +91,12 @@ def minutes_context(meeting: Meeting) -> dict:
         "target": {"count": selected, "target": WEEKLY_SELECTION_TARGET,
                    "met": selected >= WEEKLY_SELECTION_TARGET},
         "amends": minutes.amends,
+        # R4: what the meeting screened and what it carried over to the next one.
+        "screened_count": sum(summary.values()),
+        "complaints_carried": meeting.complaints_carried,
+        "items_carried": sum(1 for i in items if i.status == AgendaStatus.DEFERRED
+                             or (getattr(i, "decision", None) is not None
+                                 and i.decision.kind == DecisionKind.DEFER)),
     }
 
 
@@ -102,7 +108,9 @@ def minutes_content_hash(meeting: Meeting) -> str:
     decisions = Decision.objects.filter(meeting=meeting).prefetch_related("serving_agencies").order_by("id")
     content = {
         "meeting": [meeting.pk, meeting.title, meeting.starts_at.isoformat(), meeting.place,
-                    meeting.presiding_officer_id, meeting.presiding_role],
+                    meeting.presiding_officer_id, meeting.presiding_role,
+                    meeting.opened_at and meeting.opened_at.isoformat(),
+                    meeting.closed_at and meeting.closed_at.isoformat(), meeting.complaints_carried],
         "attendance": [[a.user_id, a.name, a.position, a.agency_id] for a in ctx["attendance"]],
         "screening": ctx["screening_rows"] and [[str(label), n] for label, n in ctx["screening_rows"]],
         "agenda": [[i.pk, i.case.number, i.status,
@@ -261,13 +269,19 @@ def _apply_decisions(*, actor: User, meeting: Meeting, minutes: Minutes, doc_cod
                           reason=f"screening_{s.outcome}")
 
     decisions = (Decision.objects.filter(meeting=meeting, applied_at__isnull=True)
-                 .select_related("case", "coordinator_agency", "supersedes__case")
+                 .select_related("case", "coordinator_agency", "supersedes__case", "superseded_by")
                  .prefetch_related("serving_agencies").order_by("id"))
     for d in decisions:
         case = d.case
         reason = f"decision_{d.kind}"
-        if d.supersedes_id:
-            _undo(d.supersedes, actor=actor, reason=f"Diganti oleh addendum {doc_code}")
+        newer = getattr(d, "superseded_by", None)
+        if newer is not None and newer.applied_at is not None:
+            # R7: a newer decision on the case (a later meeting's) is signed already: it stands.
+            events.decision_overtaken(case=case, actor=actor, decision=d, newer=newer, document=doc_code,
+                                      meeting=meeting)
+            continue
+        if d.supersedes_id and d.supersedes.applied_at is not None:
+            _undo(d.supersedes, actor=actor, reason=f"Diganti oleh keputusan {doc_code}")
         open_complaints = list(Complaint.objects.filter(case=case, outcome=""))
         if d.kind in SELECTING_KINDS:
             agencies = {a.pk: a for a in d.serving_agencies.all()}
@@ -300,6 +314,24 @@ def _apply_decisions(*, actor: User, meeting: Meeting, minutes: Minutes, doc_cod
         d.applied_at = at
         save_with_history(d, actor=actor, update_fields=["applied_at"])
         events.decision_signed(case=case, actor=actor, decision=d, document=doc_code, meeting=meeting)
+    _withdraw_carried(meeting=meeting, actor=actor)
+
+
+def _withdraw_carried(*, meeting: Meeting, actor: User) -> None:
+    """R7: the cases that came back to a coming meeting only because this meeting's minutes were
+    not signed leave its agenda now that they are — while that meeting has not opened and nothing
+    was prepared for them (history and the timeline keep the item)."""
+    from meetings.models import AgendaItem, CarryReason, MeetingStatus
+
+    back = (AgendaItem.objects.filter(carried_from__meeting=meeting, carry_reason=CarryReason.UNSIGNED,
+                                      meeting__status=MeetingStatus.SCHEDULED, status=AgendaStatus.PENDING,
+                                      decision__isnull=True, presentation__isnull=True,
+                                      assessment__isnull=True)
+            .select_related("case", "meeting"))
+    for item in back:
+        events.agenda_withdrawn(case=item.case, actor=actor, meeting=item.meeting)
+        item._history_user = actor
+        item.delete()
 
 
 def _undo(old: Decision, *, actor: User, reason: str) -> None:

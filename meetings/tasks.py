@@ -19,3 +19,12 @@ def action_item_sweep() -> dict:
     from meetings.services import action_item_sweep as sweep
 
     return sweep()
+
+
+@shared_task(name="meetings.tasks.meeting_deadline_sweep", acks_late=True, ignore_result=True)
+def meeting_deadline_sweep() -> dict:
+    """Beat: flag meetings not held the day after (R2); remind about minutes unsigned for 2 days,
+    then the chair (R7). Once each (one alert row per subject, kind and window)."""
+    from meetings.services import meeting_deadline_sweep as sweep
+
+    return sweep()

@@ -4,7 +4,7 @@ Local defaults are safe for a developer machine; `config.settings.production` re
 defaults for every secret so a deployment cannot start without them.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -177,6 +177,11 @@ TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
 
+# --- the pilot (SKB): it runs one year from 4 June 2026 ----------------------------------------------
+# The weekly selection target (R3) is counted per ISO week from PILOT_START to PILOT_END (inclusive).
+PILOT_START = date.fromisoformat(env("PILOT_START", default="2026-06-04"))
+PILOT_END = date.fromisoformat(env("PILOT_END", default="2027-06-03"))
+
 # --- static and media ---------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -305,6 +310,8 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-sweep": {"task": "meetings.tasks.meeting_sweep", "schedule": crontab(minute="*/15")},
     "meetings-action-item-sweep": {"task": "meetings.tasks.action_item_sweep",
                                    "schedule": crontab(minute=5, hour="*/1")},
+    "meetings-deadline-sweep": {"task": "meetings.tasks.meeting_deadline_sweep",
+                                "schedule": crontab(minute=20, hour="*/1")},
 }
 
 # --- logging: never identity; request paths carry ids only ------------------------------------------

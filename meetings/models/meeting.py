@@ -102,6 +102,9 @@ class Meeting(models.Model):
                                       choices=PresidingRole.choices, blank=True)
     #: KPI (IKU 4): opened on the day it was planned for, without being moved.
     held_on_schedule = models.BooleanField(null=True, blank=True)
+    #: R4: complaints received by closing time still without a screening outcome, counted when the
+    #: meeting closes (they carry over to the next meeting's screening list).
+    complaints_carried = models.PositiveIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from common import limits
 
-__all__ = ["ScreeningOutcome", "Screening", "AgendaKind", "AgendaStatus", "AgendaItem"]
+__all__ = ["ScreeningOutcome", "Screening", "AgendaKind", "AgendaStatus", "CarryReason", "AgendaItem"]
 
 
 class ScreeningOutcome(models.TextChoices):
@@ -56,6 +56,12 @@ class AgendaStatus(models.TextChoices):
     DEFERRED = "deferred", _("Ditunda ke rapat berikutnya")
 
 
+class CarryReason(models.TextChoices):
+    DEFERRED = "deferred", _("Ditunda di rapat sebelumnya")
+    UNSIGNED = "unsigned", _("Keputusannya di notula yang belum ditandatangani")
+    CANCELLED = "cancelled", _("Rapat sebelumnya dibatalkan")
+
+
 class AgendaItem(models.Model):
     """A case on the meeting's agenda. One item per case per meeting, except overdue action
     items, which are listed one per action item."""
@@ -72,6 +78,12 @@ class AgendaItem(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
+    #: R4/R7: the item of an earlier meeting this one carries over (deferred, or decided in minutes
+    #: never signed, or left on the agenda of a cancelled meeting). One carry per item.
+    carried_from = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="carried_to", verbose_name=_("dibawa dari"))
+    carry_reason = models.CharField(_("alasan dibawa"), max_length=20, choices=CarryReason.choices,
+                                    blank=True)
 
     history = HistoricalRecords()
 

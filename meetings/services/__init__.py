@@ -14,6 +14,7 @@ import from a module or, as ``services.<name>``, from the names listed here.
 from meetings.services.agenda import (
     agenda_add,
     agenda_build,
+    agenda_carry_into,
     agenda_defer,
     agenda_move,
     agenda_refresh,
@@ -30,6 +31,7 @@ from meetings.services.base import (
     ASSESSMENT_INCOMPLETE,
     ATTENDANCE_CLOSED,
     ATTENDEE_NOT_MEMBER,
+    CLOSE_UNDECIDED,
     CRITERION_5_NEEDS_REASON,
     DECISION_ITEM_DEFERRED,
     DECISION_KIND_INVALID,
@@ -53,12 +55,14 @@ from meetings.services.base import (
     MEETING_NOT_CLOSED,
     MINUTES_LOCKED,
     MINUTES_SIGNED,
+    NO_NEXT_MEETING,
     NO_PRESIDING_OFFICER,
     NOT_EDITOR,
     NOT_OPEN,
     NOT_PRESENTER,
     NOT_RESPONSIBLE,
     NOT_SCHEDULED,
+    OPEN_TOO_EARLY,
     ORAL_PRESENTER_REQUIRED,
     PLACE_REQUIRED,
     PRESENTATION_INCOMPLETE,
@@ -101,12 +105,14 @@ from meetings.services.meetings import (
 from meetings.services.sweeps import (
     action_item_deadline,
     action_item_sweep,
+    meeting_deadline_sweep,
     meeting_sweep,
 )
 
 __all__ = [
     "screening_record",
     "agenda_build",
+    "agenda_carry_into",
     "agenda_refresh",
     "agenda_add",
     "agenda_move",
@@ -118,6 +124,9 @@ __all__ = [
     "START_IN_PAST",
     "PLACE_REQUIRED",
     "NOT_SCHEDULED",
+    "OPEN_TOO_EARLY",
+    "NO_NEXT_MEETING",
+    "CLOSE_UNDECIDED",
     "MEETING_CANCELLED",
     "ALREADY_OPENED",
     "NOT_OPEN",
@@ -185,6 +194,7 @@ __all__ = [
     "minutes_mark_ready",
     "minutes_return_to_draft",
     "meeting_sweep",
+    "meeting_deadline_sweep",
     "action_item_deadline",
     "action_item_sweep",
 ]

@@ -88,17 +88,24 @@ def _next_position(meeting: Meeting) -> int:
 
 
 def agenda_put(*, meeting: Meeting, case: Case, kind: str, actor: User | None,
-               action_item: ActionItem | None = None) -> AgendaItem | None:
+               action_item: ActionItem | None = None, carried_from: AgendaItem | None = None,
+               carry_reason: str = "") -> AgendaItem | None:
     """Add one item unless the case (or the action item) is already on the agenda. No permission
     check and no draft check: the callers (the agenda services, ``meetings.signing.addendum_create``)
-    make them and hold the transaction."""
+    make them and hold the transaction. A carried item (``carried_from``) whose case is already on
+    the agenda marks that item as carried instead."""
     existing = meeting.agenda.filter(case=case).exclude(kind=AgendaKind.OVERDUE_ACTION)
     if action_item is not None:
         existing = meeting.agenda.filter(action_item=action_item)
-    if existing.exists():
+    found = existing.first()
+    if found is not None:
+        if carried_from is not None and found.carried_from_id is None:
+            found.carried_from, found.carry_reason = carried_from, carry_reason
+            save_with_history(found, actor=actor, update_fields=["carried_from", "carry_reason"])
         return None
     item = AgendaItem(meeting=meeting, case=case, kind=kind, action_item=action_item,
-                      position=_next_position(meeting), added_by=actor)
+                      position=_next_position(meeting), added_by=actor, carried_from=carried_from,
+                      carry_reason=carry_reason)
     item.full_clean()
     save_with_history(item, actor=actor)
     events.agenda_added(case=case, actor=actor, agency=None if actor else case.receiving_agency,
@@ -126,7 +133,29 @@ def agenda_build(*, meeting: Meeting, actor: User | None) -> list[AgendaItem]:
         for ai in selectors.overdue_action_items().select_related("case").order_by("due_date"):
             added.append(agenda_put(meeting=meeting, case=ai.case, kind=AgendaKind.OVERDUE_ACTION,
                                     actor=actor, action_item=ai))
+        added.extend(agenda_carry_into(meeting=meeting, actor=actor))
     return [a for a in added if a]
+
+
+def agenda_carry_into(*, meeting: Meeting, actor: User | None) -> list[AgendaItem]:
+    """Carry onto ``meeting``'s agenda every item of an earlier meeting that must come back
+    (``selectors.carry_candidates``: deferred, decided in minutes not signed, or left by a cancelled
+    meeting), each noting where it came from. Idempotent: one carry per item, by constraint. The
+    caller holds the meeting's lock and has checked its minutes are a draft."""
+    added = []
+    for old in selectors.carry_candidates().filter(meeting__starts_at__lt=meeting.starts_at).exclude(
+            meeting=meeting):
+        added.append(agenda_put(meeting=meeting, case=old.case, kind=old.kind, actor=actor,
+                                carried_from=old, carry_reason=old.reason))
+    return [a for a in added if a]
+
+
+def next_meeting_for_carry(*, after: Meeting) -> Meeting | None:
+    """The meeting deferred items of ``after`` go to: the next one still scheduled (not an
+    addendum)."""
+    return (Meeting.objects.filter(status=MeetingStatus.SCHEDULED, starts_at__gt=after.starts_at,
+                                   minutes__amends__isnull=True, minutes__status="draft")
+            .exclude(pk=after.pk).order_by("starts_at", "id").first())
 
 
 @transaction.atomic

@@ -33,6 +33,13 @@ ALREADY_OPENED = _("Rapat ini sudah dibuka.")
 NOT_OPEN = _("Rapat belum dibuka: catat kehadiran dan pimpinan rapat terlebih dahulu.")
 NO_PRESIDING_OFFICER = _("Rapat tidak dapat dibuka: Ketua atau, bila Ketua berhalangan, Wakil Ketua "
                          "Tim Percepatan harus hadir.")
+OPEN_TOO_EARLY = _("Rapat rutin tidak dapat dibuka sebelum hari yang dijadwalkan. Untuk mengadakannya lebih "
+                   "awal, jadwalkan ulang terlebih dahulu dengan alasan.")
+CLOSE_UNDECIDED = _("Rapat belum dapat ditutup: masih ada agenda yang belum diputuskan. Untuk setiap agenda, "
+                    "pilih tunda ke rapat berikutnya, atau catat keputusannya terlebih dahulu.")
+NO_NEXT_MEETING = _("Agenda yang ditunda menunggu rapat berikutnya, tetapi belum ada jadwal rapat mingguan. "
+                    "Atur jadwal mingguan atau jadwalkan rapat sewaktu-waktu: agenda itu akan dibawa ke "
+                    "sana.")
 ATTENDEE_NOT_MEMBER = _("Peserta yang dicatat harus anggota aktif Tim Percepatan.")
 ATTENDANCE_CLOSED = _("Kehadiran tidak dapat diubah setelah rapat ditutup.")
 MINUTES_LOCKED = _("Notula sudah tidak berstatus draf: isi rapat tidak dapat diubah.")

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from agencies.models import Agency, User
@@ -218,6 +219,23 @@ ALLOWED_KINDS = {
 }
 
 
+def _earlier_final_decision(decision: Decision, *, meeting: Meeting, case: Case,
+                            kind: str) -> Decision | None:
+    """R7: a final decision on a case that already has one from an earlier meeting (whose minutes
+    were not signed when the case came back, or were signed since) supersedes it, as an addendum
+    does: whichever minutes are signed last, the newer decision stands (``meetings.signing``)."""
+    from meetings.selectors import FINAL_KINDS
+
+    if kind not in FINAL_KINDS:
+        return None
+    free = Q(superseded_by__isnull=True)
+    if decision.pk is not None:
+        free |= Q(superseded_by=decision.pk)
+    return (Decision.objects.filter(free, case=case, kind__in=FINAL_KINDS,
+                                    meeting__opened_at__lt=meeting.opened_at)
+            .exclude(meeting=meeting).order_by("-meeting__opened_at", "-id").first())
+
+
 @transaction.atomic
 def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, reason: str = "",
                     serving_agencies: Iterable[Agency] = (),
@@ -280,6 +298,8 @@ def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, rea
                        .values_list("amends__meeting_id", flat=True).first())
     if amended_meeting is not None:
         decision.supersedes = Decision.objects.filter(meeting_id=amended_meeting, case=case).first()
+    else:
+        decision.supersedes = _earlier_final_decision(decision, meeting=meeting, case=case, kind=kind)
     decision.full_clean()
     save_with_history(decision, actor=actor)
     decision.serving_agencies.set(serving if selecting else [])

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
@@ -16,9 +17,12 @@ from common import limits
 from common.audit import save_with_history
 from common.errors import ApplicationError
 from common.notifications import notify
-from meetings import selectors
+from meetings import events, selectors
 from meetings.models import (
+    AgendaItem,
+    AgendaStatus,
     Attendance,
+    CarryReason,
     Meeting,
     MeetingKind,
     MeetingSchedule,
@@ -27,17 +31,19 @@ from meetings.models import (
     MinutesStatus,
     PresidingRole,
 )
-from meetings.services.agenda import agenda_build
+from meetings.services.agenda import agenda_build, next_meeting_for_carry
 from meetings.services.base import (
     ALREADY_OPENED,
     ATTENDANCE_CLOSED,
     ATTENDEE_NOT_MEMBER,
+    CLOSE_UNDECIDED,
     MEETING_CANCELLED,
     MEETING_NOT_CLOSED,
     MINUTES_SIGNED,
     NO_PRESIDING_OFFICER,
     NOT_OPEN,
     NOT_SCHEDULED,
+    OPEN_TOO_EARLY,
     PLACE_REQUIRED,
     REASON_REQUIRED,
     START_IN_PAST,
@@ -49,6 +55,9 @@ from meetings.services.base import (
     require_editor,
     require_opened,
 )
+
+#: The reason a deferral at closing gets when none is typed (stored text, in Indonesian).
+DEFERRED_AT_CLOSING = "Belum sempat diputuskan; ditunda saat rapat ditutup."
 
 # --- schedule and meetings -------------------------------------------------------------------------
 
@@ -152,6 +161,7 @@ def meeting_reschedule(*, actor: User, meeting: Meeting, starts_at: datetime, re
         raise ApplicationError(REASON_REQUIRED, field="reason")
     if starts_at <= timezone.now():
         raise ApplicationError(START_IN_PAST, field="starts_at")
+    # The regular slot stays taken (one regular meeting per slot): ``scheduled_for`` never moves.
     meeting.starts_at = starts_at
     if place is not None and clean_text(place):
         meeting.place = clean_text(place)
@@ -218,11 +228,16 @@ def meeting_open(*, actor: User, meeting: Meeting, attendee_ids: Iterable[int]) 
         raise ApplicationError(MEETING_CANCELLED)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise ApplicationError(ALREADY_OPENED)
+    now = timezone.now()
+    # R2: a regular meeting is held on its day; earlier only after rescheduling it, with a reason.
+    # Opened after its day it is held late, and not on schedule.
+    early = timezone.localdate(now) < timezone.localdate(meeting.starts_at)
+    if meeting.kind == MeetingKind.REGULAR and early:
+        raise ApplicationError(OPEN_TOO_EARLY)
     rows = _attendance_rows(meeting=meeting, actor=actor, user_ids=attendee_ids)
     officer, role = _presiding(rows)
     for row in rows:
         save_with_history(row, actor=actor)
-    now = timezone.now()
     meeting.status = MeetingStatus.OPEN
     meeting.opened_at = now
     meeting.presiding_officer, meeting.presiding_role = officer, role
@@ -257,15 +272,66 @@ def attendance_update(*, actor: User, meeting: Meeting, attendee_ids: Iterable[i
     return meeting
 
 
+@dataclass
+class CarryOver:
+    """What closing carried to the next meeting: how many items, and where (``None``: there is no
+    next meeting and no weekly schedule to create it from — the secretary is told to make one)."""
+
+    items: int = 0
+    target: Meeting | None = None
+    #: Deferred items left with no meeting to go to (no next meeting, no schedule).
+    waiting: int = 0
+
+
 @transaction.atomic
-def meeting_close(*, actor: User, meeting: Meeting) -> Meeting:
+def meeting_close(*, actor: User, meeting: Meeting, deferrals: Mapping[int, str] | None = None) -> Meeting:
+    """Close the meeting (R4: nothing lost). Every item still undecided must be deferred —
+    ``deferrals`` maps its id to the reason (blank: a standard one) — or decided first; one left
+    without a choice refuses the close. Deferred items carry to the next meeting with a note of
+    where they came from; the next regular meeting is created from the schedule when it does not
+    exist yet. Complaints still unscreened are counted for the minutes (they carry over to the next
+    screening list). ``meeting.carry_over`` says what was carried and where."""
     require_editor(actor)
     meeting = meeting_lock(meeting)
     if meeting.status != MeetingStatus.OPEN:
         raise ApplicationError(NOT_OPEN)
+    minutes = require_draft(meeting)
+    deferrals = {int(k): v for k, v in (deferrals or {}).items()}
+    # An addendum's agenda lists the amended minutes' cases: those it does not correct stand as
+    # signed, so nothing there waits for a decision.
+    undecided = [] if minutes.amends_id else list(selectors.undecided_items(meeting=meeting))
+    if any(item.pk not in deferrals for item in undecided):
+        raise ApplicationError(CLOSE_UNDECIDED)
+    for item in undecided:
+        reason = clean_text(deferrals[item.pk]) or DEFERRED_AT_CLOSING
+        identity_check(case=item.case, texts=[reason])
+        item.status, item.defer_reason = AgendaStatus.DEFERRED, reason[:limits.SHORT_REASON]
+        save_with_history(item, actor=actor, update_fields=["status", "defer_reason"])
+        events.agenda_deferred(case=item.case, actor=actor, meeting=meeting)
+    now = timezone.now()
     meeting.status = MeetingStatus.CLOSED
-    meeting.closed_at = timezone.now()
-    save_with_history(meeting, actor=actor, update_fields=["status", "closed_at"])
+    meeting.closed_at = now
+    meeting.complaints_carried = selectors.screening_candidates(meeting=meeting).count()
+    save_with_history(meeting, actor=actor, update_fields=["status", "closed_at", "complaints_carried"])
+    carry = CarryOver()
+    if selectors.carry_candidates().filter(meeting=meeting).exists():
+        target = next_meeting_for_carry(after=meeting)
+        if target is not None:
+            agenda_build(meeting=target, actor=None)
+        else:
+            target = meeting_ensure_next_regular(now=now)
+        deferred = selectors.carry_candidates().filter(meeting=meeting, reason=CarryReason.DEFERRED).count()
+        if target is None and deferred:  # no meeting to carry to and no schedule to create it from
+            carry = CarryOver(waiting=deferred)
+            notify(users=users_with_role(roles=[Role.TP_SEKRETARIS]), kind="schedule_missing",
+                   title=f"Agenda yang ditunda dari {meeting.title} menunggu rapat berikutnya: "
+                         f"atur jadwal rapat mingguan", url=reverse("meetings:schedule"),
+                   dedupe_key=f"schedule-missing:{meeting.pk}")
+        elif target is not None:
+            carry = CarryOver(items=AgendaItem.objects.filter(
+                meeting=target, carried_from__meeting=meeting, carry_reason=CarryReason.DEFERRED).count(),
+                target=target)
+    meeting.carry_over = carry
     return meeting
 
 

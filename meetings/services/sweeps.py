@@ -7,11 +7,13 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import TEAM_ROLES, Role
 from agencies.selectors import agency_heads, users_with_role
+from common.audit import save_with_history
 from common.deadlines import AlertTable, Deadline, Stage, deadline_sweep
 from common.notifications import notify
 from meetings import events, selectors
@@ -115,3 +117,81 @@ def action_item_sweep(*, now: datetime | None = None) -> dict:
     lead = schedule.action_reminder_days if schedule else 2
     done = deadline_sweep(action_item_deadline(reminder_days=lead), now=now)
     return {"reminded": done[AlertKind.REMINDER], "overdue": done[AlertKind.OVERDUE]}
+
+
+# --- R2: a meeting not held; R7: minutes left unsigned ------------------------------------------
+
+MEETING_MISSED = "missed"
+#: Minutes ready but unsigned: the signer is reminded after 2 days, the chair after 2 more.
+MINUTES_SIGNER_AFTER = timedelta(days=2)
+MINUTES_CHAIR_AFTER = timedelta(days=4)
+MINUTES_REMIND_SIGNER = "remind_signer"
+MINUTES_REMIND_CHAIR = "remind_chair"
+
+
+def _flag_missed(meeting: Meeting, alert) -> None:
+    """The day after a meeting's day, never opened or cancelled: it counts as not held (IKU 4) and
+    the secretary and the chair are told (once: one alert per meeting and day)."""
+    if meeting.held_on_schedule is None:
+        meeting.held_on_schedule = False
+        save_with_history(meeting, actor=None, update_fields=["held_on_schedule"])
+    day = timezone.localtime(meeting.starts_at)
+    if meeting.status == MeetingStatus.CANCELLED:
+        title = f"Rapat {meeting.title} ({day:%d-%m-%Y}) dibatalkan: tercatat tidak terlaksana"
+    else:
+        title = f"Rapat {meeting.title} ({day:%d-%m-%Y}) tidak dibuka: tercatat tidak terlaksana"
+    notify(users=users_with_role(roles=[Role.TP_SEKRETARIS, Role.TP_KETUA]), kind="meeting_missed",
+           title=title, url=meeting_url(meeting), dedupe_key=f"meeting-missed:{meeting.pk}:{day:%Y%m%d}")
+
+
+def meeting_missed_deadline() -> Deadline:
+    """R2: a meeting never opened (or cancelled) is flagged the day after its local day."""
+    return Deadline(
+        name="meetings.missed",
+        subjects=lambda: Meeting.objects.filter(
+            status__in=[MeetingStatus.SCHEDULED, MeetingStatus.CANCELLED]),
+        due=TruncDate("starts_at", tzinfo=timezone.get_default_timezone()),
+        clock=timezone.localdate,
+        stages=(Stage(MEETING_MISSED, timedelta(days=1), _flag_missed),),
+    )
+
+
+def _minutes_reminder(minutes: Minutes, *, users, stage: str) -> None:
+    meeting = minutes.meeting
+    since = timezone.localtime(minutes.ready_at)
+    notify(users=users, kind="minutes_unsigned",
+           title=f"Notula {meeting.title} menunggu tanda tangan sejak {since:%d-%m-%Y}",
+           url=reverse("meetings:minutes", args=[meeting.pk]),
+           dedupe_key=selectors.MINUTES_UNSIGNED_KEY.format(minutes_pk=minutes.pk, stage=stage,
+                                                            ready_at=minutes.ready_at))
+
+
+def _remind_signer(minutes: Minutes, alert) -> None:
+    signer = minutes.meeting.presiding_officer
+    users = [signer] if signer else list(users_with_role(roles=[Role.TP_KETUA, Role.TP_WAKIL_KETUA]))
+    _minutes_reminder(minutes, users=users, stage=MINUTES_REMIND_SIGNER)
+
+
+def _remind_chair(minutes: Minutes, alert) -> None:
+    _minutes_reminder(minutes, users=users_with_role(roles=[Role.TP_KETUA]), stage=MINUTES_REMIND_CHAIR)
+
+
+def minutes_unsigned_deadline() -> Deadline:
+    """R7: minutes ready but unsigned for more than 2 days remind the signer once, then (2 days
+    later) the chair. A return to draft and a new submission is a new window."""
+    return Deadline(
+        name="meetings.minutes_unsigned",
+        subjects=lambda: Minutes.objects.filter(status=MinutesStatus.READY, ready_at__isnull=False),
+        due="ready_at",
+        stages=(Stage(MINUTES_REMIND_SIGNER, MINUTES_SIGNER_AFTER, _remind_signer),
+                Stage(MINUTES_REMIND_CHAIR, MINUTES_CHAIR_AFTER, _remind_chair)),
+        related=("meeting__presiding_officer",),
+    )
+
+
+def meeting_deadline_sweep(*, now: datetime | None = None) -> dict:
+    """Flag meetings not held (R2) and remind about unsigned minutes (R7), once each."""
+    missed = deadline_sweep(meeting_missed_deadline(), now=now)
+    unsigned = deadline_sweep(minutes_unsigned_deadline(), now=now)
+    return {"missed": missed[MEETING_MISSED], "signer": unsigned[MINUTES_REMIND_SIGNER],
+            "chair": unsigned[MINUTES_REMIND_CHAIR]}

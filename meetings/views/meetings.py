@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common import limits
 from common.errors import ApplicationError, error_to_form, form_error_text
 from meetings import forms, policies, selectors, services
-from meetings.models import ScreeningOutcome
+from meetings.models import MeetingKind, MeetingStatus, ScreeningOutcome
 from meetings.views.base import back_to, meeting_post, member_required, posted_reason, selection_target
 
 
@@ -24,6 +26,7 @@ def meeting_list(request):
     return render(request, "meetings/list.html", {
         "meetings": meetings, "schedule": selectors.schedule_active(), "kpi": selectors.kpi_summary(),
         "can_edit": policies.can_edit(request.user), "now": timezone.now(),
+        "pilot": selectors.weekly_selections(),
     })
 
 
@@ -73,6 +76,7 @@ def meeting_create(request):
 
 
 def _detail_context(request, meeting, **extra):
+    regular_pending = meeting.kind == MeetingKind.REGULAR and meeting.status == MeetingStatus.SCHEDULED
     ctx = {
         "meeting": meeting, "minutes": meeting.minutes, "target": selection_target(meeting),
         "attendance": selectors.meeting_attendance(meeting=meeting),
@@ -83,6 +87,14 @@ def _detail_context(request, meeting, **extra):
         "previous": selectors.previous_meeting(meeting=meeting),
         "summary": selectors.screening_summary(meeting=meeting),
         "outcomes": ScreeningOutcome,
+        # R2: a regular meeting opens on its day (earlier only once rescheduled).
+        "too_early": regular_pending and timezone.localdate() < timezone.localdate(meeting.starts_at),
+        "late": regular_pending and timezone.localdate() > timezone.localdate(meeting.starts_at),
+        # R4: closing asks, for each undecided item, defer or decide.
+        "undecided": list(selectors.undecided_items(meeting=meeting))
+        if meeting.status == MeetingStatus.OPEN else [],
+        "week": selectors.weekly_selections().week_of(
+            timezone.localdate(meeting.opened_at or meeting.starts_at)),
     }
     ctx.update(extra)
     return ctx
@@ -119,11 +131,27 @@ def meeting_attendance(request, meeting: int):
     return back_to(meeting_post(request, meeting, act))
 
 
+def _posted_deferrals(request) -> dict[int, str]:
+    """The undecided items ticked "defer" on the closing form, with their reasons."""
+    out = {}
+    for key in request.POST:
+        if key.startswith("defer_") and key[6:].isdigit():
+            out[int(key[6:])] = request.POST.get(f"reason_{key[6:]}", "")[:limits.SHORT_REASON]
+    return out
+
+
 @member_required
 @require_POST
 def meeting_close(request, meeting: int):
     def act(m):
-        services.meeting_close(actor=request.user, meeting=m)
+        closed = services.meeting_close(actor=request.user, meeting=m, deferrals=_posted_deferrals(request))
+        carry = closed.carry_over
+        if carry.target is not None and carry.items:
+            messages.info(request, _("%(n)s agenda yang ditunda dibawa ke rapat %(when)s.") % {
+                "n": carry.items, "when": date_format(timezone.localtime(carry.target.starts_at),
+                                                      "d F Y H:i")})
+        elif carry.waiting:
+            messages.warning(request, str(services.NO_NEXT_MEETING))
         return _("Rapat ditutup. Periksa draf notula lalu ajukan untuk ditandatangani.")
     return back_to(meeting_post(request, meeting, act))
 

@@ -107,3 +107,12 @@ def meeting_world(*, a: Agency, b: Agency, complaint_a, complaint_b) -> dict:
             actor=team.sekretaris, decision=decision, description="Asesmen psikologis lanjutan",
             responsible_agency=agency, due_date=timezone.localdate() + timedelta(days=7))
     return {"meeting": meeting, "item": items, "action": actions, "team": team}
+
+
+def close_deferring(team: Team, meeting: Meeting, reason: str = "") -> Meeting:
+    """Close ``meeting``, deferring every item still undecided (closing asks, for each, defer or
+    decide: R4)."""
+    from meetings.selectors import undecided_items
+
+    deferrals = {item.pk: reason for item in undecided_items(meeting=meeting)}
+    return services.meeting_close(actor=team.sekretaris, meeting=meeting, deferrals=deferrals)

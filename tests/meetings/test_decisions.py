@@ -21,7 +21,15 @@ from meetings.models import (
     MinutesStatus,
     PresidingRole,
 )
-from tests.meetings.helpers import criterion_5, make_meeting, prepare, propose_and_open, register, select
+from tests.meetings.helpers import (
+    close_deferring,
+    criterion_5,
+    make_meeting,
+    prepare,
+    propose_and_open,
+    register,
+    select,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +109,7 @@ def test_an_action_item_without_what_who_or_when_is_refused(held, team, uptd, mi
 
 def test_attendance_cannot_change_after_the_meeting_closed(held, team):
     meeting, _ = held
-    services.meeting_close(actor=team.sekretaris, meeting=meeting)
+    close_deferring(team, meeting)
     with pytest.raises(ApplicationError) as exc:
         services.attendance_update(actor=team.sekretaris, meeting=meeting, attendee_ids=[team.ketua.pk])
     assert exc.value.message == services.ATTENDANCE_CLOSED
@@ -111,7 +119,7 @@ def test_attendance_cannot_change_after_the_meeting_closed(held, team):
 def test_nothing_changes_once_the_minutes_are_ready_or_signed(held, team, uptd):
     meeting, (case_a, case_b) = held
     decision = select(team, meeting, case_a, uptd)
-    services.meeting_close(actor=team.sekretaris, meeting=meeting)
+    close_deferring(team, meeting)
     services.minutes_mark_ready(actor=team.sekretaris, meeting=meeting)
     with pytest.raises(ApplicationError) as exc:
         select(team, meeting, case_b, uptd)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('triage', '0005_move_sop_records_to_sops'),
+        ('triage', '0006_triage_needs_review'),
     ]
 
     operations = [
