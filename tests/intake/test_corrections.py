@@ -145,7 +145,8 @@ def test_received_at_after_the_registration_is_refused(world):
 def test_adding_a_child_rechecks_the_child_consent_rule_and_marks_the_triage_for_review(world):
     admin, complaint, father = world["admin"], world["complaint"], world["perpetrator"]
     triage_record(actor=admin, complaint=complaint, emergency_conditions=[], complexity_conditions=[],
-                  needs_multiple_services=False, cross_region=False)
+                  needs_multiple_services=False, cross_region=False,
+                  complexity_change_reason="Relasi kuasa tidak terbukti saat verifikasi")
     child = VictimInput(full_name="Bunga Citra", category="child", sex="f", date_of_birth=date(2016, 5, 1))
 
     # The child's own consent while nobody accused is her parent: refused, nothing saved.
@@ -170,7 +171,8 @@ def test_adding_a_child_rechecks_the_child_consent_rule_and_marks_the_triage_for
     assert added_event.payload["target"] == "victim" and "Bunga" not in json.dumps(added_event.payload)
     # A new triage clears the flag.
     triage_record(actor=admin, complaint=complaint, emergency_conditions=[], complexity_conditions=[],
-                  needs_multiple_services=False, cross_region=False)
+                  needs_multiple_services=False, cross_region=False,
+                  complexity_change_reason="Relasi kuasa tidak terbukti saat verifikasi")
     assert not TriageAssessment.objects.get().needs_review
 
 
@@ -287,7 +289,8 @@ def test_a_victim_is_added_on_the_page_and_the_triage_page_asks_for_a_review(wor
     login_verified(client, world["admin"])
     father = world["perpetrator"]
     triage_record(actor=world["admin"], complaint=world["complaint"], emergency_conditions=[],
-                  complexity_conditions=[], needs_multiple_services=False, cross_region=False)
+                  complexity_conditions=[], needs_multiple_services=False, cross_region=False,
+                  complexity_change_reason="Relasi kuasa tidak terbukti saat verifikasi")
     triage_url = reverse("triage:detail", args=[world["case"].pk])
     assert "Perlu ditinjau ulang" not in client.get(triage_url).content.decode()
     answer = client.post(_url(world), {
@@ -354,7 +357,7 @@ def test_the_api_adds_a_victim_and_a_perpetrator_with_relations_per_victim(world
 
 # --- signed minutes keep what they printed -----------------------------------------------------------
 
-def test_signed_minutes_keep_the_initials_they_printed_after_the_name_is_corrected(signing_ca, uptd):
+def test_signed_minutes_stay_as_printed_after_the_name_is_corrected(signing_ca, uptd):
     import hashlib
     import io
 
@@ -372,7 +375,9 @@ def test_signed_minutes_keep_the_initials_they_printed_after_the_name_is_correct
     minutes = _sign(meeting, team.ketua)
     document = minutes.document
     printed = document.pdf.open("rb").read()
-    assert "(WSA)" in "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(printed)).pages)
+    # The minutes print no initials at all (issue 13 point 8): what they printed stays, byte for byte.
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(printed)).pages)
+    assert complaint.case.number in text and "WSA" not in text
 
     head = member(uptd, Role.HEAD)
     corrections.victim_correct(actor=head, victim=complaint.victims.get(), reason=REASON,
@@ -388,7 +393,8 @@ def test_signed_minutes_keep_the_initials_they_printed_after_the_name_is_correct
 def test_correcting_a_victims_category_to_child_marks_the_triage_for_review(world):
     admin, complaint = world["admin"], world["complaint"]
     triage_record(actor=admin, complaint=complaint, emergency_conditions=[], complexity_conditions=[],
-                  needs_multiple_services=False, cross_region=False)
+                  needs_multiple_services=False, cross_region=False,
+                  complexity_change_reason="Relasi kuasa tidak terbukti saat verifikasi")
     corrections.victim_correct(actor=admin, victim=world["victim"], reason="Korban ternyata 16 tahun",
                                changes={"category": "child", "estimated_age": 16})
     assert TriageAssessment.objects.get().needs_review

@@ -148,7 +148,7 @@ def test_a_child_consents_herself_when_the_accused_chosen_is_her_parent(uptd):
         victims=[VictimInput(full_name="Anak Melati", category="child", estimated_age=12)],
         perpetrators=[PerpetratorInput(relation="parent")], consent_by="victim"))
     assert Consent.objects.get(victim__complaint=complaint).given_by == "victim"
-    assert Perpetrator.objects.get(complaint=complaint).is_guardian
+    assert Perpetrator.objects.get(complaint=complaint).links.get().is_guardian
 
 
 def test_the_page_reads_the_relation_chosen_for_the_accused(client, uptd):
