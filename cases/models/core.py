@@ -40,10 +40,20 @@ class CaseStatus(models.TextChoices):
 
 
 class ViolenceType(models.TextChoices):
+    """What a complaint reports. The first four are the programme's (SKB E.1.a.1); ``OTHER`` is a
+    report of discrimination or another problem outside them (SKB B.2.a.1): it is received, has its
+    1×24 h clock and is counted, but never meets triage criterion 1 (``programme_types``)."""
+
     TPKS = "tpks", _("TPKS (kekerasan seksual)")
     KBE = "kbe", _("KBE (kekerasan berbasis elektronik)")
     KDRT = "kdrt", _("KDRT")
     TPPO = "tppo", _("TPPO (perdagangan orang)")
+    OTHER = "other", _("Lainnya (diskriminasi atau masalah lain)")
+
+    @classmethod
+    def programme_types(cls) -> frozenset[str]:
+        """The four kinds of violence of the programme (SKB E.1.a.1): criterion 1."""
+        return frozenset({cls.TPKS, cls.KBE, cls.KDRT, cls.TPPO})
 
 
 class CaseNumberCounter(models.Model):
