@@ -25,6 +25,7 @@ from cases.intake.forms import (
 from cases.models import ConsentForm
 from cases.policies import may_act_on_complaints
 from common.errors import ActionNotAllowed, ApplicationError, error_text, form_error_text, validation_messages
+from common.timefmt import datetime_label
 
 
 def _to_input(form, victims, perpetrators) -> tuple[intake.ComplaintInput, list[int]]:
@@ -118,10 +119,10 @@ def complaint_register_view(request):
                 except ActionNotAllowed as exc:
                     form.add_error(None, exc.message)
                 else:
-                    msg = _("Pengaduan dicatat: %(number)s. Batas respons awal %(due)s WIB.")
+                    msg = _("Pengaduan dicatat: %(number)s. Batas respons awal %(due)s.")
                     messages.success(request, msg % {
                         "number": complaint.case.number,
-                        "due": timezone.localtime(complaint.response_due_at).strftime("%d-%m-%Y %H:%M")})
+                        "due": datetime_label(complaint.response_due_at)})
                     return redirect("cases:detail", pk=complaint.case_id)
         status = 200 if duplicates else 400
     return render(request, "cases/register.html", {
