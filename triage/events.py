@@ -66,3 +66,34 @@ def emergency_referral(*, case: Case, actor, agencies, kept_existing: list[str],
         "hours": hours, "expires_at": expires_at.isoformat(),
         "complaint": str(complaint.public_id) if complaint else None, **acting_head(as_acting_head),
     })
+
+
+# --- what the timeline says (``registry.describer``) ----------------------------------------------
+
+@registry.describer(TRIAGE_RECORDED)
+def _describe_triage(p, names):
+    from django.utils.translation import gettext as _g
+
+    from triage.models import RiskLevel
+
+    risk = names.label(RiskLevel, p["risk"])
+    if p.get("previous_risk") and p["previous_risk"] != p["risk"]:
+        risk = names.change(names.label(RiskLevel, p["previous_risk"]), risk)
+    eligible = _g("memenuhi kriteria program terpadu") if p["eligible"] else _g(
+        "tidak memenuhi kriteria program terpadu")
+    return _g("risiko %(risk)s; %(eligible)s") % {"risk": risk, "eligible": eligible}
+
+
+@registry.describer(RISK_OVERRIDDEN)
+def _describe_override(p, names):
+    from triage.models import RiskLevel
+
+    return names.change(names.label(RiskLevel, p["from"]), names.label(RiskLevel, p["to"]))
+
+
+@registry.describer(EMERGENCY_REFERRAL)
+def _describe_referral(p, names):
+    from django.utils.translation import gettext as _g
+
+    return _g("%(agencies)s, akses layanan %(hours)d jam") % {
+        "agencies": names.agency_list(p["agencies"]), "hours": p["hours"]}

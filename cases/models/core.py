@@ -55,6 +55,12 @@ class ViolenceType(models.TextChoices):
         """The four kinds of violence of the programme (SKB E.1.a.1): criterion 1."""
         return frozenset({cls.TPKS, cls.KBE, cls.KDRT, cls.TPPO})
 
+    @classmethod
+    def labels_of(cls, codes) -> list[str]:
+        """The labels of stored codes, in the order of the choices (never a raw code)."""
+        chosen = set(codes or [])
+        return [str(label) for value, label in cls.choices if value in chosen]
+
 
 class CaseNumberCounter(models.Model):
     """One row per year; locked while a number is taken so numbers never repeat."""
@@ -99,6 +105,10 @@ class Case(models.Model):
         from django.urls import reverse
 
         return reverse("cases:detail", args=[self.pk])
+
+    @property
+    def violence_type_labels(self) -> list[str]:
+        return ViolenceType.labels_of(self.violence_types)
 
 
 class CaseAssignment(models.Model):
