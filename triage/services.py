@@ -328,7 +328,7 @@ def emergency_refer(*, actor: User, case: Case, agencies: list[Agency], hours: i
     if complaint is not None and complaint.outcome != ComplaintOutcome.VOIDED:
         sop_complaint_step_ensure(
             actor=actor, complaint=complaint, sop=CRISIS_SOP, step=REFERRAL_COVER_LETTER_STEP, done_at=now,
-            output_ref="Rujukan darurat: " + ", ".join(sorted(a.code for a in agencies)))
+            output_ref="Rujukan darurat: " + ", ".join(sorted(a.name for a in agencies)))
     url = _triage_url(case)
     until = datetime_label(expires_at, lang="id")
     for agency in agencies:
