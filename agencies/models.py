@@ -31,7 +31,7 @@ class AgencyKind(models.TextChoices):
     @classmethod
     def receiving_by_default(cls) -> frozenset[str]:
         """Kinds whose new agencies receive complaints unless set otherwise. Only the starting
-        value of ``Agency.receives_complaints``: whether an agency receives is that field (R23)."""
+        value of ``Agency.receives_complaints``: whether an agency receives is that field (R1)."""
         return frozenset({cls.UPTD_PPA, cls.POLICE_UNIT, cls.HOSPITAL, cls.PUSKESMAS})
 
 
@@ -105,7 +105,7 @@ class Agency(models.Model):
                                       related_name="agencies")
     # Object permissions on cases are granted to this group (django-guardian), one per agency.
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency", editable=False)
-    #: R23 (SKB B.2.a.1, E.1.b): any service institution may receive reports of violence,
+    #: R1 (SKB B.2.a.1, E.1.b): any service institution may receive reports of violence,
     #: discrimination and other problems; whether this one does is its own setting.
     receives_complaints = models.BooleanField(
         _("menerima pengaduan"), default=False,

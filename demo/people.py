@@ -74,7 +74,7 @@ AGENCIES = [
      Region.JAKARTA_SELATAN, None, ["konseling", "pemulihan-lain"]),
 ]
 
-#: Agencies that receive complaints although their kind does not by default (R23): a community
+#: Agencies that receive complaints although their kind does not by default (R1): a community
 #: provider takes reports too (SKB B.2.a.1).
 ALSO_RECEIVING = frozenset({"yayasan-pulih"})
 

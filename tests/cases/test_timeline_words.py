@@ -62,3 +62,20 @@ def test_violence_types_are_shown_by_label(case_page):
     text = text_of(case_page)
     assert str(ViolenceType.OTHER.label) in text and "KDRT" in text
     assert "OTHER" not in text and "KDRT, OTHER" not in text
+
+
+def test_the_timeline_reads_its_names_in_constant_queries(uptd, rsud, polres, django_assert_num_queries):
+    from cases.selectors import case_timeline_rows
+
+    officer = member(uptd, Role.ADMIN_OFFICER)
+    case = complaint_register(actor=officer, receiving_agency=uptd, data=complaint_input()).case
+    case_grant_access(actor=None, case=case, agency=rsud, level=AccessLevel.SERVICE, check_actor=False)
+    with django_assert_num_queries(3):
+        few = case_timeline_rows(case=case)
+    for agency in (polres, rsud):
+        case_grant_access(actor=None, case=case, agency=agency, level=AccessLevel.FULL, check_actor=False)
+    case_status_change(actor=officer, case=case, to=CaseStatus.TRIAGED, reason="triage")
+    with django_assert_num_queries(3):
+        many = case_timeline_rows(case=case)
+    assert len(many) > len(few)
+    assert any("Unit PPA Polres Uji" in e.detail for e in many)
