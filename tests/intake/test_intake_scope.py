@@ -90,3 +90,11 @@ def test_other_alongside_a_programme_type_still_meets_criterion_1():
     only_other = rules.TriageFacts(victims=(rules.VictimFacts(category="adult_woman"),),
                                    violence_types=frozenset({"other"}), needs_multiple_services=True)
     assert "c1" not in rules.evaluate(only_other).criteria_met
+
+
+def test_the_agency_list_api_says_who_receives(client, uptd, community_receiving):
+    dinsos = AgencyFactory(code="dinsos-uji", name="Dinsos Uji", kind=AgencyKind.SOCIAL_SERVICE)
+    client.force_login(member(uptd, Role.ADMIN_OFFICER))
+    rows = {a["code"]: a["receives_complaints"] for a in client.get("/api/agencies/").json()}
+    assert rows[uptd.code] is True and rows[community_receiving.code] is True
+    assert rows[dinsos.code] is False
