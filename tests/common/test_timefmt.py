@@ -39,7 +39,7 @@ def test_no_template_writes_its_own_date_time_format():
     import re
     from pathlib import Path
 
-    allowed = {'"l"', '"D"', "'c'", '"c"', '"H:i"', '"l, d F Y"', '"d F Y"'}
+    allowed = {'"l"', '"D"', "'c'", '"c"', '"H.i"', '"l, d F Y"', '"d F Y"'}
     found = []
     for path in Path("templates").rglob("*.html"):
         for fmt in re.findall(r"\|date:(\"[^\"]*\"|'[^']*')", path.read_text()):
