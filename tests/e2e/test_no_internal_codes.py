@@ -1,5 +1,6 @@
 """Words staff use (issue 12 point 7), through a real browser on the seeded demo: the admin officer,
-the head (with her TOTP), the police investigator and the referred hospital each walk every page
+the head (with her TOTP), the police investigator, the referred hospital, the Tim Percepatan chair
+(TOTP) and Dinas Sosial each walk every page
 their menu and pages link to, and the **rendered text** (``innerText``, not the HTML source) never
 shows an internal code — an agency code (``dinsos-dki``), a triage criterion (``c1``, ``scope``), an
 enum value (``handled_by_agency``) — nor a doubled word ("Darurat darurat"), and dates and times
@@ -22,13 +23,13 @@ from demo.people import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROLES = ("uptd.admin", "uptd.kepala", "polres.penyidik", "rsud.nakes")
+ROLES = ("uptd.admin", "uptd.kepala", "polres.penyidik", "rsud.nakes", "tp.ketua", "dinsos.peksos")
 MAX_PAGES = 40
 #: Never followed: leaving, files, the admin site, the API, the language switch.
 SKIP = re.compile(r"/akun/keluar|/lampiran/|\.pdf|/pdf/|/admin/|/api/|/i18n/|/static/|/media/|/unduh")
 #: The triage criteria's codes (``triage.rules.CRITERIA``).
 CRITERIA = re.compile(r"(?<![\w-])(c[1-5]|c2-4|scope|scope-companion)(?![\w-])")
-DOUBLED = re.compile(r"\b(\w{3,})[ \t]+\1\b", re.IGNORECASE)
+DOUBLED = re.compile(r"\b(\w{3,}) +\1\b", re.IGNORECASE)  # within one line and cell
 #: A date-time other than ``02 Des 2026 20.34 WIB``: ``02-12-2026``, ``2026-12-02``, ``20:34``.
 OTHER_DATE = re.compile(r"\b\d{1,2}-\d{1,2}-\d{4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b")
 
