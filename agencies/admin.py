@@ -68,8 +68,8 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "kind", "institution", "region", "is_active")
-    list_filter = ("kind", "institution", "region", "is_active")
+    list_display = ("name", "kind", "institution", "region", "receives_complaints", "is_active")
+    list_filter = ("kind", "institution", "region", "receives_complaints", "is_active")
     search_fields = ("name", "code")
     filter_horizontal = ("services",)
     autocomplete_fields = ["parent"]
@@ -81,7 +81,8 @@ class AgencyAdmin(SimpleHistoryAdmin):
             return
         # New agencies go through the service so that their permission group exists.
         created = agency_create(actor=request.user, code=obj.code, name=obj.name, kind=obj.kind,
-                                institution=obj.institution, region=obj.region, parent=obj.parent)
+                                institution=obj.institution, region=obj.region, parent=obj.parent,
+                                receives_complaints=obj.receives_complaints)
         obj.pk = created.pk
         obj.group = created.group
 

@@ -32,6 +32,7 @@ class AgencyListApi(APIView):
         kind = serializers.CharField()
         institution = serializers.CharField()
         region = serializers.CharField()
+        receives_complaints = serializers.BooleanField()
         services = serializers.SerializerMethodField()
 
         def get_services(self, obj) -> list[str]:

@@ -29,9 +29,10 @@ class AgencyKind(models.TextChoices):
     COMMUNITY = "community", _("Lembaga Layanan Berbasis Masyarakat")
 
     @classmethod
-    def receiving(cls) -> set[str]:
-        """Kinds that receive complaints ("lembaga penerima", SKB E.1)."""
-        return {cls.UPTD_PPA, cls.POLICE_UNIT, cls.HOSPITAL, cls.PUSKESMAS}
+    def receiving_by_default(cls) -> frozenset[str]:
+        """Kinds whose new agencies receive complaints unless set otherwise. Only the starting
+        value of ``Agency.receives_complaints``: whether an agency receives is that field (R1)."""
+        return frozenset({cls.UPTD_PPA, cls.POLICE_UNIT, cls.HOSPITAL, cls.PUSKESMAS})
 
 
 class Institution(models.TextChoices):
@@ -104,6 +105,12 @@ class Agency(models.Model):
                                       related_name="agencies")
     # Object permissions on cases are granted to this group (django-guardian), one per agency.
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency", editable=False)
+    #: R1 (SKB B.2.a.1, E.1.b): any service institution may receive reports of violence,
+    #: discrimination and other problems; whether this one does is its own setting.
+    receives_complaints = models.BooleanField(
+        _("menerima pengaduan"), default=False,
+        help_text=_("Lembaga ini menerima dan mencatat pengaduan (lembaga penerima); respons awal "
+                    "1×24 jam berlaku untuk setiap pengaduan yang diterimanya."))
     is_active = models.BooleanField(_("aktif"), default=True)
 
     history = HistoricalRecords(m2m_fields=[services])
@@ -115,10 +122,6 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def is_receiving(self) -> bool:
-        return self.kind in AgencyKind.receiving()
 
 
 class Role(models.TextChoices):

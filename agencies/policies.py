@@ -21,7 +21,7 @@ from typing import Literal
 
 from django.utils import timezone
 
-from agencies.models import CASE_WORK_ROLES, ActingHead, AgencyKind, Membership, Role
+from agencies.models import CASE_WORK_ROLES, ActingHead, Membership, Role
 from agencies.selectors import user_context
 
 HEAD_ROLE = Role.HEAD
@@ -72,10 +72,11 @@ def assignable_staff(agency_id: int):
 
 
 def receiving_agency_ids(user) -> frozenset[int]:
-    """Agencies that receive complaints (SKB E.1) and in which the user works cases today."""
+    """Agencies that receive complaints (``Agency.receives_complaints``, SKB E.1) and in which the
+    user works cases today."""
     ctx = user_context(user)
     return frozenset(m.agency_id for m in ctx.memberships
-                     if m.agency_id in ctx.work_agency_ids and m.agency.kind in AgencyKind.receiving())
+                     if m.agency_id in ctx.work_agency_ids and m.agency.receives_complaints)
 
 
 def is_receiving_staff(user, agency_id: int | None) -> bool:

@@ -135,9 +135,7 @@ def clear_user_context(user) -> None:
 def agency_list(*, receiving_only: bool = False) -> QuerySet[Agency]:
     qs = Agency.objects.filter(is_active=True).select_related("parent").prefetch_related("services")
     if receiving_only:
-        from agencies.models import AgencyKind
-
-        qs = qs.filter(kind__in=AgencyKind.receiving())
+        qs = qs.filter(receives_complaints=True)
     return qs
 
 

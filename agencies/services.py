@@ -15,6 +15,7 @@ from agencies.models import (
     CASE_WORK_ROLES,
     ActingHead,
     Agency,
+    AgencyKind,
     Language,
     Membership,
     Service,
@@ -46,10 +47,15 @@ LANGUAGE_UNKNOWN = _("Bahasa antarmuka tidak dikenal.")
 @transaction.atomic
 def agency_create(*, actor: User | None, code: str, name: str, kind: str, institution: str,
                   region: str, parent: Agency | None = None,
-                  services: list[Service] | None = None) -> Agency:
+                  services: list[Service] | None = None,
+                  receives_complaints: bool | None = None) -> Agency:
+    """A new agency and its permission group. ``receives_complaints`` left out starts from the
+    kind (``AgencyKind.receiving_by_default``); the setting is the agency's own afterwards."""
     group, _ = Group.objects.get_or_create(name=f"agency:{code}")
+    if receives_complaints is None:
+        receives_complaints = kind in AgencyKind.receiving_by_default()
     agency = Agency(code=code, name=name, kind=kind, institution=institution, region=region,
-                    parent=parent, group=group)
+                    parent=parent, group=group, receives_complaints=receives_complaints)
     agency.full_clean()
     save_with_history(agency, actor=actor, reason="agency_create")
     if services:

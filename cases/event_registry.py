@@ -177,6 +177,7 @@ class EventRegistry:
         self._writers: dict[int, list[str]] = {}
         self._autodiscover = autodiscover
         self._discovered = False
+        self._describers: dict[int, Callable] = {}
 
     # --- declaring ------------------------------------------------------------------------------
 
@@ -203,6 +204,27 @@ class EventRegistry:
             self._writers.setdefault(id(spec), []).append(f"{func.__module__}.{func.__qualname__}")
             return func
         return mark
+
+    def describer(self, spec: EventSpec):
+        """Mark ``func(payload, names) -> str`` as what the timeline says after ``spec``'s label:
+        the payload's codes in the words staff use — from → to, which agency, which person (never a
+        code, never identity). ``names`` is a ``TimelineNames``. At most one per type; a type
+        without one shows its label alone."""
+        def mark(func):
+            self._describers[int(spec)] = func
+            return func
+        return mark
+
+    def describe(self, event, names: TimelineNames) -> str:
+        """The detail of one timeline row (empty when its type has no describer)."""
+        self.ensure_loaded()
+        func = self._describers.get(int(event.event_type))
+        if func is None:
+            return ""
+        try:
+            return str(func(event.payload or {}, names))
+        except (KeyError, TypeError, ValueError):  # an old row without a key: the label alone
+            return ""
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -308,6 +330,48 @@ class EventRegistry:
         found = self.problems()
         if found:
             raise ImproperlyConfigured("Timeline event types: " + " ".join(found))
+
+
+@dataclass
+class TimelineNames:
+    """What a describer needs to name codes: agency names by code, staff names by user id (read
+    once per timeline, ``cases.selectors.case_timeline_rows``)."""
+
+    agencies: Mapping[str, str]
+    users: Mapping[int, str]
+
+    def agency(self, code: str | None) -> str:
+        from django.utils.translation import gettext as _
+
+        return self.agencies.get(code or "", "") or _("lembaga lain")
+
+    def agency_list(self, codes) -> str:
+        return ", ".join(self.agency(c) for c in codes or []) or "—"
+
+    def user(self, user_id: int | None) -> str:
+        from django.utils.translation import gettext as _
+
+        return self.users.get(user_id, "") or _("petugas")
+
+    @staticmethod
+    def label(choices, value) -> str:
+        """The label of ``value`` in a ``TextChoices``/``IntegerChoices`` — never the raw code."""
+        if value in (None, ""):
+            return "—"
+        return str(dict(choices.choices).get(value, "—"))
+
+    @staticmethod
+    def change(before: str, after: str) -> str:
+        from django.utils.translation import gettext as _
+
+        return _("dari %(before)s → ke %(after)s") % {"before": before, "after": after}
+
+
+#: Payload keys that hold agency codes (one or a list), for ``TimelineNames``.
+AGENCY_KEYS = ("receiving_agency", "agency", "agencies", "kept_existing", "serving_agencies",
+               "coordinator")
+#: Payload keys that hold a user id.
+USER_KEYS = ("user_id",)
 
 
 #: The project's registry: every app's ``events.py`` declares into it.

@@ -12,8 +12,26 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.event_registry import FORBIDDEN_KEYS, registry
-from cases.models import AccessLevel, Case, CaseAssignment, CaseEvent, CaseGrant, Complaint
+from agencies.models import Role
+from cases.event_registry import FORBIDDEN_KEYS, TimelineNames, registry
+from cases.models import (
+    AccessLevel,
+    Case,
+    CaseAssignment,
+    CaseEvent,
+    CaseGrant,
+    CaseStatus,
+    Channel,
+    Complaint,
+    ComplaintOutcome,
+    ConsentGiver,
+    ConsentPurpose,
+    ConsentScope,
+    GrantSource,
+    ResponseMethod,
+)
+from cases.models.intake import attachment_kind_label
+from common.timefmt import datetime_label
 
 __all__ = ["FORBIDDEN_KEYS", "case_event_record"]
 
@@ -288,3 +306,144 @@ def person_added(*, actor, correction) -> CaseEvent:
     return case_event_record(case=correction.case, actor=actor, event_type=PERSON_ADDED, payload={
         "complaint": str(correction.complaint.public_id), "correction": correction.pk,
         "target": correction.target, "target_id": correction.target_id})
+# --- what the timeline says (``registry.describer``; ``TimelineNames`` names the codes) -------------
+
+def _outcome(value: str) -> str:
+    from django.utils.translation import gettext as _g
+
+    return TimelineNames.label(ComplaintOutcome, value) if value else _g("terbuka")
+
+
+def _level(name: str) -> str:
+    try:
+        return str(AccessLevel[name.upper()].label)
+    except KeyError:
+        return "—"
+
+
+@registry.describer(CASE_OPENED)
+def _describe_opened(p, names):
+    return names.agency(p["receiving_agency"])
+
+
+@registry.describer(CASE_ASSIGNED)
+def _describe_assigned(p, names):
+    return f"{names.user(p['user_id'])} ({TimelineNames.label(Role, p['role'])})"
+
+
+@registry.describer(CASE_ASSIGNMENT_ENDED)
+def _describe_assignment_ended(p, names):
+    return names.user(p["user_id"])
+
+
+@registry.describer(ACCESS_GRANTED)
+def _describe_granted(p, names):
+    from django.utils.dateparse import parse_datetime
+    from django.utils.translation import gettext as _g
+
+    text = _g("%(agency)s: %(level)s, %(source)s") % {
+        "agency": names.agency(p["agency"]), "level": _level(p["level"]),
+        "source": TimelineNames.label(GrantSource, p["source"])}
+    if p.get("expires_at"):
+        text += " · " + _g("berakhir %(when)s") % {"when": datetime_label(parse_datetime(p["expires_at"]))}
+    return text
+
+
+@registry.describer(ACCESS_REVOKED)
+def _describe_revoked(p, names):
+    return f"{names.agency(p['agency'])} ({TimelineNames.label(GrantSource, p['source'])})"
+
+
+@registry.describer(IDENTITY_REVEALED)
+def _describe_revealed(p, names):
+    return _level(p["level"])
+
+
+@registry.describer(STATUS_CHANGED)
+def _describe_status(p, names):
+    return TimelineNames.change(TimelineNames.label(CaseStatus, p["from"]),
+                                TimelineNames.label(CaseStatus, p["to"]))
+
+
+@registry.describer(COMPLAINT_REGISTERED)
+@registry.describer(COMPLAINT_JOINED)
+def _describe_registered(p, names):
+    return TimelineNames.label(Channel, p["channel"])
+
+
+@registry.describer(COMPLAINT_VOIDED)
+@registry.describer(COMPLAINT_OUTCOME)
+def _describe_outcome(p, names):
+    return TimelineNames.change(_outcome(p["from"]), _outcome(p["to"]))
+
+
+@registry.describer(COMPLAINT_ASSIGNED)
+def _describe_complaint_assigned(p, names):
+    return names.user(p["user_id"])
+
+
+@registry.describer(ATTACHMENT_ADDED)
+def _describe_attachment(p, names):
+    from django.template.defaultfilters import filesizeformat
+
+    return f"{attachment_kind_label(p['content_type'])}, {filesizeformat(p['size'])}"
+
+
+@registry.describer(INITIAL_RESPONSE)
+@registry.describer(CONTACT_ATTEMPT_FAILED)
+def _describe_response(p, names):
+    return TimelineNames.label(ResponseMethod, p["method"])
+
+
+@registry.describer(CONSENT_RECORDED)
+def _describe_consent(p, names):
+    text = (f"{TimelineNames.label(ConsentPurpose, p['purpose'])} · "
+            f"{TimelineNames.label(ConsentGiver, p['given_by'])}")
+    if p.get("agencies"):
+        return f"{text} · {names.agency_list(p['agencies'])}"
+    return f"{text} · {TimelineNames.label(ConsentScope, p['scope'])}"
+
+
+@registry.describer(CONSENT_WITHDRAWN)
+def _describe_consent_withdrawn(p, names):
+    return TimelineNames.label(ConsentPurpose, p["purpose"])
+
+
+@registry.describer(SLA_WARNED)
+@registry.describer(SLA_BREACHED)
+def _describe_due(p, names):
+    from django.utils.dateparse import parse_datetime
+    from django.utils.translation import gettext as _g
+
+    return _g("batas %(when)s") % {"when": datetime_label(parse_datetime(p["due_at"]))}
+
+
+@registry.describer(DATA_CORRECTED)
+def _describe_corrected(p, names):
+    """What was corrected, in words — "Korban: nama lengkap" — from the field names (never values)."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils.translation import gettext as _g
+
+    from cases.models.intake import CorrectionTarget
+
+    model_name = {CorrectionTarget.COMPLAINT: "Complaint", CorrectionTarget.VICTIM: "Victim",
+                  CorrectionTarget.REPORTER: "Reporter",
+                  CorrectionTarget.PERPETRATOR: "Perpetrator"}.get(p.get("target"))
+    if model_name is None:
+        return ""
+    model = apps.get_model("cases", model_name)
+    labels = []
+    for name in p.get("fields") or []:
+        try:
+            labels.append(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:  # a perpetrator's "relation" lives on its links
+            labels.append(_g("hubungan dengan korban"))
+    return f"{CorrectionTarget(p['target']).label}: {', '.join(labels)}"
+
+
+@registry.describer(PERSON_ADDED)
+def _describe_person_added(p, names):
+    from cases.models.intake import CorrectionTarget
+
+    return TimelineNames.label(CorrectionTarget, p.get("target"))

@@ -35,6 +35,32 @@ def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor", "agency").order_by("at", "id")
 
 
+def case_timeline_rows(*, case: Case) -> list[CaseEvent]:
+    """The timeline as the page shows it: each event with ``detail`` — its payload in words
+    (``registry.describe``: from → to, which agency, which officer). Three queries whatever its
+    length: the events, the agencies and the staff its payloads name."""
+    from agencies.models import Agency, User
+    from cases.event_registry import AGENCY_KEYS, USER_KEYS, TimelineNames, registry
+
+    events = list(case_timeline(case=case))
+    codes, user_ids = set(), set()
+    for e in events:
+        payload = e.payload or {}
+        for key in AGENCY_KEYS:
+            value = payload.get(key)
+            if isinstance(value, str):
+                codes.add(value)
+            elif isinstance(value, list):
+                codes.update(v for v in value if isinstance(v, str))
+        user_ids.update(payload[k] for k in USER_KEYS if isinstance(payload.get(k), int))
+    agencies = dict(Agency.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    users = {u.pk: u.display_name for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
+    names = TimelineNames(agencies=agencies, users=users)
+    for e in events:
+        e.detail = registry.describe(e, names)
+    return events
+
+
 def case_grants(*, case: Case) -> QuerySet[CaseGrant]:
     """Every grant row of the case, one per source and grant (revoked rows stay as history):
     per agency, active rows first, newest first."""

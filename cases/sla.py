@@ -17,7 +17,6 @@ import logging
 from datetime import datetime, timedelta
 
 from django.urls import reverse
-from django.utils import timezone
 
 from agencies.models import Role
 from agencies.selectors import agency_heads, users_with_role
@@ -26,6 +25,7 @@ from cases.models import Complaint, SlaEvent
 from cases.models.intake import RESPONSE_SLA, RESPONSE_WARNING_AFTER, SlaKind
 from common.deadlines import AlertTable, Deadline, Stage, deadline_check, deadline_due, deadline_sweep
 from common.notifications import notify
+from common.timefmt import datetime_label
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def _warn(complaint: Complaint, alert: SlaEvent) -> None:
         recipients.append(complaint.assignee)
     notify(users=recipients, kind="sla_warning", case=case,
            title=f"{case.number}: respons awal jatuh tempo "
-                 f"{timezone.localtime(complaint.response_due_at):%d-%m-%Y %H:%M} WIB",
+                 f"{datetime_label(complaint.response_due_at, lang='id')}",
            url=reverse("cases:detail", args=[case.pk]),
            dedupe_key=f"sla_warning:{complaint.pk}")
     events.sla_warned(case=case, agency=complaint.receiving_agency, complaint=complaint, at=alert.at)

@@ -67,7 +67,7 @@ def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims
         "attachment_form": AttachmentForm(),
         "show_attachments": level >= AccessLevel.FULL,
         "now_ts": timezone.now(),
-        "timeline": selectors.case_timeline(case=case),
+        "timeline": selectors.case_timeline_rows(case=case),
         "can_reveal": allowed,
         "reveal_reason_required": reason_required,
         "reveal_form": reveal_form or RevealForm(),

@@ -74,6 +74,10 @@ AGENCIES = [
      Region.JAKARTA_SELATAN, None, ["konseling", "pemulihan-lain"]),
 ]
 
+#: Agencies that receive complaints although their kind does not by default (R1): a community
+#: provider takes reports too (SKB B.2.a.1).
+ALSO_RECEIVING = frozenset({"yayasan-pulih"})
+
 
 @dataclass(frozen=True)
 class DemoUser:
@@ -141,7 +145,8 @@ def agencies_seed(services: dict[str, Service]) -> dict[str, Agency]:
         if agency is None:
             agency = agency_create(actor=None, code=code, name=name, kind=kind, institution=inst,
                                    region=region, parent=out.get(parent) if parent else None,
-                                   services=[services[s] for s in svc])
+                                   services=[services[s] for s in svc],
+                                   receives_complaints=True if code in ALSO_RECEIVING else None)
         out[code] = agency
     return out
 

@@ -171,3 +171,46 @@ def decision_overtaken(*, case: Case, actor, decision, newer, document: str, mee
     effect (``newer`` stands)."""
     return case_event_record(case=case, actor=actor, event_type=DECISION_OVERTAKEN, payload={
         "decision": decision.pk, "newer": newer.pk, "document": document, "meeting": meeting.pk})
+# --- what the timeline says (``registry.describer``) ----------------------------------------------
+
+@registry.describer(MEETING_SCREENED)
+def _describe_screened(p, names):
+    from meetings.models import ScreeningOutcome
+
+    return names.label(ScreeningOutcome, p["outcome"])
+
+
+@registry.describer(AGENDA_ADDED)
+def _describe_agenda(p, names):
+    from meetings.models import AgendaKind
+
+    return names.label(AgendaKind, p["kind"])
+
+
+@registry.describer(DECISION_RECORDED)
+@registry.describer(DECISION_SIGNED)
+def _describe_decision(p, names):
+    from meetings.models import DecisionKind
+
+    text = names.label(DecisionKind, p["kind"])
+    if p.get("serving_agencies"):
+        text += " · " + names.agency_list(p["serving_agencies"])
+    return text
+
+
+@registry.describer(ACTION_ITEM_ADDED)
+def _describe_action_item(p, names):
+    from django.utils.dateparse import parse_date
+    from django.utils.translation import gettext as _g
+
+    from common.timefmt import date_label
+
+    return _g("%(agency)s, tenggat %(day)s") % {"agency": names.agency(p["agency"]),
+                                                 "day": date_label(parse_date(p["due_date"]))}
+
+
+@registry.describer(FOLLOW_UP_ADDED)
+def _describe_follow_up(p, names):
+    from meetings.models import FollowUpStatus
+
+    return names.label(FollowUpStatus, p["status"])

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.timefmt import datetime_label
 from sops.catalogue import SOP_CHOICES, get_sop
 
 STEP_NOT_IN_SOP = _("Langkah ini tidak ada dalam SOP yang dipilih.")
@@ -70,7 +71,7 @@ class RunStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.complaints = {str(c.public_id): c for c in complaints}
         self.fields["complaint"].choices = [("", _("— tanpa pengaduan —"))] + [
-            (key, f"{timezone.localtime(c.received_at):%d-%m-%Y %H:%M} · {c.get_channel_display()}")
+            (key, f"{datetime_label(c.received_at)} · {c.get_channel_display()}")
             for key, c in self.complaints.items()]
 
     def clean_complaint(self):

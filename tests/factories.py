@@ -31,6 +31,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     institution = Institution.PEMPROV_DKI
     region = Region.JAKARTA_SELATAN
     group = factory.LazyAttribute(lambda o: Group.objects.create(name=f"agency:{o.code}"))
+    receives_complaints = factory.LazyAttribute(lambda o: o.kind in AgencyKind.receiving_by_default())
 
 
 class UserFactory(factory.django.DjangoModelFactory):

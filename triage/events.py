@@ -75,3 +75,32 @@ def triage_review_needed(*, case: Case, actor, agency, complaint: Complaint, rea
     """``reason``: a code (``victim_added``, ``victim_corrected``)."""
     return case_event_record(case=case, actor=actor, agency=agency, event_type=TRIAGE_REVIEW_NEEDED,
                              payload={"complaint": str(complaint.public_id), "reason": reason})
+# --- what the timeline says (``registry.describer``) ----------------------------------------------
+
+@registry.describer(TRIAGE_RECORDED)
+def _describe_triage(p, names):
+    from django.utils.translation import gettext as _g
+
+    from triage.models import RiskLevel
+
+    risk = names.label(RiskLevel, p["risk"])
+    if p.get("previous_risk") and p["previous_risk"] != p["risk"]:
+        risk = names.change(names.label(RiskLevel, p["previous_risk"]), risk)
+    eligible = _g("memenuhi kriteria program terpadu") if p["eligible"] else _g(
+        "tidak memenuhi kriteria program terpadu")
+    return _g("risiko %(risk)s; %(eligible)s") % {"risk": risk, "eligible": eligible}
+
+
+@registry.describer(RISK_OVERRIDDEN)
+def _describe_override(p, names):
+    from triage.models import RiskLevel
+
+    return names.change(names.label(RiskLevel, p["from"]), names.label(RiskLevel, p["to"]))
+
+
+@registry.describer(EMERGENCY_REFERRAL)
+def _describe_referral(p, names):
+    from django.utils.translation import gettext as _g
+
+    return _g("%(agencies)s, akses layanan %(hours)d jam") % {
+        "agencies": names.agency_list(p["agencies"]), "hours": p["hours"]}

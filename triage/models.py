@@ -85,5 +85,12 @@ class TriageAssessment(models.Model):
         verbose_name_plural = _("triase")
 
     @property
+    def criteria_met_labels(self) -> list[str]:
+        """The criteria held, as staff read them ("Kriteria 1: jenis kekerasan"), never the code."""
+        from triage.rules import CRITERION_LABELS
+
+        return [CRITERION_LABELS[c] for c in self.criteria_met if c in CRITERION_LABELS]
+
+    @property
     def is_emergency(self) -> bool:
         return self.risk_level == RiskLevel.EMERGENCY

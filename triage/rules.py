@@ -60,8 +60,8 @@ IN_SCOPE_CATEGORIES = frozenset({VictimCategory.ADULT_WOMAN, VictimCategory.CHIL
 COMPANION_CATEGORIES = frozenset({VictimCategory.FAMILY, VictimCategory.WITNESS})
 #: Age bands (cases.models.AgeBand) that are children.
 CHILD_AGE_BANDS = frozenset({"0-5", "6-12", "13-17"})
-#: SKB E.1.a.1: the four kinds of violence of the programme.
-PROGRAMME_VIOLENCE_TYPES = frozenset(ViolenceType.values)
+#: SKB E.1.a.1: the four kinds of violence of the programme ("other" is received but never counts).
+PROGRAMME_VIOLENCE_TYPES = ViolenceType.programme_types()
 
 
 @dataclass(frozen=True)

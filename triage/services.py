@@ -38,6 +38,7 @@ from cases.services import case_grant_access
 from common.audit import save_with_history
 from common.errors import ActionNotAllowed, ApplicationError
 from common.notifications import notify
+from common.timefmt import datetime_label
 from sops.catalogue import CRISIS_SOP, REFERRAL_COVER_LETTER_STEP
 from sops.services import sop_complaint_step_ensure
 from triage import events, policies, rules
@@ -360,13 +361,13 @@ def emergency_refer(*, actor: User, case: Case, agencies: list[Agency], hours: i
     if complaint is not None and complaint.outcome != ComplaintOutcome.VOIDED:
         sop_complaint_step_ensure(
             actor=actor, complaint=complaint, sop=CRISIS_SOP, step=REFERRAL_COVER_LETTER_STEP, done_at=now,
-            output_ref="Rujukan darurat: " + ", ".join(sorted(a.code for a in agencies)))
+            output_ref="Rujukan darurat: " + ", ".join(sorted(a.name for a in agencies)))
     url = _triage_url(case)
-    until = timezone.localtime(expires_at).strftime("%d-%m-%Y %H:%M")
+    until = datetime_label(expires_at, lang="id")
     for agency in agencies:
         staff = users_with_role(roles=CASE_WORK_ROLES, agency=agency)
         notify(users=staff, kind="emergency_referral", case=case, url=url,
                title=f"{case.number}: rujukan darurat ke lembaga Anda (akses layanan sementara "
-                     f"s.d. {until} WIB)",
+                     f"s.d. {until})",
                dedupe_key=f"emergency_referral:{case.pk}:{agency.pk}")
     return grants

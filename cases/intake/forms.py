@@ -71,8 +71,10 @@ class ComplaintForm(forms.Form):
                                          max_length=limits.SHORT_REASON)
     assignee = forms.ModelChoiceField(label=_("Petugas penanggung jawab"), queryset=User.objects.none(),
                                       required=False)
-    violence_types = forms.MultipleChoiceField(label=_("Jenis kekerasan"), choices=ViolenceType.choices,
-                                               widget=forms.CheckboxSelectMultiple)
+    violence_types = forms.MultipleChoiceField(
+        label=_("Jenis kekerasan"), choices=ViolenceType.choices, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Pengaduan diskriminasi atau masalah lain dicatat sebagai \"Lainnya\": tetap mendapat "
+                    "respons awal 1×24 jam, tetapi tidak memenuhi kriteria 1 program terpadu."))
     violence_forms = forms.MultipleChoiceField(label=_("Bentuk kekerasan"), choices=ViolenceForm.choices,
                                                widget=forms.CheckboxSelectMultiple, required=False)
     incident_date = forms.DateField(label=_("Tanggal kejadian"), required=False,

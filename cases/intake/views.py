@@ -33,6 +33,7 @@ from common.errors import (
     form_error_text,
     validation_messages,
 )
+from common.timefmt import datetime_label
 
 
 def _victim_rows(victims) -> list[int]:
@@ -201,10 +202,10 @@ def complaint_register_view(request):
                 except ActionNotAllowed as exc:
                     form.add_error(None, exc.message)
                 else:
-                    msg = _("Pengaduan dicatat: %(number)s. Batas respons awal %(due)s WIB.")
+                    msg = _("Pengaduan dicatat: %(number)s. Batas respons awal %(due)s.")
                     messages.success(request, msg % {
                         "number": complaint.case.number,
-                        "due": timezone.localtime(complaint.response_due_at).strftime("%d-%m-%Y %H:%M")})
+                        "due": datetime_label(complaint.response_due_at)})
                     return redirect("cases:detail", pk=complaint.case_id)
         status = 200 if duplicates else 400
     return render(request, "cases/register.html", {

@@ -40,10 +40,26 @@ class CaseStatus(models.TextChoices):
 
 
 class ViolenceType(models.TextChoices):
+    """What a complaint reports. The first four are the programme's (SKB E.1.a.1); ``OTHER`` is a
+    report of discrimination or another problem outside them (SKB B.2.a.1): it is received, has its
+    1×24 h clock and is counted, but never meets triage criterion 1 (``programme_types``)."""
+
     TPKS = "tpks", _("TPKS (kekerasan seksual)")
     KBE = "kbe", _("KBE (kekerasan berbasis elektronik)")
     KDRT = "kdrt", _("KDRT")
     TPPO = "tppo", _("TPPO (perdagangan orang)")
+    OTHER = "other", _("Lainnya (diskriminasi atau masalah lain)")
+
+    @classmethod
+    def programme_types(cls) -> frozenset[str]:
+        """The four kinds of violence of the programme (SKB E.1.a.1): criterion 1."""
+        return frozenset({cls.TPKS, cls.KBE, cls.KDRT, cls.TPPO})
+
+    @classmethod
+    def labels_of(cls, codes) -> list[str]:
+        """The labels of stored codes, in the order of the choices (never a raw code)."""
+        chosen = set(codes or [])
+        return [str(label) for value, label in cls.choices if value in chosen]
 
 
 class CaseNumberCounter(models.Model):
@@ -89,6 +105,10 @@ class Case(models.Model):
         from django.urls import reverse
 
         return reverse("cases:detail", args=[self.pk])
+
+    @property
+    def violence_type_labels(self) -> list[str]:
+        return ViolenceType.labels_of(self.violence_types)
 
 
 class CaseAssignment(models.Model):
@@ -236,27 +256,3 @@ class CaseEvent(models.Model):
 
     def get_event_type_display(self):  # the name Django gave it while the field had choices
         return self.type_label
-
-    @property
-    def corrected_fields(self) -> list[str]:
-        """For a correction (``DATA_CORRECTED``): what was corrected, in words — "Korban: nama
-        lengkap" — from the payload's field names (never values). Empty for any other event."""
-        from cases.models.intake import CorrectionTarget
-
-        fields = self.payload.get("fields") if isinstance(self.payload, dict) else None
-        model_name = {CorrectionTarget.COMPLAINT: "Complaint", CorrectionTarget.VICTIM: "Victim",
-                      CorrectionTarget.REPORTER: "Reporter",
-                      CorrectionTarget.PERPETRATOR: "Perpetrator"}.get(self.payload.get("target"))
-        if not fields or model_name is None:
-            return []
-        from django.apps import apps
-        from django.core.exceptions import FieldDoesNotExist
-
-        model = apps.get_model("cases", model_name)
-        labels = []
-        for name in fields:
-            try:
-                labels.append(str(model._meta.get_field(name).verbose_name))
-            except FieldDoesNotExist:  # a perpetrator's "relation" lives on its links
-                labels.append(str(_("hubungan dengan korban")))
-        return [f"{CorrectionTarget(self.payload['target']).label}: {', '.join(labels)}"]

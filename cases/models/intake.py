@@ -150,6 +150,12 @@ class Complaint(models.Model):
         """Void stays possible until the complaint is selected by signed minutes (SKB E.1.c)."""
         return self.outcome not in (ComplaintOutcome.SELECTED, ComplaintOutcome.VOIDED)
 
+    @property
+    def violence_type_labels(self) -> list[str]:
+        from cases.models.core import ViolenceType
+
+        return ViolenceType.labels_of(self.violence_types)
+
     def time_left(self, now=None):
         return self.response_due_at - (now or timezone.now())
 
@@ -368,6 +374,18 @@ def attachment_path(instance, filename):
     return f"complaints/{instance.complaint.public_id}/{uuid.uuid4().hex}"
 
 
+#: What an attachment is, by its checked content type, in the words staff use.
+ATTACHMENT_KINDS = {
+    "application/pdf": _("Dokumen PDF"),
+    "image/jpeg": _("Foto (JPEG)"),
+    "image/png": _("Gambar (PNG)"),
+}
+
+
+def attachment_kind_label(content_type: str) -> str:
+    return str(ATTACHMENT_KINDS.get(content_type, _("Berkas")))
+
+
 class Attachment(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(upload_to=attachment_path)
@@ -379,6 +397,10 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
+
+    @property
+    def kind_label(self) -> str:
+        return attachment_kind_label(self.content_type)
 
 
 class ResponseMethod(models.TextChoices):

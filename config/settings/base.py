@@ -99,6 +99,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "agencies.context_processors.navigation",
             ],
+            # ``waktu`` and ``tanggal``: the one date-time format (common/timefmt.py).
+            "builtins": ["common.templatetags.terpadu_time"],
         },
     },
 ]
@@ -174,6 +176,8 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
+#: One date-time format everywhere: ``02 Des 2026 20.34 WIB`` (common/formats, common/timefmt.py).
+FORMAT_MODULE_PATH = ["common.formats"]
 USE_I18N = True
 USE_TZ = True
 

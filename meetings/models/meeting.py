@@ -55,7 +55,7 @@ class MeetingSchedule(models.Model):
                                                name="one_active_meeting_schedule")]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.time:%H:%M}"
+        return f"{self.get_weekday_display()} {self.time:%H.%M}"
 
 
 class MeetingKind(models.TextChoices):
@@ -123,7 +123,9 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["status", "starts_at"])]
 
     def __str__(self) -> str:
-        return f"{self.title} ({timezone.localtime(self.starts_at):%d-%m-%Y %H:%M})"
+        from common.timefmt import datetime_label
+
+        return f"{self.title} ({datetime_label(self.starts_at)})"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

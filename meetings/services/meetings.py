@@ -17,6 +17,7 @@ from common import limits
 from common.audit import save_with_history
 from common.errors import ApplicationError
 from common.notifications import notify
+from common.timefmt import date_label
 from meetings import events, selectors
 from meetings.models import (
     AgendaItem,
@@ -82,7 +83,7 @@ def schedule_update(*, actor: User, weekday: int, time: time, place: str, online
 
 def meeting_title(starts_at: datetime, kind: str) -> str:
     """The title a meeting gets when none is typed: weekly or ad-hoc, and its local date."""
-    day = timezone.localtime(starts_at).strftime("%d-%m-%Y")
+    day = date_label(starts_at, lang="id")
     if kind == MeetingKind.REGULAR:
         return f"Rapat penelaahan mingguan {day}"
     return f"Rapat penelaahan sewaktu-waktu {day}"

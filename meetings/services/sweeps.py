@@ -16,6 +16,7 @@ from agencies.selectors import agency_heads, users_with_role
 from common.audit import save_with_history
 from common.deadlines import AlertTable, Deadline, Stage, deadline_sweep
 from common.notifications import notify
+from common.timefmt import date_label, datetime_label
 from meetings import events, selectors
 from meetings.models import (
     ActionItem,
@@ -52,13 +53,14 @@ def meeting_sweep(*, now: datetime | None = None) -> dict:
             when = timezone.localtime(meeting.starts_at)
             reminded += len(notify(
                 users=members, kind="meeting_reminder",
-                title=f"Pengingat: {meeting.title}, {when:%d-%m-%Y %H:%M}",
+                title=f"Pengingat: {meeting.title}, {datetime_label(when, lang='id')}",
                 url=meeting_url(meeting), dedupe_key=f"meeting-reminder:{meeting.pk}:{when:%Y%m%d%H%M}"))
             for item in meeting.agenda.filter(presentation__isnull=True).exclude(
                     kind=AgendaKind.OVERDUE_ACTION).select_related("case__receiving_agency"):
                 staff = agency_heads(agency=item.case.receiving_agency, also_roles=[Role.ADMIN_OFFICER])
                 notify(users=staff, kind="presentation_request", case=item.case,
-                       title=f"Siapkan paparan kasus {item.case.number} untuk rapat {when:%d-%m-%Y}",
+                       title=f"Siapkan paparan kasus {item.case.number} untuk rapat "
+                             f"{date_label(when, lang='id')}",
                        url=reverse("meetings:presentation", args=[meeting.pk, item.pk]),
                        dedupe_key=f"meeting-present:{meeting.pk}:{item.pk}")
     return {"created": created.pk if created else None, "reminded": reminded}
@@ -82,7 +84,7 @@ def _tell_responsible(ai: ActionItem, *, write, kind: str, title: str, dedupe_ke
 def _remind(ai: ActionItem, alert: ActionItemAlert) -> None:
     _tell_responsible(ai, write=events.action_item_reminded, kind="action_item_reminder",
                       title=f"Tindak lanjut rapat untuk kasus {ai.case.number} jatuh tempo "
-                            f"{ai.due_date:%d-%m-%Y}",
+                            f"{date_label(ai.due_date, lang='id')}",
                       dedupe_key=f"action-reminder:{ai.pk}")
 
 

@@ -282,7 +282,8 @@ def test_the_admin_officer_corrects_a_name_on_the_page_and_a_missing_reason_is_s
     assert victim.full_name == "Wulandari Putri"
     assert Correction.objects.get().fields == ["full_name"]
     case_page = client.get(reverse("cases:detail", args=[world["case"].pk])).content.decode()
-    assert "Data pengaduan dikoreksi (Korban: nama lengkap)" in case_page and "WP" in case_page
+    assert 'Data pengaduan dikoreksi: <span class="event-detail">Korban: nama lengkap</span>' in case_page
+    assert "WP" in case_page
 
 
 def test_a_victim_is_added_on_the_page_and_the_triage_page_asks_for_a_review(world, client, login_verified):

@@ -125,7 +125,7 @@ def test_the_warning_names_the_deadline_in_jakarta_time(staff, registered, sweep
     registered(staff)
     sweep_at(after(hours=18, minutes=1))
     title = Notification.objects.filter(kind="sla_warning").first().title
-    assert title.endswith("jatuh tempo 16-06-2026 09:00 WIB")
+    assert title.endswith("jatuh tempo 16 Jun 2026 09.00 WIB")
 
 
 # --- what stops or never starts the clock ----------------------------------------------------------
