@@ -242,3 +242,22 @@ def consent_get_for_case(*, case: Case, id) -> Consent:
     if consent is None:
         raise Http404
     return consent
+
+
+def identity_share_consented(*, case: Case, agency: Agency, at: datetime | None = None) -> bool:
+    """May the victims' identity be shared with ``agency`` on their consent (docs/access.md
+    "Sharing identity")? Every victim of the case (its complaints not voided) has a "share" consent
+    covering the agency at ``at`` — for a child, one given by a parent or guardian (the child's own
+    only when a parent or guardian is the accused). A case without victims has no consent."""
+    victims = list(case_victims(case).only("pk", "category"))
+    if not victims:
+        return False
+    at = at or timezone.now()
+    child_givers = set(CHILD_CONSENT_GIVERS)
+    if any(v.category == VictimCategory.CHILD for v in victims) and guardian_accused(case):
+        child_givers.add(ConsentGiver.VICTIM)
+    covered = Consent.objects.filter(covering(purpose=ConsentPurpose.SHARE, agency=agency, at=at),
+                                     victim__in=[v.pk for v in victims])
+    adult = set(covered.values_list("victim_id", flat=True))
+    child = set(covered.filter(given_by__in=child_givers).values_list("victim_id", flat=True))
+    return all(v.pk in (child if v.category == VictimCategory.CHILD else adult) for v in victims)
