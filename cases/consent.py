@@ -165,7 +165,26 @@ def consent_withdraw(*, actor: User, consent: Consent, note: str, check_actor: b
     consent.withdrawal_note = note
     save_with_history(consent, actor=actor, update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
     events.consent_withdrawn(actor=actor, consent=consent)
+    _end_identity_grants_no_longer_consented(actor=actor, case=consent.case)
     return consent
+
+
+#: Written on a ``full`` grant ended because the consent it rested on was withdrawn.
+GRANT_ENDED_BY_WITHDRAWAL = "persetujuan yang menjadi dasar pemberian identitas ditarik"
+
+
+def _end_identity_grants_no_longer_consented(*, actor: User, case: Case) -> None:
+    """A ``full`` grant that rested on consent ends when no consent covers its agency any more
+    (docs/access.md "Sharing identity"); one on the head's legal basis stays."""
+    from cases.models import AccessLevel, CaseGrant, GrantBasis
+    from cases.services import case_revoke_access
+
+    grants = (CaseGrant.objects.filter(content_object=case, level__gte=AccessLevel.FULL,
+                                       basis=GrantBasis.CONSENT, revoked_at__isnull=True)
+              .select_related("group__agency").order_by("id"))
+    for grant in grants:
+        if not identity_share_consented(case=case, agency=grant.group.agency):
+            case_revoke_access(actor=actor, grant=grant, reason=GRANT_ENDED_BY_WITHDRAWAL, check_actor=False)
 
 
 # --- reads: what a consent covers -----------------------------------------------------------------

@@ -217,3 +217,21 @@ def test_the_api_grants_are_the_heads_only(uptd, rsud, client, login_verified):
     assert client.get(url).status_code == 403
     login_verified(client, member(rsud, Role.HEAD))
     assert client.get(url).status_code == 404
+
+
+def test_withdrawing_the_consent_ends_the_identity_grant_it_rested_on_not_one_on_legal_basis(uptd, rsud,
+                                                                                              polres):
+    complaint = register(uptd)
+    case, victim = complaint.case, complaint.victims.get()
+    head = member(uptd, Role.HEAD)
+    on_consent = services.case_grant_access(actor=head, case=case, agency=rsud, level=AccessLevel.FULL,
+                                            reason=REASON)
+    on_law = services.case_grant_access(actor=head, case=case, agency=polres, level=AccessLevel.FULL,
+                                        reason="Permintaan penyidik.",
+                                        legal_basis=GrantBasis.PROTECTION_OF_LIFE)
+    consent_withdraw(actor=head, consent=victim.consents.get(purpose="share"), note="Korban menariknya.")
+    on_consent.refresh_from_db()
+    on_law.refresh_from_db()
+    assert on_consent.revoked_at is not None and on_law.revoked_at is None
+    revoked = CaseEvent.objects.get(case=case, event_type=EventType.ACCESS_REVOKED)
+    assert revoked.payload["agency"] == rsud.code
