@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<int:pk>/reveal/", apis.CaseRevealApi.as_view(), name="case-reveal"),
     path("cases/<int:pk>/reveal/registered/", apis.CaseRevealRegisteredApi.as_view(),
          name="case-reveal-registered"),
+    path("cases/<int:pk>/grants/", apis.CaseGrantListApi.as_view(), name="case-grant-list"),
     path("cases/<int:pk>/consents/", apis.CaseConsentListApi.as_view(), name="case-consent-list"),
     path("cases/<int:pk>/consents/<int:consent>/withdraw/", apis.CaseConsentWithdrawApi.as_view(),
          name="case-consent-withdraw"),

@@ -1,5 +1,6 @@
 """Case API: the same selectors, policies and services as the pages."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -9,8 +10,16 @@ from agencies.models import Agency
 from cases import consent as consents
 from cases import selectors, services
 from cases.intake.forms import CONSENT_FORM_CHOICES
-from cases.models import AccessLevel, CaseStatus, ConsentForm, ConsentGiver, ConsentPurpose, ConsentScope
-from cases.policies import can_manage_consent, may_assign_on_case
+from cases.models import (
+    LEGAL_BASES,
+    AccessLevel,
+    CaseStatus,
+    ConsentForm,
+    ConsentGiver,
+    ConsentPurpose,
+    ConsentScope,
+)
+from cases.policies import can_manage_consent, can_manage_grants, may_assign_on_case
 from cases.registered import registered_sections
 from common import limits
 from common.api import Input, query_input
@@ -317,3 +326,80 @@ class CaseConsentWithdrawApi(APIView):
         consents.consent_withdraw(actor=request.user, consent=record, note=ser.validated_data["note"])
         [out] = [c for c in consents.case_consents(case=case) if c.pk == record.pk]
         return Response(ConsentOutputSerializer(out, context={"level": case.access_level}).data)
+
+
+# --- grants to other agencies ----------------------------------------------------------------------
+
+LEVELS_BY_NAME = {lv.name.lower(): lv for lv in (AccessLevel.SUMMARY, AccessLevel.SERVICE, AccessLevel.FULL)}
+GRANT_CONFIRM_REQUIRED = _("Periksa lalu kirim lagi dengan confirm=true: %(what)s")
+
+
+class GrantOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    agency = serializers.CharField(source="group.agency.code")
+    agency_name = serializers.CharField(source="group.agency.name")
+    level = serializers.SerializerMethodField()
+    source = serializers.CharField()
+    reason = serializers.CharField()
+    basis = serializers.CharField(help_text="consent, protection_of_life, investigation_request; "
+                                            "empty below full")
+    basis_label = serializers.CharField(source="get_basis_display")
+    granted_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+    def get_level(self, obj) -> str:
+        return AccessLevel(obj.level).name.lower()
+
+
+class CaseGrantListApi(APIView):
+    class GrantInputSerializer(Input):
+        agency = serializers.SlugField(help_text="Agency code")
+        level = serializers.ChoiceField(choices=list(LEVELS_BY_NAME))
+        reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                       max_length=limits.SHORT_REASON,
+                                       help_text="Why; required for full")
+        legal_basis = serializers.ChoiceField(
+            choices=[b.value for b in LEGAL_BASES], required=False, allow_blank=True, default="",
+            help_text="The head's legal basis for full when no consent covers the agency")
+        expires_at = serializers.DateTimeField(
+            required=False, allow_null=True, default=None,
+            help_text="Default for full: now + IDENTITY_GRANT_DAYS; below full: until revoked")
+        confirm = serializers.BooleanField(
+            required=False, default=False,
+            help_text="false (default): nothing is saved, 400 {confirm: [what would be shared]}; "
+                      "true: save")
+
+    def _case(self, request, pk):
+        case = selectors.case_get_for_user(user=request.user, id=pk)
+        if not can_manage_grants(request.user, case):
+            raise ActionNotAllowed(services.GRANT_NOT_ALLOWED)
+        return case
+
+    @extend_schema(responses=GrantOutputSerializer(many=True),
+                   summary="The case's grants to other agencies, with reason, basis and expiry "
+                           "(head or acting head of the receiving agency)")
+    def get(self, request, pk: int):
+        case = self._case(request, pk)
+        return Response(GrantOutputSerializer(selectors.case_grants(case=case), many=True).data)
+
+    @extend_schema(request=GrantInputSerializer, responses={201: GrantOutputSerializer},
+                   summary="Grant another agency access; full needs a reason and a consent covering "
+                           "the agency or a legal basis, and confirm=true after reading what is shared")
+    def post(self, request, pk: int):
+        case = self._case(request, pk)
+        ser = self.GrantInputSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        agency = Agency.objects.filter(code=d["agency"], is_active=True).exclude(kind="ministry").first()
+        if agency is None:
+            raise serializers.ValidationError({"agency": [consents.CONSENT_AGENCY_UNKNOWN]})
+        args = {"actor": request.user, "case": case, "agency": agency, "level": LEVELS_BY_NAME[d["level"]],
+                "expires_at": d["expires_at"], "reason": d["reason"], "legal_basis": d["legal_basis"]}
+        plan = services.case_grant_plan(**args)
+        if not d["confirm"]:
+            what = GRANT_CONFIRM_REQUIRED % {"what": plan.confirmation}
+            raise serializers.ValidationError({"confirm": [what]})
+        grant = services.case_grant_access(**{**args, "expires_at": plan.expires_at})
+        return Response(GrantOutputSerializer(selectors.case_grants(case=case).get(pk=grant.pk)).data,
+                        status=status.HTTP_201_CREATED)

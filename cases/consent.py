@@ -170,7 +170,26 @@ def consent_withdraw(*, actor: User, consent: Consent, note: str, check_actor: b
     consent.withdrawal_note = note
     save_with_history(consent, actor=actor, update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
     events.consent_withdrawn(actor=actor, consent=consent)
+    _end_identity_grants_no_longer_consented(actor=actor, case=consent.case)
     return consent
+
+
+#: Written on a ``full`` grant ended because the consent it rested on was withdrawn.
+GRANT_ENDED_BY_WITHDRAWAL = "persetujuan yang menjadi dasar pemberian identitas ditarik"
+
+
+def _end_identity_grants_no_longer_consented(*, actor: User, case: Case) -> None:
+    """A ``full`` grant that rested on consent ends when no consent covers its agency any more
+    (docs/access.md "Sharing identity"); one on the head's legal basis stays."""
+    from cases.models import AccessLevel, CaseGrant, GrantBasis
+    from cases.services import case_revoke_access
+
+    grants = (CaseGrant.objects.filter(content_object=case, level__gte=AccessLevel.FULL,
+                                       basis=GrantBasis.CONSENT, revoked_at__isnull=True)
+              .select_related("group__agency").order_by("id"))
+    for grant in grants:
+        if not identity_share_consented(case=case, agency=grant.group.agency):
+            case_revoke_access(actor=actor, grant=grant, reason=GRANT_ENDED_BY_WITHDRAWAL, check_actor=False)
 
 
 # --- reads: what a consent covers -----------------------------------------------------------------
@@ -247,3 +266,22 @@ def consent_get_for_case(*, case: Case, id) -> Consent:
     if consent is None:
         raise Http404
     return consent
+
+
+def identity_share_consented(*, case: Case, agency: Agency, at: datetime | None = None) -> bool:
+    """May the victims' identity be shared with ``agency`` on their consent (docs/access.md
+    "Sharing identity")? Every victim of the case (its complaints not voided) has a "share" consent
+    covering the agency at ``at`` — for a child, one given by a parent or guardian (the child's own
+    only when a parent or guardian is the accused). A case without victims has no consent."""
+    victims = list(case_victims(case).only("pk", "category"))
+    if not victims:
+        return False
+    at = at or timezone.now()
+    child_givers = set(CHILD_CONSENT_GIVERS)
+    if any(v.category == VictimCategory.CHILD for v in victims) and guardian_accused(case):
+        child_givers.add(ConsentGiver.VICTIM)
+    covered = Consent.objects.filter(covering(purpose=ConsentPurpose.SHARE, agency=agency, at=at),
+                                     victim__in=[v.pk for v in victims])
+    adult = set(covered.values_list("victim_id", flat=True))
+    child = set(covered.filter(given_by__in=child_givers).values_list("victim_id", flat=True))
+    return all(v.pk in (child if v.category == VictimCategory.CHILD else adult) for v in victims)

@@ -80,7 +80,7 @@ CASE_ASSIGNMENT_ENDED = event_type(102, "CASE_ASSIGNMENT_ENDED", _("Penugasan be
                                    payload={"user_id": int, "role": str, "reason": str})
 ACCESS_GRANTED = event_type(110, "ACCESS_GRANTED", _("Akses diberikan"), payload={
     "agency": str, "level": str, "level_value": int, "source": str, "expires_at": str | None},
-    optional=ACTING_HEAD)
+    optional={**ACTING_HEAD, "basis": str})
 ACCESS_REVOKED = event_type(111, "ACCESS_REVOKED", _("Akses dicabut"),
                             payload={"agency": str, "source": str}, optional=ACTING_HEAD)
 IDENTITY_REVEALED = event_type(120, "IDENTITY_REVEALED", _("Identitas dibuka (break-the-glass)"),
@@ -151,12 +151,16 @@ def case_assignment_ended(*, actor, assignment: CaseAssignment, reason: str) -> 
 
 @registry.writer(ACCESS_GRANTED)
 def access_granted(*, case: Case, actor, grantee, level: int, source: str,
-                   expires_at: datetime | None, as_acting_head: bool = False) -> CaseEvent:
-    """``grantee`` is the agency given access (payload ``agency``); the row's agency is the actor's."""
+                   expires_at: datetime | None, as_acting_head: bool = False,
+                   basis: str = "") -> CaseEvent:
+    """``grantee`` is the agency given access (payload ``agency``); the row's agency is the actor's.
+    ``basis`` (a ``GrantBasis`` code) is what allowed sharing identity, for ``full`` grants; the
+    head's reason stays on the grant row, never in the payload."""
     return case_event_record(case=case, actor=actor, event_type=ACCESS_GRANTED, payload={
         "agency": grantee.code, "level": AccessLevel(int(level)).name.lower(),
         "level_value": int(level), "source": source,
         "expires_at": expires_at.isoformat() if expires_at else None, **acting_head(as_acting_head),
+        **({"basis": basis} if basis else {}),
     })
 
 

@@ -1,10 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from cases.intake.forms import CONSENT_FORM_CHOICES
-from cases.models import AccessLevel, ConsentForm, ConsentGiver, ConsentPurpose, ConsentScope
+from cases.models import LEGAL_BASES, AccessLevel, ConsentForm, ConsentGiver, ConsentPurpose, ConsentScope
 from common import limits
 
 
@@ -14,20 +15,44 @@ class RevealForm(forms.Form):
 
 
 class GrantForm(forms.Form):
+    """The head's grant to another agency. ``full`` (identity) needs a reason and a consent
+    covering the agency or a legal basis (checked by ``cases.services.case_grant_plan``); the page
+    repeats what will be shared before saving (``confirmed``)."""
+
     agency = forms.ModelChoiceField(label=_("Lembaga"), queryset=Agency.objects.none())
     level = forms.TypedChoiceField(
         label=_("Tingkat akses"), coerce=int,
         choices=[(c.value, c.label) for c in (AccessLevel.SUMMARY, AccessLevel.SERVICE, AccessLevel.FULL)],
     )
-    expires_at = forms.DateTimeField(label=_("Berakhir (kosongkan bila tetap)"), required=False,
-                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    reason = forms.CharField(label=_("Alasan (wajib untuk akses penuh)"), required=False,
+                             max_length=limits.SHORT_REASON, widget=forms.Textarea(attrs={"rows": 2}))
+    legal_basis = forms.ChoiceField(
+        label=_("Dasar hukum kepala unit (hanya bila belum ada persetujuan korban/wali)"), required=False,
+        choices=[("", _("— tidak ada: persetujuan korban/wali sudah dicatat"))]
+        + [(b.value, b.label) for b in LEGAL_BASES],
+    )
+    expires_at = forms.DateTimeField(
+        label=_("Berakhir"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"])
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, case=None, **kwargs):
+        kwargs.setdefault("auto_id", "grant_%s")  # unique ids beside the page's other forms
         super().__init__(*args, **kwargs)
         qs = Agency.objects.filter(is_active=True).exclude(kind="ministry")
         if case is not None:
             qs = qs.exclude(pk=case.receiving_agency_id)
         self.fields["agency"].queryset = qs.order_by("name")
+        self.fields["expires_at"].label = _(
+            "Berakhir (kosongkan: akses penuh berakhir setelah %(days)s hari; tingkat lain sampai "
+            "dicabut)") % {"days": settings.IDENTITY_GRANT_DAYS}
+
+    def clean_expires_at(self):
+        value = self.cleaned_data.get("expires_at")
+        if value is not None and timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value
 
 
 class RevokeForm(forms.Form):

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,18 +19,22 @@ from agencies.models import Agency, User
 from cases import events
 from cases.lifecycle import check_reason_code
 from cases.models import (
+    LEGAL_BASES,
     AccessLevel,
     Case,
     CaseAssignment,
     CaseGrant,
     CaseNumberCounter,
     CaseStatus,
+    GrantBasis,
     GrantSource,
 )
 from cases.policies import can_manage_grants, case_access_level, may_reveal_on_case, reveal_payload
+from common import limits
 from common.audit import access_log_record, save_with_history
 from common.errors import ActionNotAllowed, ApplicationError
 from common.models import AccessAction
+from common.timefmt import datetime_label
 
 GRANT_OWN_AGENCY = _("Lembaga penerima sudah memiliki akses penuh ke kasusnya sendiri.")
 GRANT_LEVEL_INVALID = _("Tingkat akses tidak valid.")
@@ -35,6 +42,13 @@ GRANT_SOURCE_INVALID = _("Sumber akses tidak valid.")
 GRANT_EXPIRY_PAST = _("Waktu berakhir harus di masa depan.")
 GRANT_NOT_ALLOWED = _("Anda tidak berwenang mengatur akses kasus ini.")
 GRANT_ALREADY_REVOKED = _("Akses ini sudah dicabut.")
+GRANT_REASON_REQUIRED = _("Tulis alasan membagikan identitas korban kepada lembaga ini.")
+GRANT_REASON_TOO_LONG = _("Alasan terlalu panjang (paling banyak 300 karakter).")
+GRANT_BASIS_INVALID = _("Dasar hukum tidak valid: pilih perlindungan jiwa atau permintaan penyidikan.")
+GRANT_CONSENT_OR_BASIS_REQUIRED = _(
+    "Belum ada persetujuan korban (untuk korban anak: orang tua/wali) yang mencakup %(agency)s. "
+    "Tanpa persetujuan itu, identitas hanya dapat dibagikan atas dasar hukum yang ditulis kepala "
+    "unit: perlindungan jiwa atau permintaan penyidikan.")
 REVEAL_REASON_REQUIRED = _("Alasan wajib diisi untuk membuka identitas korban.")
 REVEAL_NOT_ALLOWED = _("Peran Anda tidak berwenang membuka identitas korban.")
 ASSIGNEE_NOT_STAFF = _("Petugas yang ditugaskan harus staf aktif lembaga penerima.")
@@ -136,28 +150,101 @@ def _lock_case_for_grants(case_id: int) -> None:
     Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True).first()
 
 
-@transaction.atomic
-def case_grant_access(*, actor: User | None, case: Case, agency: Agency, level: int,
-                      source: str = GrantSource.MANUAL, source_ref: str = "",
-                      expires_at: datetime | None = None, check_actor: bool = True) -> CaseGrant:
-    """Give ``agency`` access to ``case`` from ``source`` (the head's own grant on the case page
-    is ``MANUAL``). Each source keeps its own row: re-granting the same source updates its active
-    row (level, expiry, reference; history keeps the earlier state), granting it again after it
-    was revoked opens a new row, and the rows of other sources are left as they are.
-    ``check_actor=False`` is for system sources (signed decisions, emergency referrals) whose own
-    service has already checked the actor. The head's own grant by an acting head (Plt.) says so
-    on the timeline (``as_acting_head``)."""
+@dataclass(frozen=True)
+class GrantPlan:
+    """What a grant will do, checked and not yet saved: the page's and the API's confirmation step
+    repeat it (``confirmation``) before ``case_grant_access`` saves it."""
+
+    agency: Agency
+    level: int
+    expires_at: datetime | None
+    basis: str
+    reason: str
+
+    @property
+    def shares_identity(self) -> bool:
+        return self.level >= AccessLevel.FULL
+
+    @property
+    def confirmation(self) -> str:
+        """One sentence saying what is shared with whom, until when and on which basis."""
+        until = datetime_label(self.expires_at) if self.expires_at else None
+        if self.shares_identity:
+            return _("Identitas korban dibagikan kepada %(agency)s sampai %(until)s atas dasar "
+                     "%(basis)s. Alasan: %(reason)s") % {
+                "agency": self.agency.name, "until": until, "basis": GrantBasis(self.basis).label,
+                "reason": self.reason}
+        if until:
+            return _("%(agency)s mendapat akses %(level)s ke kasus ini sampai %(until)s.") % {
+                "agency": self.agency.name, "level": AccessLevel(self.level).label, "until": until}
+        return _("%(agency)s mendapat akses %(level)s ke kasus ini sampai dicabut.") % {
+            "agency": self.agency.name, "level": AccessLevel(self.level).label}
+
+
+def case_grant_plan(*, actor: User | None, case: Case, agency: Agency, level: int,
+                    source: str = GrantSource.MANUAL, expires_at: datetime | None = None,
+                    reason: str = "", legal_basis: str = "", check_actor: bool = True) -> GrantPlan:
+    """Check a grant without saving it. ``full`` (identity) to another agency needs a reason, and a
+    consent covering that agency (``cases.consent.identity_share_consented``: the victim's, the
+    parent's or guardian's for a child) or, without one, the head's legal basis (``LEGAL_BASES``);
+    it ends after ``settings.IDENTITY_GRANT_DAYS`` unless another end is given. Refusals are found
+    together and name their field (``agency``, ``level``, ``reason``, ``legal_basis``,
+    ``expires_at``)."""
+    from cases.consent import identity_share_consented
+
     if check_actor and (actor is None or not can_manage_grants(actor, case)):
         raise ActionNotAllowed(GRANT_NOT_ALLOWED)
-    acting = agency_policies.as_acting_head_payload(actor, case.receiving_agency_id) if check_actor else {}
     if agency.pk == case.receiving_agency_id:
         raise ApplicationError(GRANT_OWN_AGENCY, field="agency")
     if int(level) not in (AccessLevel.SUMMARY, AccessLevel.SERVICE, AccessLevel.FULL):
         raise ApplicationError(GRANT_LEVEL_INVALID, field="level")
     if source not in GrantSource.values:
         raise ApplicationError(GRANT_SOURCE_INVALID)
-    if expires_at is not None and expires_at <= timezone.now():
-        raise ApplicationError(GRANT_EXPIRY_PAST, field="expires_at")
+    errors: dict[str, list[str]] = {}
+    now = timezone.now()
+    if expires_at is not None and expires_at <= now:
+        errors["expires_at"] = [GRANT_EXPIRY_PAST]
+    reason = (reason or "").strip()
+    if len(reason) > limits.SHORT_REASON:
+        errors["reason"] = [GRANT_REASON_TOO_LONG]
+    basis = ""
+    if int(level) >= AccessLevel.FULL:
+        if not reason:
+            errors["reason"] = [GRANT_REASON_REQUIRED]
+        if legal_basis:
+            if legal_basis not in LEGAL_BASES:
+                errors["legal_basis"] = [GRANT_BASIS_INVALID]
+            basis = legal_basis
+        elif identity_share_consented(case=case, agency=agency):
+            basis = GrantBasis.CONSENT
+        else:
+            errors["legal_basis"] = [GRANT_CONSENT_OR_BASIS_REQUIRED % {"agency": agency.name}]
+        if expires_at is None:
+            expires_at = now + timedelta(days=settings.IDENTITY_GRANT_DAYS)
+    if errors:
+        raise ValidationError(errors)
+    return GrantPlan(agency=agency, level=int(level), expires_at=expires_at, basis=basis, reason=reason)
+
+
+@transaction.atomic
+def case_grant_access(*, actor: User | None, case: Case, agency: Agency, level: int,
+                      source: str = GrantSource.MANUAL, source_ref: str = "",
+                      expires_at: datetime | None = None, reason: str = "", legal_basis: str = "",
+                      check_actor: bool = True) -> CaseGrant:
+    """Give ``agency`` access to ``case`` from ``source`` (the head's own grant on the case page
+    is ``MANUAL``), after the checks of ``case_grant_plan`` (``full`` needs a reason and a consent
+    or legal basis, and ends by default). Each source keeps its own row: re-granting the same
+    source updates its active row (level, expiry, reference, reason, basis; history keeps the
+    earlier state), granting it again after it was revoked opens a new row, and the rows of other
+    sources are left as they are.
+
+    ``check_actor=False`` is for another service (signing, emergency referral) whose own
+    service has already checked the actor. The head's own grant by an acting head (Plt.) says so
+    on the timeline."""
+    plan = case_grant_plan(actor=actor, case=case, agency=agency, level=level, source=source,
+                           expires_at=expires_at, reason=reason, legal_basis=legal_basis,
+                           check_actor=check_actor)
+    acting = agency_policies.as_acting_head_payload(actor, case.receiving_agency_id) if check_actor else {}
     _lock_case_for_grants(case.pk)
     grant = (
         CaseGrant.objects.select_for_update()
@@ -167,14 +254,16 @@ def case_grant_access(*, actor: User | None, case: Case, agency: Agency, level: 
     if grant is None:
         grant = CaseGrant(content_object=case, group=agency.group, source=source,
                           permission=access_permission())
-    grant.level = int(level)
+    grant.level = plan.level
     grant.source_ref = source_ref
     grant.granted_by = actor
     grant.granted_at = timezone.now()
-    grant.expires_at = expires_at
+    grant.expires_at = plan.expires_at
+    grant.reason = plan.reason
+    grant.basis = plan.basis
     save_with_history(grant, actor=actor)
-    events.access_granted(case=case, actor=actor, grantee=agency, level=int(level), source=source,
-                          expires_at=expires_at, as_acting_head=bool(acting))
+    events.access_granted(case=case, actor=actor, grantee=agency, level=plan.level, source=source,
+                          expires_at=plan.expires_at, as_acting_head=bool(acting), basis=plan.basis)
     return grant
 
 

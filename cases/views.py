@@ -44,7 +44,7 @@ def case_list(request):
 
 
 def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims=None,
-                    consent_form=None, assign_form=None, assign_target=None):
+                    consent_form=None, assign_form=None, assign_target=None, grant_plan=None):
     level = case.access_level
     allowed, reason_required, _how = may_reveal_on_case(request.user, case)
     manage = can_manage_grants(request.user, case)
@@ -75,6 +75,8 @@ def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims
         "can_manage_grants": manage,
         "grants": selectors.case_grants(case=case) if manage else [],
         "grant_form": grant_form or (GrantForm(case=case) if manage else None),
+        # The grant checked and not yet saved: the page repeats it and asks to confirm.
+        "grant_plan": grant_plan,
         "revoke_form": RevokeForm(),
         # Consent basis at summary level; the giver's relation from service; names and notes only
         # with identity revealed (docs/access.md).
@@ -178,22 +180,28 @@ def complaint_assign_view(request, pk: int, complaint):
 @login_required
 @require_POST
 def case_grant(request, pk: int):
+    """The head's grant in two steps: the first POST checks it and shows what will be shared with
+    whom, until when and on which basis (nothing saved); the confirmation (``confirmed``) saves it."""
     case = selectors.case_get_for_user(user=request.user, id=pk)
     if not can_manage_grants(request.user, case):
         raise Http404
     form = GrantForm(request.POST, case=case)
     if form.is_valid():
+        cd = form.cleaned_data
+        args = {"actor": request.user, "case": case, "agency": cd["agency"], "level": cd["level"],
+                "expires_at": cd["expires_at"], "reason": cd["reason"], "legal_basis": cd["legal_basis"],
+                "source": GrantSource.MANUAL}
         try:
-            services.case_grant_access(
-                actor=request.user, case=case, agency=form.cleaned_data["agency"],
-                level=form.cleaned_data["level"], expires_at=form.cleaned_data["expires_at"],
-                source=GrantSource.MANUAL,
-            )
+            plan = services.case_grant_plan(**args)
+            if not cd["confirmed"]:
+                return render(request, "cases/detail.html",
+                              _detail_context(request, case, grant_form=form, grant_plan=plan))
+            services.case_grant_access(**{**args, "expires_at": plan.expires_at})
         except (ValidationError, ApplicationError) as exc:
             error_to_form(form, exc)
         else:
-            messages.success(request, _("Akses diberikan."))
-            return redirect("cases:detail", pk=case.pk)
+            messages.success(request, _("Akses diberikan. %(what)s") % {"what": plan.confirmation})
+            return redirect(f"{case.get_absolute_url()}#grants")
     return render(request, "cases/detail.html", _detail_context(request, case, grant_form=form),
                   status=400)
 

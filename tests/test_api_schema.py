@@ -46,11 +46,11 @@ def schema(client, uptd):
 
 
 def test_the_urlconf_walk_finds_the_api(schema):
-    # Guards the walk itself: all 40 operations (27, the four of the SOP runs, the three of consent,
-    # the two of assignment, the reveal of what was registered, the three of corrections), the five
-    # that the first version listed among them.
+    # Guards the walk itself: all 42 operations (27, the four of the SOP runs, the three of consent,
+    # the two of grants, the two of assignment, the reveal of what was registered, the three of
+    # corrections), the five that the first version listed among them.
     routed = api_operations()
-    assert len(routed) == 40
+    assert len(routed) == 42
     assert {("GET", "/api/me/"), ("GET", "/api/agencies/"), ("GET", "/api/cases/"),
             ("GET", "/api/cases/{id}/"), ("POST", "/api/cases/{id}/reveal/"),
             ("POST", "/api/cases/{id}/reveal/registered/")} <= routed

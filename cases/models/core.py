@@ -139,6 +139,19 @@ class GrantSource(models.TextChoices):
     SIGNED_DECISION = "signed_decision", _("Keputusan rapat yang ditandatangani")
 
 
+class GrantBasis(models.TextChoices):
+    """Why identity (``full``) may be shared with another agency (docs/access.md "Sharing
+    identity"): a consent covering that agency, or — without one — the head's written legal basis."""
+
+    CONSENT = "consent", _("persetujuan korban/orang tua/wali")
+    PROTECTION_OF_LIFE = "protection_of_life", _("perlindungan jiwa")
+    INVESTIGATION_REQUEST = "investigation_request", _("permintaan penyidikan")
+
+
+#: The legal bases the head may write down when no consent covers the agency.
+LEGAL_BASES = (GrantBasis.PROTECTION_OF_LIFE, GrantBasis.INVESTIGATION_REQUEST)
+
+
 class CaseGrant(GroupObjectPermissionBase):
     """Access to one case for one agency from one source (granted to the agency's group;
     django-guardian direct foreign-key model).
@@ -162,6 +175,10 @@ class CaseGrant(GroupObjectPermissionBase):
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", null=True, blank=True)
     revoke_reason = models.CharField(max_length=300, blank=True)
+    #: Why the head granted it (required for ``full``).
+    reason = models.CharField(_("alasan"), max_length=300, blank=True)
+    #: What allows sharing identity (``full`` only): a consent, or the head's legal basis.
+    basis = models.CharField(_("dasar"), max_length=30, choices=GrantBasis.choices, blank=True)
 
     history = HistoricalRecords()
 

@@ -259,6 +259,11 @@ WORKDAYS_NEXT_YEAR_WARNING_MONTH = env.int("WORKDAYS_NEXT_YEAR_WARNING_MONTH", d
 LETTER_NUMBER_FORMAT = env("LETTER_NUMBER_FORMAT", default="{seq}/{agency}/{kind}/{month}/{year}")
 LETTER_NUMBER_DIGITS = env.int("LETTER_NUMBER_DIGITS", default=3)
 
+# --- sharing identity --------------------------------------------------------------------------------
+# A head's grant of `full` (identity) to another agency ends by itself after this many days unless
+# the head sets another end (docs/access.md "Sharing identity").
+IDENTITY_GRANT_DAYS = env.int("IDENTITY_GRANT_DAYS", default=30)
+
 # --- REST API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

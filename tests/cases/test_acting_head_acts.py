@@ -57,8 +57,9 @@ def test_the_acting_head_grants_and_revokes_access_and_the_timeline_says_plt(
     # and grants the hospital access on the case page
     client = Client()
     login_verified(client, acting)
+    # (the page repeats what is given first; the confirmation saves it)
     resp = client.post(reverse("cases:grant", args=[case.pk]),
-                       {"agency": rsud.pk, "level": AccessLevel.SERVICE})
+                       {"agency": rsud.pk, "level": AccessLevel.SERVICE, "confirmed": "1"})
     assert resp.status_code == 302
     granted = event(case, EventType.ACCESS_GRANTED)
     assert granted.actor == acting and granted.payload["as_acting_head"] is True

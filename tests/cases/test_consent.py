@@ -116,7 +116,8 @@ def test_bad_consent_is_refused_on_its_field_and_nothing_is_saved(uptd, kwargs, 
 def test_only_the_receiving_agencys_full_access_staff_record_and_withdraw(uptd, rsud):
     complaint = register(uptd)
     case, victim = complaint.case, complaint.victims.get()
-    case_grant_access(actor=member(uptd, Role.HEAD), case=case, agency=rsud, level=AccessLevel.FULL)
+    case_grant_access(actor=member(uptd, Role.HEAD), case=case, agency=rsud, level=AccessLevel.FULL,
+                      reason="Visum dan perawatan lanjutan di rumah sakit.")
     for outsider in (member(uptd, Role.KONSELOR), member(rsud, Role.HEAD)):
         with pytest.raises(ActionNotAllowed):
             consent_record(actor=outsider, victim=victim, purpose=CONTACT, given_by="victim")

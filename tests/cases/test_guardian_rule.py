@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from agencies.models import Role, User
 from cases import services
-from cases.models import AccessLevel, CaseGrant
+from cases.models import AccessLevel, CaseGrant, GrantBasis
 from tests.factories import member
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,10 +135,12 @@ def test_a_revoked_or_expired_grant_gives_no_object_permission_by_any_django_api
     revoked, expired = open_case(uptd), open_case(uptd, initials="AB")
     head = member(uptd, Role.HEAD)
     nurse = member(rsud, Role.HEALTH_WORKER)
-    grant = services.case_grant_access(actor=head, case=revoked, agency=rsud, level=AccessLevel.FULL)
+    why = {"reason": "Permintaan penyidik untuk pemeriksaan.",
+           "legal_basis": GrantBasis.INVESTIGATION_REQUEST}
+    grant = services.case_grant_access(actor=head, case=revoked, agency=rsud, level=AccessLevel.FULL, **why)
     services.case_revoke_access(actor=head, grant=grant, reason="selesai dirujuk")
     services.case_grant_access(actor=head, case=expired, agency=rsud, level=AccessLevel.FULL,
-                               expires_at=timezone.now() + timedelta(hours=2))
+                               expires_at=timezone.now() + timedelta(hours=2), **why)
     # The database clock decides (Now()), so move the grant's expiry into the past.
     grant = expired.grants.get()
     grant.expires_at = timezone.now() - timedelta(seconds=1)

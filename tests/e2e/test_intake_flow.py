@@ -51,8 +51,12 @@ def test_register_two_victims_queue_and_respond(page, live_server, sign_in, uptd
     row.get_by_role("link", name=number).click()
     page.select_option("#id_method", "phone")
     page.select_option("#id_successful", "1")
+    # Recording the response stops the clock for good: the browser asks first.
+    dialogs = []
+    page.once("dialog", lambda d: (dialogs.append(d.message), d.accept()))
     page.get_by_role("button", name="Catat respons awal").click()
     page.wait_for_load_state()
+    assert dialogs and "menghentikan hitungan batas waktu" in dialogs[0]
     assert "Respons awal dicatat" in page.content()
     complaint.refresh_from_db()
     assert complaint.responded_at is not None

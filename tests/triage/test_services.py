@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 
 from agencies.models import Role
-from cases.models import AccessLevel, CaseEvent, CaseStatus, EventType, GrantSource
+from cases.models import AccessLevel, CaseEvent, CaseStatus, EventType, GrantBasis, GrantSource
 from cases.policies import case_access_level
 from cases.selectors import case_get_for_user
 from common.errors import ActionNotAllowed, ApplicationError
@@ -270,12 +270,15 @@ def test_referring_twice_notifies_once_and_never_downgrades_a_better_grant(emerg
     from cases.services import case_grant_access
 
     case = emergency.case
-    case_grant_access(actor=people["head"], case=case, agency=providers["legal"], level=AccessLevel.FULL)
+    kept = case_grant_access(actor=people["head"], case=case, agency=providers["legal"],
+                             level=AccessLevel.FULL, reason="Pendampingan hukum segera.",
+                             legal_basis=GrantBasis.PROTECTION_OF_LIFE)
     services.emergency_refer(actor=people["head"], case=case,
                              agencies=[providers["hospital"], providers["legal"]])
     services.emergency_refer(actor=people["head"], case=case, agencies=[providers["hospital"]], hours=24)
     legal = case.grants.get(group=providers["legal"].group)
-    assert legal.level == AccessLevel.FULL and legal.expires_at is None
+    # (a full grant ends by itself after IDENTITY_GRANT_DAYS: the kept grant keeps its own end)
+    assert legal.pk == kept.pk and legal.level == AccessLevel.FULL and legal.expires_at == kept.expires_at
     assert Notification.objects.filter(user=providers["nurse"], kind="emergency_referral").count() == 1
     assert events(case, EventType.EMERGENCY_REFERRAL).count() == 2
     assert SopStepRecord.objects.filter(run__complaint=emergency, run__sop="IV", step="4").count() == 1
