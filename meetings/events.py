@@ -44,6 +44,9 @@ ACTION_ITEM_OVERDUE = event_type(310, "ACTION_ITEM_OVERDUE", _("Tindak lanjut te
 ACTION_ITEM_REMOVED = event_type(311, "ACTION_ITEM_REMOVED",
                                  _("Tindak lanjut dihapus (notula masih draf)"),
                                  payload={"meeting": int, "action_item": int})
+AGENDA_EMERGENCY_KEPT = event_type(
+    370, "AGENDA_EMERGENCY_KEPT", _("Agenda menjadi kasus darurat menunggu penetapan formal"),
+    payload={"meeting": int, "item": int, "previous": str})
 DECISION_SIGNED = event_type(320, "DECISION_SIGNED", _("Keputusan berlaku: notula ditandatangani"),
                              payload={"decision": int, "kind": str, "document": str, "meeting": int})
 
@@ -58,6 +61,13 @@ def meeting_screened(*, case: Case, actor, meeting, complaint, outcome: str) -> 
 def agenda_added(*, case: Case, actor, agency=None, meeting, kind: str, action_item=None) -> CaseEvent:
     return case_event_record(case=case, actor=actor, agency=agency, event_type=AGENDA_ADDED, payload={
         "meeting": meeting.pk, "kind": kind, "action_item": action_item.pk if action_item else None})
+
+
+@registry.writer(AGENDA_EMERGENCY_KEPT)
+def agenda_emergency_kept(*, case: Case, actor, agency=None, meeting, item, previous: str) -> CaseEvent:
+    """R9: the item the screening proposed is the case's emergency item (confirm or revoke)."""
+    return case_event_record(case=case, actor=actor, agency=agency, event_type=AGENDA_EMERGENCY_KEPT,
+                             payload={"meeting": meeting.pk, "item": item.pk, "previous": previous})
 
 
 @registry.writer(PRESENTED)

@@ -103,7 +103,7 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, item=None, **kwargs):
         super().__init__(*args, **kwargs)
         if item is not None:
-            allowed = ALLOWED_KINDS.get(item.kind, set())
+            allowed = ALLOWED_KINDS.get(item.options_kind, set())
             self.fields["kind"].choices = [c for c in DecisionKind.choices if c[0] in allowed]
 
 

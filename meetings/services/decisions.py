@@ -32,6 +32,7 @@ from meetings.models import (
     Minutes,
     Rating,
 )
+from meetings.services.agenda import agenda_item_keep_emergency
 from meetings.services.base import (
     ACTION_ITEM_DUE_PAST,
     ACTION_ITEM_HAS_FOLLOW_UP,
@@ -151,7 +152,9 @@ def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, rea
         raise ApplicationError(DECISION_NOT_ON_AGENDA)
     if item.status == AgendaStatus.DEFERRED:
         raise ApplicationError(DECISION_ITEM_DEFERRED)
-    if kind not in ALLOWED_KINDS.get(item.kind, set()):
+    item.case = Case.objects.get(pk=item.case_id)  # the emergency flag as it stands now
+    agenda_item_keep_emergency(item=item, actor=actor)
+    if kind not in ALLOWED_KINDS.get(item.options_kind, set()):
         raise ApplicationError(DECISION_KIND_INVALID)
     serving = list({a.pk: a for a in serving_agencies}.values())
     reason = clean_text(reason)
