@@ -47,6 +47,10 @@ ACTION_ITEM_REMOVED = event_type(311, "ACTION_ITEM_REMOVED",
 AGENDA_EMERGENCY_KEPT = event_type(
     370, "AGENDA_EMERGENCY_KEPT", _("Agenda menjadi kasus darurat menunggu penetapan formal"),
     payload={"meeting": int, "item": int, "previous": str})
+CASE_COORDINATOR_NAMED = event_type(
+    371, "CASE_COORDINATOR_NAMED",
+    _("Ketua Tim Percepatan (atau pejabat yang ditunjuk) mengoordinasikan kasus"),
+    payload={"decision": int, "coordinator": int, "document": str})
 DECISION_SIGNED = event_type(320, "DECISION_SIGNED", _("Keputusan berlaku: notula ditandatangani"),
                              payload={"decision": int, "kind": str, "document": str, "meeting": int})
 
@@ -68,6 +72,13 @@ def agenda_emergency_kept(*, case: Case, actor, agency=None, meeting, item, prev
     """R9: the item the screening proposed is the case's emergency item (confirm or revoke)."""
     return case_event_record(case=case, actor=actor, agency=agency, event_type=AGENDA_EMERGENCY_KEPT,
                              payload={"meeting": meeting.pk, "item": item.pk, "previous": previous})
+
+
+@registry.writer(CASE_COORDINATOR_NAMED)
+def case_coordinator_named(*, case: Case, actor, decision, document: str) -> CaseEvent:
+    """R26: the signed selection names the case's coordinator (a user id, never a name)."""
+    return case_event_record(case=case, actor=actor, event_type=CASE_COORDINATOR_NAMED, payload={
+        "decision": decision.pk, "coordinator": decision.case_coordinator_id, "document": document})
 
 
 @registry.writer(PRESENTED)

@@ -133,7 +133,7 @@ def screening_summary(*, meeting: Meeting) -> dict[str, int]:
 def _agenda_qs() -> QuerySet[AgendaItem]:
     return (AgendaItem.objects.select_related(
         "case__receiving_agency", "presentation__presented_by", "assessment", "decision__coordinator_agency",
-        "action_item__responsible_agency", "meeting")
+        "decision__case_coordinator", "action_item__responsible_agency", "meeting")
         .prefetch_related("decision__serving_agencies",
                           Prefetch("decision__action_items",
                                    queryset=ActionItem.objects.select_related("responsible_agency")

@@ -118,6 +118,11 @@ class Decision(models.Model):
     coordinator_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True,
                                            blank=True, related_name="+",
                                            verbose_name=_("lembaga koordinator"))
+    #: R26 (SKB E.1.d): on a selection, the Ketua — or the official she designates — who
+    #: coordinates the case until termination, besides the coordinating agency.
+    case_coordinator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                         blank=True, related_name="+",
+                                         verbose_name=_("koordinator kasus (Ketua Tim Percepatan)"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     #: Set when the signed minutes put the decision into effect (``meetings.signing``).

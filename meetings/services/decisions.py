@@ -59,6 +59,7 @@ from meetings.services.base import (
     require_editor,
     require_opened,
 )
+from meetings.services.coordination import coordinator_resolve
 
 # --- presentation and joint assessment -------------------------------------------------------------
 
@@ -139,9 +140,11 @@ ALLOWED_KINDS = {
 @transaction.atomic
 def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, reason: str = "",
                     serving_agencies: Iterable[Agency] = (),
-                    coordinator_agency: Agency | None = None) -> Decision:
+                    coordinator_agency: Agency | None = None,
+                    case_coordinator: User | None = None) -> Decision:
     """Record (or, while the minutes are a draft, correct) the decision on a case on the agenda.
-    It has no effect on the case or its access until the minutes are signed."""
+    It has no effect on the case or its access until the minutes are signed. A selection names
+    the case's coordinator (R26): ``case_coordinator``, the Ketua by default."""
     require_editor(actor)
     meeting = meeting_lock(meeting)
     require_draft(meeting)
@@ -164,14 +167,16 @@ def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, rea
     elif not reason and kind in (DecisionKind.NOT_SELECT, DecisionKind.EMERGENCY_REVOKE,
                                  DecisionKind.DEFER):
         raise ApplicationError(DECISION_NEEDS_REASON, field="reason")
+    selecting = kind in (DecisionKind.SELECT, DecisionKind.EMERGENCY_CONFIRM)
+    coordinator = coordinator_resolve(case_coordinator) if selecting else None
     identity_check(case=case, texts=[reason])
     decision = Decision.objects.select_for_update().filter(agenda_item=item).first()
     revised = decision is not None
     if decision is None:
         decision = Decision(agenda_item=item, meeting=meeting, case=case)
     decision.kind, decision.reason = kind, reason
-    selecting = kind in (DecisionKind.SELECT, DecisionKind.EMERGENCY_CONFIRM)
     decision.coordinator_agency = coordinator_agency if selecting else None
+    decision.case_coordinator = coordinator
     decision.recorded_by, decision.recorded_at = actor, timezone.now()
     # In an addendum, a decision on a case replaces that case's decision in the amended minutes.
     amended_meeting = (Minutes.objects.filter(meeting=meeting, amends__isnull=False)

@@ -30,7 +30,8 @@ def item_decision(request, meeting: int, item: int):
             services.decision_record(actor=request.user, meeting=it.meeting, case=it.case,
                                      kind=form.cleaned_data["kind"], reason=form.cleaned_data["reason"],
                                      serving_agencies=form.cleaned_data["serving_agencies"],
-                                     coordinator_agency=form.cleaned_data["coordinator_agency"])
+                                     coordinator_agency=form.cleaned_data["coordinator_agency"],
+                                     case_coordinator=form.cleaned_data["case_coordinator"])
         except ApplicationError as exc:
             error_to_form(form, exc)
         else:
