@@ -305,6 +305,8 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-sweep": {"task": "meetings.tasks.meeting_sweep", "schedule": crontab(minute="*/15")},
     "meetings-action-item-sweep": {"task": "meetings.tasks.action_item_sweep",
                                    "schedule": crontab(minute=5, hour="*/1")},
+    "meetings-emergency-grant-sweep": {"task": "meetings.tasks.emergency_grant_sweep",
+                                       "schedule": crontab(minute="*/10")},
 }
 
 # --- logging: never identity; request paths carry ids only ------------------------------------------

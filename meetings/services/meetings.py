@@ -49,6 +49,7 @@ from meetings.services.base import (
     require_editor,
     require_opened,
 )
+from meetings.services.emergencies import emergencies_unformalised_flag
 
 # --- schedule and meetings -------------------------------------------------------------------------
 
@@ -266,6 +267,8 @@ def meeting_close(*, actor: User, meeting: Meeting) -> Meeting:
     meeting.status = MeetingStatus.CLOSED
     meeting.closed_at = timezone.now()
     save_with_history(meeting, actor=actor, update_fields=["status", "closed_at"])
+    # R9: an emergency this meeting did not formalise is flagged to the Ketua.
+    emergencies_unformalised_flag(meeting=meeting, actor=actor)
     return meeting
 
 
