@@ -236,6 +236,17 @@ def case_meeting_history(*, case: Case) -> dict:
     }
 
 
+def minutes_awaiting_signature(*, user) -> QuerySet[Minutes]:
+    """Minutes ready for signature that ``user`` may sign today: those of meetings she presided,
+    and all of them while she holds a signing delegation (the chair's home page)."""
+    from agencies.selectors import active_delegation_for
+
+    qs = Minutes.objects.filter(status=MinutesStatus.READY).select_related("meeting")
+    if active_delegation_for(user) is None:
+        qs = qs.filter(meeting__presiding_officer=user)
+    return qs.order_by("ready_at", "id")
+
+
 # --- notifications whose task is done ----------------------------------------------------------
 
 MINUTES_READY_KEY = "minutes-ready:{minutes_pk}:{ready_at:%Y%m%d%H%M%S}"

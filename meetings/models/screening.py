@@ -103,6 +103,11 @@ class AgendaItem(models.Model):
         return self.kind
 
     @property
+    def kind_label(self) -> str:
+        """What the agenda calls the item: an emergency awaiting its formal decision reads as one."""
+        return AgendaKind(self.options_kind).label
+
+    @property
     def takes_decision(self) -> bool:
         return self.kind in (AgendaKind.PROPOSED, AgendaKind.EMERGENCY, AgendaKind.PROGRESS_REVIEW,
                              AgendaKind.OTHER)

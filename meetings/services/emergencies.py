@@ -22,12 +22,14 @@ from django.utils import timezone
 
 from agencies.models import Role, User
 from agencies.selectors import agency_heads, users_with_role
-from cases.models import CaseGrant, GrantSource
+from cases.models import Case, CaseGrant, GrantSource
 from cases.services import case_grant_extend
 from common.deadlines import Deadline, Stage, deadline_sweep
+from common.models import DeadlineAlert
 from common.notifications import notify
 from meetings import events
-from meetings.models import Decision, DecisionKind, Meeting, MinutesStatus
+from meetings.models import Decision, DecisionKind, Meeting, Minutes, MinutesStatus
+from triage.events import EMERGENCY_DECLARED
 
 #: Decisions that formalise an emergency (its access confirmed or ended at signing).
 FORMALISING_KINDS = (DecisionKind.EMERGENCY_CONFIRM, DecisionKind.EMERGENCY_REVOKE, DecisionKind.SELECT,
@@ -45,9 +47,8 @@ def emergencies_unformalised_flag(*, meeting: Meeting, actor: User | None) -> li
     """Flag to the Ketua each emergency the closed ``meeting`` did not formalise; returns the case
     ids. Called by ``meeting_close`` inside its transaction; safe to call twice (dedupe keys, and
     the event only with a new notification)."""
-    from cases.models import Case
-    from triage.events import EMERGENCY_DECLARED
-
+    if Minutes.objects.filter(meeting=meeting, amends__isnull=False).exists():
+        return []  # an addendum corrects signed minutes: it is not "the nearest meeting"
     opened = meeting.opened_at or meeting.starts_at
     formalised = Decision.objects.filter(meeting=meeting, kind__in=FORMALISING_KINDS).values("case_id")
     cases = (Case.objects.filter(awaiting_formal_decision=True,
@@ -113,8 +114,6 @@ def _last_call(grant: CaseGrant, alert) -> None:
     the 24-hour warning of this end time never went out (first seen this late)."""
     if _hold(grant, alert.at):
         return
-    from common.models import DeadlineAlert
-
     warned = DeadlineAlert.objects.filter(rule=alert.rule, subject_id=grant.pk, kind=WARN,
                                           window=alert.window).exists()
     if not warned:
