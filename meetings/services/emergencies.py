@@ -143,3 +143,34 @@ def _only_live(rule: Deadline, now: datetime) -> Deadline:
     from dataclasses import replace
 
     return replace(rule, subjects=lambda: rule.subjects().filter(Q(expires_at__gt=now)))
+
+
+# --- the inbox: notices whose task is done ----------------------------------------------------------
+
+def _keys(notifications, prefix: str) -> dict[int, list[tuple[int, str]]]:
+    """{case id: [(notification id, rest of the key)]} for keys ``prefix:<case>:<rest>``."""
+    out: dict[int, list[tuple[int, str]]] = {}
+    for n in notifications:
+        head, _, rest = n.dedupe_key.partition(":")
+        case_pk, _, tail = rest.partition(":")
+        if head == prefix and case_pk.isdigit():
+            out.setdefault(int(case_pk), []).append((n.pk, tail))
+    return out
+
+
+def emergency_grant_expiring_done(notifications) -> set[int]:
+    """A warning is done once no temporary grant of the case still ends at the warned time (each
+    was extended, confirmed or ended). One query."""
+    by_case = _keys(notifications, "emergency-grant-expiring")
+    still = {(g.content_object_id, f"{timezone.localtime(g.expires_at):%Y%m%d%H%M}")
+             for g in _temporary_grants().filter(content_object_id__in=list(by_case),
+                                                 expires_at__gt=timezone.now())}
+    return {nid for case_pk, rows in by_case.items() for nid, until in rows if (case_pk, until) not in still}
+
+
+def emergency_unformalised_done(notifications) -> set[int]:
+    """A flag is done once the case no longer awaits its formal decision. One query."""
+    by_case = _keys(notifications, "emergency-unformalised")
+    waiting = set(Case.objects.filter(pk__in=list(by_case), awaiting_formal_decision=True)
+                  .values_list("pk", flat=True))
+    return {nid for case_pk, rows in by_case.items() if case_pk not in waiting for nid, _ in rows}

@@ -85,6 +85,9 @@ def test_an_emergency_the_meeting_does_not_formalise_is_flagged_to_the_chair(tea
     services.meeting_close(actor=team.sekretaris, meeting=meeting)
     told = Notification.objects.get(kind="emergency_unformalised", user=team.ketua)
     assert c.case.number in told.title and "Citra" not in told.title
+    from common.notifications import notifications_resolve_done
+
+    assert not notifications_resolve_done([told])[0].is_done  # the case still awaits its decision
     assert CaseEvent.objects.filter(case=c.case, event_type=events.EMERGENCY_NOT_FORMALISED,
                                     payload__meeting=meeting.pk).count() == 1
 
@@ -137,8 +140,12 @@ def test_the_head_is_warned_a_day_before_the_temporary_grants_end_and_extends_th
 
     with pytest.raises(ActionNotAllowed, match=re.escape(str(EXTEND_NOT_ALLOWED))):
         emergency_grants_extend(actor=member(uptd, Role.KONSELOR), case=c.case)
+    from common.notifications import notifications_resolve_done
+
+    assert not notifications_resolve_done([warned])[0].is_done
     emergency_grants_extend(actor=head, case=c.case)
     assert all(g.expires_at == ends + timedelta(hours=72) for g in _grants(c.case))
+    assert notifications_resolve_done([warned])[0].is_done  # the inbox says "Selesai"
     assert CaseEvent.objects.filter(case=c.case, event_type=case_events.ACCESS_EXTENDED,
                                     payload__why="head").count() == 2
     assert timezone.now() < ends
