@@ -10,7 +10,6 @@ from agencies.services import (
     acting_head_appoint,
     acting_head_end,
     agency_create,
-    delegation_grant,
     delegation_revoke,
     membership_create,
     membership_update,
@@ -106,26 +105,23 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 @admin.register(SigningDelegation)
 class SigningDelegationAdmin(SimpleHistoryAdmin):
-    """Delegations are granted through ``delegation_grant``, never edited afterwards (signatures
-    rest on them), and revoked by the action, through ``delegation_revoke``."""
+    """Delegations are granted by the Ketua on her page (``meetings:delegations``, through
+    ``delegation_grant``) — never typed here — and never edited afterwards (signatures rest on
+    them). Here they are read, and revoked by the action, through ``delegation_revoke``."""
 
-    list_display = ("official", "valid_from", "valid_until", "granted_by", "revoked_at")
-    fields = ("official", "granted_by", "valid_from", "valid_until", "reason", "revoked_at")
-    autocomplete_fields = ["official", "granted_by"]
+    list_display = ("official", "decree_number", "valid_from", "valid_until", "granted_by", "revoked_at")
+    fields = ("official", "granted_by", "decree_number", "valid_from", "valid_until", "reason", "revoked_at")
+    readonly_fields = fields
     actions = ["revoke"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields if obj is not None else ("revoked_at",)
+    def has_add_permission(self, request):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
     def save_model(self, request, obj, form, change):
-        if change:
-            return  # every field is read-only once granted
-        obj.pk = delegation_grant(actor=request.user, official=obj.official, granted_by=obj.granted_by,
-                                  valid_from=obj.valid_from, valid_until=obj.valid_until,
-                                  reason=obj.reason).pk
+        return  # every field is read-only
 
     @admin.action(description=_("Cabut penunjukan mulai sekarang"))
     def revoke(self, request, queryset):

@@ -242,6 +242,8 @@ class SigningDelegation(models.Model):
     granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     valid_from = models.DateField(_("berlaku mulai"))
     valid_until = models.DateField(_("berlaku sampai"))
+    #: The Ketua's decree (surat keputusan) that designates the official.
+    decree_number = models.CharField(_("nomor surat keputusan"), max_length=100, blank=True)
     reason = models.CharField(_("dasar penunjukan"), max_length=300)
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

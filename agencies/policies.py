@@ -145,6 +145,17 @@ def is_system_administrator(user) -> bool:
                 and (user_context(user).is_system_admin or user.is_superuser))
 
 
+def may_designate_signing_official(user) -> bool:
+    """Only the Ketua of the Tim Percepatan designates an official to sign in her stead (SKB
+    E.1.c, "Ketua atau pejabat yang ditunjuk"): by a decree, through ``delegation_grant``."""
+    return bool(user is not None and user.is_authenticated and user_context(user).has_role(Role.TP_KETUA))
+
+
+def may_revoke_signing_delegation(user) -> bool:
+    """The Ketua ends a designation she made; a system administrator may end one on her order."""
+    return may_designate_signing_official(user) or is_system_administrator(user)
+
+
 def appointing_agency_ids(user) -> frozenset[int]:
     """Agencies whose acting head the user appoints on the agency page: those they head
     themselves today (an acting head appoints nobody)."""

@@ -13,11 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from agencies import policies
 from agencies.models import (
     CASE_WORK_ROLES,
+    TEAM_ROLES,
     ActingHead,
     Agency,
     AgencyKind,
     Language,
     Membership,
+    Role,
     Service,
     SigningDelegation,
     User,
@@ -28,6 +30,13 @@ from common.errors import ActionNotAllowed, ApplicationError
 
 DELEGATION_PERIOD_INVALID = _("Periode penunjukan tidak valid: tanggal akhir sebelum tanggal mulai.")
 DELEGATION_ALREADY_REVOKED = _("Penunjukan pejabat penandatangan ini sudah dicabut.")
+DELEGATION_NOT_ALLOWED = _("Hanya Ketua Tim Percepatan yang dapat menunjuk pejabat penandatangan.")
+DELEGATION_REVOKE_NOT_ALLOWED = _("Hanya Ketua Tim Percepatan atau administrator sistem yang dapat "
+                                  "mencabut penunjukan pejabat penandatangan.")
+DELEGATION_DECREE_REQUIRED = _("Nomor surat keputusan penunjukan wajib diisi.")
+DELEGATION_START_PAST = _("Tanggal mulai penunjukan tidak boleh di masa lalu.")
+DELEGATION_OFFICIAL_INVALID = _("Pejabat yang ditunjuk harus anggota aktif Tim Percepatan selain Ketua "
+                                "sendiri.")
 ACTING_HEAD_NOT_ALLOWED = _(
     "Hanya kepala lembaga ini atau administrator sistem yang dapat menunjuk Plt. kepala.")
 ACTING_HEAD_END_NOT_ALLOWED = _(
@@ -102,13 +111,31 @@ def membership_end(*, actor: User | None, membership: Membership, on: date) -> M
 
 @transaction.atomic
 def delegation_grant(*, actor: User, official: User, valid_from: date, valid_until: date,
-                     reason: str, granted_by: User | None = None) -> SigningDelegation:
-    """Delegate signing power to ``official`` for a period. ``granted_by`` is who signed the order
-    (the actor, unless an administrator records an order someone else signed)."""
-    if valid_until < valid_from:
-        raise ApplicationError(DELEGATION_PERIOD_INVALID, field="valid_until")
-    d = SigningDelegation(official=official, granted_by=granted_by or actor, valid_from=valid_from,
-                          valid_until=valid_until, reason=reason)
+                     decree_number: str, reason: str = "") -> SigningDelegation:
+    """The Ketua designates ``official`` to sign in her stead from ``valid_from`` to
+    ``valid_until`` (both included), by her decree ``decree_number`` (SKB E.1.c). Only the Ketua
+    grants it (never typed in the admin); the official is an active member of the Tim Percepatan;
+    a designation never starts in the past (what was signed before stays the chair's)."""
+    if not policies.may_designate_signing_official(actor):
+        raise ActionNotAllowed(DELEGATION_NOT_ALLOWED)
+    decree_number = (decree_number or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not decree_number:
+        errors["decree_number"] = [DELEGATION_DECREE_REQUIRED]
+    if official is None or official.pk == actor.pk or not official.is_active or not (
+            Membership.objects.active(valid_from).filter(user=official, role__in=list(TEAM_ROLES))
+            .exclude(role=Role.TP_KETUA).exists()):
+        errors["official"] = [DELEGATION_OFFICIAL_INVALID]
+    if valid_from is None or valid_from < timezone.localdate():
+        errors["valid_from"] = [DELEGATION_START_PAST]
+    elif valid_until is None or valid_until < valid_from:
+        errors["valid_until"] = [DELEGATION_PERIOD_INVALID]
+    if errors:
+        field, messages = next(iter(errors.items()))
+        raise ApplicationError(messages[0], field=field)
+    reason = (reason or "").strip() or f"SK Ketua Tim Percepatan No. {decree_number}"
+    d = SigningDelegation(official=official, granted_by=actor, valid_from=valid_from,
+                          valid_until=valid_until, decree_number=decree_number[:100], reason=reason[:300])
     d.full_clean()
     save_with_history(d, actor=actor, reason="delegation_grant")
     return d
@@ -117,6 +144,8 @@ def delegation_grant(*, actor: User, official: User, valid_from: date, valid_unt
 @transaction.atomic
 def delegation_revoke(*, actor: User, delegation: SigningDelegation) -> SigningDelegation:
     """End a delegation from now on: what was signed under it stays signed, and answerable."""
+    if not policies.may_revoke_signing_delegation(actor):
+        raise ActionNotAllowed(DELEGATION_REVOKE_NOT_ALLOWED)
     delegation = SigningDelegation.objects.select_for_update().get(pk=delegation.pk)
     if delegation.revoked_at is not None:
         raise ApplicationError(DELEGATION_ALREADY_REVOKED)

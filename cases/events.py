@@ -83,6 +83,9 @@ ACCESS_GRANTED = event_type(110, "ACCESS_GRANTED", _("Akses diberikan"), payload
     optional={**ACTING_HEAD, "basis": str})
 ACCESS_REVOKED = event_type(111, "ACCESS_REVOKED", _("Akses dicabut"),
                             payload={"agency": str, "source": str}, optional=ACTING_HEAD)
+ACCESS_EXTENDED = event_type(112, "ACCESS_EXTENDED", _("Akses sementara diperpanjang"), payload={
+    "agency": str, "source": str, "expires_at": str, "previous_expires_at": str | None, "why": str},
+    optional=ACTING_HEAD)
 IDENTITY_REVEALED = event_type(120, "IDENTITY_REVEALED", _("Identitas dibuka (break-the-glass)"),
                                payload={"level": str}, optional=ACTING_HEAD)
 STATUS_CHANGED = event_type(130, "STATUS_CHANGED", _("Status berubah"),
@@ -169,6 +172,19 @@ def access_revoked(*, actor, grant: CaseGrant, as_acting_head: bool = False) -> 
     return case_event_record(case=grant.content_object, actor=actor, event_type=ACCESS_REVOKED,
                              payload={"agency": grant.group.agency.code, "source": grant.source,
                                       **acting_head(as_acting_head)})
+
+
+@registry.writer(ACCESS_EXTENDED)
+def access_extended(*, actor, grant: CaseGrant, previous: datetime | None, why: str,
+                    as_acting_head: bool = False) -> CaseEvent:
+    """A temporary grant's expiry moved later. ``why``: ``head`` (the head's extension) or
+    ``minutes_ready`` (the decision waits in minutes ready for signature)."""
+    return case_event_record(case=grant.content_object, actor=actor, event_type=ACCESS_EXTENDED,
+                             agency=None if actor else grant.content_object.receiving_agency,
+                             payload={"agency": grant.group.agency.code, "source": grant.source,
+                                      "expires_at": grant.expires_at.isoformat(),
+                                      "previous_expires_at": previous.isoformat() if previous else None,
+                                      "why": why, **acting_head(as_acting_head)})
 
 
 @registry.writer(IDENTITY_REVEALED)

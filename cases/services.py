@@ -267,6 +267,30 @@ def case_grant_access(*, actor: User | None, case: Case, agency: Agency, level: 
     return grant
 
 
+@transaction.atomic
+def case_grant_extend(*, actor: User | None, grant: CaseGrant, expires_at: datetime, why: str,
+                      as_acting_head: bool = False) -> CaseGrant:
+    """Move a temporary grant's expiry later (never earlier, never on a revoked row), with its
+    timeline event (``ACCESS_EXTENDED``). The caller's service checked the actor: the head's
+    extension of an emergency referral (``triage``), or the meeting's hold while the decision waits
+    for signature (``meetings``)."""
+    _lock_case_for_grants(grant.content_object_id)
+    grant = CaseGrant.objects.select_for_update(of=("self",)).select_related(
+        "group__agency", "content_object__receiving_agency").get(pk=grant.pk)
+    if grant.revoked_at is not None:
+        raise ApplicationError(GRANT_ALREADY_REVOKED)
+    if expires_at <= timezone.now():
+        raise ApplicationError(GRANT_EXPIRY_PAST, field="expires_at")
+    previous = grant.expires_at
+    if previous is None or expires_at <= previous:
+        return grant  # already as long or longer: nothing to extend
+    grant.expires_at = expires_at
+    save_with_history(grant, actor=actor, update_fields=["expires_at"])
+    events.access_extended(actor=actor, grant=grant, previous=previous, why=why,
+                           as_acting_head=as_acting_head)
+    return grant
+
+
 def _revoke(grant: CaseGrant, *, actor: User | None, reason: str, acting: dict) -> CaseGrant:
     grant.revoked_at = timezone.now()
     grant.revoked_by = actor

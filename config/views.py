@@ -11,6 +11,7 @@ from django.shortcuts import render
 from agencies import policies
 from agencies.selectors import user_context
 from cases.selectors import case_list
+from meetings.selectors import minutes_awaiting_signature
 
 
 @login_required
@@ -24,8 +25,10 @@ def home(request):
         recent_cases = list(case_list(user=request.user)[:10])
     else:
         recent_cases = []
+    to_sign = []
     if ctx.is_team_member:
         sections.append("team")
+        to_sign = list(minutes_awaiting_signature(user=request.user)[:20])
     if ctx.is_ministry_viewer:
         sections.append("ministry")
     if ctx.is_system_admin:
@@ -35,6 +38,7 @@ def home(request):
     return render(request, "agencies/home.html", {
         "sections": sections,
         "recent_cases": recent_cases,
+        "to_sign": to_sign,
         "memberships": ctx.memberships,
         "acting_agencies": sorted({m.agency for m in ctx.memberships
                                    if m.agency_id in ctx.acting_head_agency_ids}, key=lambda a: a.name),

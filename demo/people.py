@@ -27,10 +27,12 @@ from agencies.models import (
     SigningDelegation,
     User,
 )
-from agencies.services import agency_create, membership_create
+from agencies.services import agency_create, delegation_grant, membership_create
 from documents.signing import certificate_for, load_ca
 
 DEMO_PASSWORD = "demo-Terpadu-2026"
+#: The designated official's signing delegation runs this many days from the day the demo is seeded.
+DEMO_DELEGATION_DAYS = 365
 
 SERVICES = [
     ("medis", "Layanan medis", ServiceCategory.HEALTH),
@@ -171,14 +173,16 @@ def users_seed(agencies: dict[str, Agency]) -> dict[str, User]:
             key = base64.b32decode(demo_totp_secret(du.username)).hex()
             TOTPDevice.objects.create(user=user, name="Demo", key=key, confirmed=True)
         out[du.username] = user
-    # The designated official holds signing power for the pilot year.
+    # The designated official holds signing power for a year from the day the demo is seeded,
+    # granted by the Ketua through the service (never a fixed date that a calendar overtakes).
     official = out["pejabat.ditunjuk"]
-    if not SigningDelegation.objects.filter(official=official).exists():
-        SigningDelegation.objects.create(
-            official=official, granted_by=out["tp.ketua"], valid_from=date(2026, 1, 1),
-            valid_until=date(2026, 12, 31),
-            reason="SK Ketua Tim Percepatan No. 01/TP-PPA/2026 (demo)",
-        )
+    today = timezone.localdate()
+    if not SigningDelegation.objects.filter(official=official, revoked_at__isnull=True,
+                                            valid_from__lte=today, valid_until__gte=today).exists():
+        delegation_grant(actor=out["tp.ketua"], official=official, valid_from=today,
+                         valid_until=today + timedelta(days=DEMO_DELEGATION_DAYS),
+                         decree_number=f"01/TP-PPA/{today.year}",
+                         reason=f"SK Ketua Tim Percepatan No. 01/TP-PPA/{today.year} (demo)")
     # A former officer whose membership has ended: they see the "ask the admin" page.
     former = User.objects.filter(username="mantan.petugas").first()
     if former is None:

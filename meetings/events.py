@@ -52,6 +52,21 @@ DECISION_OVERTAKEN = event_type(
     351, "DECISION_OVERTAKEN",
     _("Keputusan tidak berlaku: keputusan rapat yang lebih baru sudah ditandatangani"),
     payload={"decision": int, "newer": int, "document": str, "meeting": int})
+AGENDA_EMERGENCY_KEPT = event_type(
+    370, "AGENDA_EMERGENCY_KEPT", _("Agenda menjadi kasus darurat menunggu penetapan formal"),
+    payload={"meeting": int, "item": int, "previous": str})
+CASE_COORDINATOR_NAMED = event_type(
+    371, "CASE_COORDINATOR_NAMED",
+    _("Ketua Tim Percepatan (atau pejabat yang ditunjuk) mengoordinasikan kasus"),
+    payload={"decision": int, "coordinator": int, "document": str})
+EMERGENCY_NOT_FORMALISED = event_type(
+    372, "EMERGENCY_NOT_FORMALISED",
+    _("Kasus darurat belum ditetapkan formal pada rapat (Ketua diberi tahu)"),
+    payload={"meeting": int})
+EMERGENCY_GRANT_EXPIRING = event_type(
+    373, "EMERGENCY_GRANT_EXPIRING",
+    _("Akses sementara darurat akan berakhir (kepala lembaga diingatkan)"),
+    payload={"agency": str, "expires_at": str})
 DECISION_SIGNED = event_type(320, "DECISION_SIGNED", _("Keputusan berlaku: notula ditandatangani"),
                              payload={"decision": int, "kind": str, "document": str, "meeting": int})
 
@@ -66,6 +81,36 @@ def meeting_screened(*, case: Case, actor, meeting, complaint, outcome: str) -> 
 def agenda_added(*, case: Case, actor, agency=None, meeting, kind: str, action_item=None) -> CaseEvent:
     return case_event_record(case=case, actor=actor, agency=agency, event_type=AGENDA_ADDED, payload={
         "meeting": meeting.pk, "kind": kind, "action_item": action_item.pk if action_item else None})
+
+
+@registry.writer(AGENDA_EMERGENCY_KEPT)
+def agenda_emergency_kept(*, case: Case, actor, agency=None, meeting, item, previous: str) -> CaseEvent:
+    """R9: the item the screening proposed is the case's emergency item (confirm or revoke)."""
+    return case_event_record(case=case, actor=actor, agency=agency, event_type=AGENDA_EMERGENCY_KEPT,
+                             payload={"meeting": meeting.pk, "item": item.pk, "previous": previous})
+
+
+@registry.writer(CASE_COORDINATOR_NAMED)
+def case_coordinator_named(*, case: Case, actor, decision, document: str) -> CaseEvent:
+    """R26: the signed selection names the case's coordinator (a user id, never a name)."""
+    return case_event_record(case=case, actor=actor, event_type=CASE_COORDINATOR_NAMED, payload={
+        "decision": decision.pk, "coordinator": decision.case_coordinator_id, "document": document})
+
+
+@registry.writer(EMERGENCY_NOT_FORMALISED)
+def emergency_not_formalised(*, case: Case, actor, meeting) -> CaseEvent:
+    """R9: the emergency was not formalised at this (the nearest held) meeting; the Ketua is told."""
+    return case_event_record(case=case, actor=actor, agency=None if actor else case.receiving_agency,
+                             event_type=EMERGENCY_NOT_FORMALISED, payload={"meeting": meeting.pk})
+
+
+@registry.writer(EMERGENCY_GRANT_EXPIRING)
+def emergency_grant_expiring(*, case: Case, grant) -> CaseEvent:
+    """R9: 24 h before a temporary emergency grant ends, the head is warned (by the sweep)."""
+    return case_event_record(case=case, actor=None, agency=case.receiving_agency,
+                             event_type=EMERGENCY_GRANT_EXPIRING,
+                             payload={"agency": grant.group.agency.code,
+                                      "expires_at": grant.expires_at.isoformat()})
 
 
 @registry.writer(PRESENTED)

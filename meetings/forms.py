@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import TEAM_ROLES, Agency
+from agencies.models import TEAM_ROLES, Agency, User
 from agencies.selectors import users_with_role
 from common import limits
 from meetings.models import ASSESSMENT_DIMENSIONS, DecisionKind, FollowUpStatus, Rating, Weekday
@@ -130,11 +130,20 @@ class DecisionForm(forms.Form):
     priority_reason = forms.CharField(label=_("Alasan penetapan kriteria 5"), required=False,
                                       max_length=limits.DECISION_REASON,
                                       widget=forms.Textarea(attrs={"rows": 2}))
+    case_coordinator = forms.ModelChoiceField(
+        label=_("Koordinator kasus"), required=False, queryset=User.objects.none(),
+        empty_label=_("Ketua Tim Percepatan"),
+        help_text=_("Penetapan menunjuk Ketua Tim Percepatan (atau pejabat yang ditunjuknya) sebagai "
+                    "koordinator kasus sampai terminasi."))
 
     def __init__(self, *args, item=None, **kwargs):
+        from meetings.services.coordination import coordinator_candidates
+
         super().__init__(*args, **kwargs)
+        self.fields["case_coordinator"].queryset = coordinator_candidates()
+        self.fields["case_coordinator"].label_from_instance = lambda u: u.display_name
         if item is not None:
-            allowed = ALLOWED_KINDS.get(item.kind, set())
+            allowed = ALLOWED_KINDS.get(item.options_kind, set())
             self.fields["kind"].choices = [c for c in DecisionKind.choices if c[0] in allowed]
 
 
@@ -157,3 +166,17 @@ class MinutesNotesForm(forms.Form):
     notes = forms.CharField(label=_("Catatan notula"), required=False, max_length=limits.MINUTES_NOTES,
                             widget=forms.Textarea(attrs={"rows": 6}),
                             help_text=_("Tanpa identitas korban: nomor kasus dan inisial saja."))
+
+
+class DelegationForm(forms.Form):
+    """The Ketua designates an official to sign in her stead (SKB E.1.c), by decree, for a period."""
+
+    official = forms.ModelChoiceField(label=_("Pejabat yang ditunjuk"), queryset=User.objects.none())
+    decree_number = forms.CharField(label=_("Nomor surat keputusan"), max_length=100)
+    valid_from = forms.DateField(label=_("Berlaku mulai"), widget=DATE, input_formats=["%Y-%m-%d"])
+    valid_until = forms.DateField(label=_("Berlaku sampai"), widget=DATE, input_formats=["%Y-%m-%d"])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["official"].queryset = users_with_role(roles=TEAM_ROLES).order_by("full_name", "pk")
+        self.fields["official"].label_from_instance = lambda u: u.display_name

@@ -230,7 +230,7 @@ def screening_summary(*, meeting: Meeting) -> dict[str, int]:
 def _agenda_qs() -> QuerySet[AgendaItem]:
     return (AgendaItem.objects.select_related(
         "case__receiving_agency", "presentation__presented_by", "assessment", "decision__coordinator_agency",
-        "action_item__responsible_agency", "meeting", "carried_from__meeting")
+        "decision__case_coordinator", "action_item__responsible_agency", "meeting", "carried_from__meeting")
         .prefetch_related("decision__serving_agencies",
                           Prefetch("decision__action_items",
                                    queryset=ActionItem.objects.select_related("responsible_agency")
@@ -357,6 +357,17 @@ def case_meeting_history(*, case: Case) -> dict:
                            .order_by("decided_at")),
         "items": list(_agenda_qs().filter(case=case).order_by("meeting__starts_at", "id")),
     }
+
+
+def minutes_awaiting_signature(*, user) -> QuerySet[Minutes]:
+    """Minutes ready for signature that ``user`` may sign today: those of meetings she presided,
+    and all of them while she holds a signing delegation (the chair's home page)."""
+    from agencies.selectors import active_delegation_for
+
+    qs = Minutes.objects.filter(status=MinutesStatus.READY).select_related("meeting")
+    if active_delegation_for(user) is None:
+        qs = qs.filter(meeting__presiding_officer=user)
+    return qs.order_by("ready_at", "id")
 
 
 # --- notifications whose task is done ----------------------------------------------------------

@@ -55,6 +55,7 @@ from meetings.models import (
 )
 from meetings.models.decisions import SELECTING_KINDS
 from meetings.models.meeting import WEEKLY_SELECTION_TARGET
+from meetings.services.coordination import decision_signed_notify
 
 NOT_SIGNER = _("Hanya pimpinan rapat ini atau pejabat yang ditunjuk (dengan penunjukan yang berlaku) "
                "yang dapat menandatangani.")
@@ -118,7 +119,7 @@ def minutes_content_hash(meeting: Meeting) -> str:
                     getattr(getattr(i, "assessment", None), "pk", None)] for i in ctx["discussed"]],
         "decisions": [[d.pk, d.case_id, d.kind, d.reason, sorted(a.pk for a in d.serving_agencies.all()),
                        d.coordinator_agency_id, d.supersedes_id, d.triage_eligible, list(d.criteria_met),
-                       d.priority_pilot, d.priority_reason] for d in decisions],
+                       d.priority_pilot, d.priority_reason, d.case_coordinator_id] for d in decisions],
         "actions": [[a.pk, a.decision_id, a.description, a.responsible_agency_id, a.due_date.isoformat()]
                     for a in ctx["action_items"]],
         "notes": ctx["minutes"].notes,
@@ -269,7 +270,8 @@ def _apply_decisions(*, actor: User, meeting: Meeting, minutes: Minutes, doc_cod
                           reason=f"screening_{s.outcome}")
 
     decisions = (Decision.objects.filter(meeting=meeting, applied_at__isnull=True)
-                 .select_related("case", "coordinator_agency", "supersedes__case", "superseded_by")
+                 .select_related("case", "coordinator_agency", "case_coordinator", "supersedes__case",
+                                 "superseded_by")
                  .prefetch_related("serving_agencies").order_by("id"))
     for d in decisions:
         case = d.case
@@ -314,6 +316,11 @@ def _apply_decisions(*, actor: User, meeting: Meeting, minutes: Minutes, doc_cod
         d.applied_at = at
         save_with_history(d, actor=actor, update_fields=["applied_at"])
         events.decision_signed(case=case, actor=actor, decision=d, document=doc_code, meeting=meeting)
+        if d.kind in SELECTING_KINDS and d.case_coordinator_id:
+            events.case_coordinator_named(case=case, actor=actor, decision=d, document=doc_code)
+        # R26: the agencies the signed decision names, and the coordinator, are told now.
+        decision_signed_notify(decision=d, doc_code=doc_code)
+
     _withdraw_carried(meeting=meeting, actor=actor)
 
 

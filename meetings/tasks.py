@@ -28,3 +28,13 @@ def meeting_deadline_sweep() -> dict:
     from meetings.services import meeting_deadline_sweep as sweep
 
     return sweep()
+
+
+@shared_task(name="meetings.tasks.emergency_grant_sweep", acks_late=True, ignore_result=True)
+def emergency_grant_sweep() -> dict:
+    """Beat (R9): warn the head 24 h before a temporary emergency grant ends, or hold it while the
+    decision waits in minutes ready for signature — once per stage and end time (alert rows by
+    constraint; locked rows skipped)."""
+    from meetings.services.emergencies import emergency_grant_sweep as sweep
+
+    return sweep()

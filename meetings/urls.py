@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings.views import agenda, decisions, meetings, minutes, presentations, signing
+from meetings.views import agenda, decisions, delegations, meetings, minutes, presentations, signing
 
 app_name = "meetings"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("jadwal/", meetings.schedule_edit, name="schedule"),
     path("baru/", meetings.meeting_create, name="create"),
     path("lembaga/", decisions.agency_overview, name="agency"),
+    path("pejabat-penandatangan/", delegations.delegations, name="delegations"),
     path("tindak-lanjut/<int:action>/", decisions.follow_up, name="follow-up"),
     path("kasus/<int:pk>/", decisions.case_history, name="case-history"),
     path("<int:meeting>/", meetings.meeting_detail, name="detail"),

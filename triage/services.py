@@ -34,7 +34,7 @@ from cases.models import (
     GrantSource,
 )
 from cases.policies import active_grants, case_access_level
-from cases.services import case_grant_access
+from cases.services import case_grant_access, case_grant_extend
 from common.audit import save_with_history
 from common.errors import ActionNotAllowed, ApplicationError
 from common.notifications import notify
@@ -61,6 +61,9 @@ REFER_HOURS_INVALID = _("Masa akses sementara harus antara 1 dan 168 jam.")
 COMPLEXITY_CHANGE_REASON_REQUIRED = _(
     "Kondisi (e) lebih dari satu bentuk kekerasan, (f) relasi kuasa dan (g) pejabat publik diisi dari data "
     "registrasi; perubahannya wajib disertai alasan.")
+EXTEND_NOT_ALLOWED = _("Hanya kepala lembaga penerima yang dapat memperpanjang akses sementara kasus "
+                       "darurat.")
+EXTEND_NOTHING = _("Tidak ada akses sementara yang masih berlaku untuk diperpanjang.")
 
 OVERRIDE_REASON_MIN = 10
 EMERGENCY_GRANT_HOURS = 72
@@ -371,3 +374,27 @@ def emergency_refer(*, actor: User, case: Case, agencies: list[Agency], hours: i
                      f"s.d. {until})",
                dedupe_key=f"emergency_referral:{case.pk}:{agency.pk}")
     return grants
+
+
+#: The head's one-click extension of the temporary emergency grants (hours from their current end).
+EMERGENCY_EXTENSION_HOURS = 72
+
+
+@transaction.atomic
+def emergency_grants_extend(*, actor: User, case: Case,
+                            hours: int = EMERGENCY_EXTENSION_HOURS) -> list[CaseGrant]:
+    """The head (or acting head, recorded as such) extends every temporary emergency-referral grant
+    of ``case`` still in force by ``hours`` from its current end (R9: temporary grants never lapse
+    silently; the head is warned 24 h before). Each extension writes ``ACCESS_EXTENDED``."""
+    case = _lock_case(case.pk)
+    if not policies.can_refer_emergency(actor, case):
+        raise ActionNotAllowed(EXTEND_NOT_ALLOWED)
+    now = timezone.now()
+    grants = list(active_grants().filter(content_object=case, source=GrantSource.EMERGENCY_REFERRAL,
+                                         expires_at__isnull=False).order_by("id"))
+    if not grants:
+        raise ApplicationError(EXTEND_NOTHING)
+    acting = bool(as_acting_head_payload(actor, case.receiving_agency_id))
+    return [case_grant_extend(actor=actor, grant=g, why="head", as_acting_head=acting,
+                              expires_at=max(g.expires_at, now) + timedelta(hours=int(hours)))
+            for g in grants]

@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:pk>/catat/", views.triage_record, name="record"),
     path("<int:pk>/risiko/", views.triage_override, name="override"),
     path("<int:pk>/rujuk-darurat/", views.emergency_refer, name="refer"),
+    path("<int:pk>/perpanjang-darurat/", views.emergency_extend, name="extend"),
     path("<int:pk>/langkah-sop/", views.sop_step, name="sop-step"),
 ]

@@ -81,6 +81,8 @@ def _context(request, case, complaint, *, sop_code=None, triage_form=None, overr
         crisis_codes = {s.code for s in CRISIS_STEPS}
         crisis = [row for row in crisis_tracker.rows if row.step.code in crisis_codes]
 
+    grants = (_with_state(selectors.emergency_grants(case=case))
+              if (case.is_emergency or case.awaiting_formal_decision) else [])
     providers = (selectors.provider_agencies(needs=complaint.stated_needs if complaint else [],
                                              exclude_agency_id=case.receiving_agency_id)
                  if can_refer else None)
@@ -106,8 +108,8 @@ def _context(request, case, complaint, *, sop_code=None, triage_form=None, overr
         "sop_pick": SopPickForm(initial={"sop": sop.code if sop else ""}),
         "tracker": tracker,
         "crisis": crisis,
-        "emergency_grants": _with_state(selectors.emergency_grants(case=case))
-        if (case.is_emergency or case.awaiting_formal_decision) else [],
+        "emergency_grants": grants,
+        "has_active_temporary": any(g.active and g.expires_at for g in grants),
     }
 
 
@@ -206,6 +208,24 @@ def emergency_refer(request, pk: int):
             messages.success(request, _("Rujukan darurat dikirim; akses layanan sementara diberikan."))
             return redirect(_detail_url(case, complaint))
     return _render(request, case, complaint, status=400, refer_form=form)
+
+
+@login_required
+@require_POST
+def emergency_extend(request, pk: int):
+    """The head's one-click extension of the temporary emergency grants (from the 24-hour warning)."""
+    case, complaint = selectors.triage_complaint_get_for_user(
+        user=request.user, case_id=pk, complaint_id=request.POST.get("complaint"))
+    if not policies.can_refer_emergency(request.user, case):
+        raise Http404
+    try:
+        grants = services.emergency_grants_extend(actor=request.user, case=case)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        until = timezone.localtime(max(g.expires_at for g in grants)).strftime("%d-%m-%Y %H:%M")
+        messages.success(request, _("Akses sementara diperpanjang sampai %(until)s WIB.") % {"until": until})
+    return redirect(_detail_url(case, complaint) + "#emergency")
 
 
 @login_required

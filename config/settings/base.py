@@ -321,6 +321,8 @@ CELERY_BEAT_SCHEDULE = {
                                    "schedule": crontab(minute=5, hour="*/1")},
     "meetings-deadline-sweep": {"task": "meetings.tasks.meeting_deadline_sweep",
                                 "schedule": crontab(minute=20, hour="*/1")},
+    "meetings-emergency-grant-sweep": {"task": "meetings.tasks.emergency_grant_sweep",
+                                       "schedule": crontab(minute="*/10")},
 }
 
 # --- logging: never identity; request paths carry ids only ------------------------------------------

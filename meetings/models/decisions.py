@@ -141,6 +141,11 @@ class Decision(models.Model):
     priority_pilot = models.BooleanField(_("kriteria 5: kasus prioritas percontohan"), default=False)
     priority_reason = LimitedTextField(_("alasan penetapan kriteria 5"), blank=True,
                                        max_length=limits.DECISION_REASON)
+    #: R26 (SKB E.1.d): on a selection, the Ketua — or the official she designates — who
+    #: coordinates the case until termination, besides the coordinating agency.
+    case_coordinator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                         blank=True, related_name="+",
+                                         verbose_name=_("koordinator kasus (Ketua Tim Percepatan)"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     #: Set when the signed minutes put the decision into effect (``meetings.signing``).

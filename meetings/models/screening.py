@@ -106,6 +106,20 @@ class AgendaItem(models.Model):
         return f"{self.meeting_id}#{self.position} {self.case_id}"
 
     @property
+    def options_kind(self) -> str:
+        """The kind whose decision options the item offers (R9, SKB E.3.b): a case awaiting its
+        formal emergency decision is an emergency item — confirm or revoke — whatever the screening
+        or the secretary first put it on the agenda as."""
+        if self.kind in (AgendaKind.PROPOSED, AgendaKind.OTHER) and self.case.awaiting_formal_decision:
+            return AgendaKind.EMERGENCY
+        return self.kind
+
+    @property
+    def kind_label(self) -> str:
+        """What the agenda calls the item: an emergency awaiting its formal decision reads as one."""
+        return AgendaKind(self.options_kind).label
+
+    @property
     def takes_decision(self) -> bool:
         return self.kind in (AgendaKind.PROPOSED, AgendaKind.EMERGENCY, AgendaKind.PROGRESS_REVIEW,
                              AgendaKind.OTHER)

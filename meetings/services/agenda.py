@@ -94,6 +94,8 @@ def agenda_put(*, meeting: Meeting, case: Case, kind: str, actor: User | None,
     check and no draft check: the callers (the agenda services, ``meetings.signing.addendum_create``)
     make them and hold the transaction. A carried item (``carried_from``) whose case is already on
     the agenda marks that item as carried instead."""
+    if kind in (AgendaKind.PROPOSED, AgendaKind.OTHER) and case.awaiting_formal_decision:
+        kind = AgendaKind.EMERGENCY  # R9: an emergency keeps its kind, whoever proposed it
     existing = meeting.agenda.filter(case=case).exclude(kind=AgendaKind.OVERDUE_ACTION)
     if action_item is not None:
         existing = meeting.agenda.filter(action_item=action_item)
@@ -102,6 +104,9 @@ def agenda_put(*, meeting: Meeting, case: Case, kind: str, actor: User | None,
         if carried_from is not None and found.carried_from_id is None:
             found.carried_from, found.carry_reason = carried_from, carry_reason
             save_with_history(found, actor=actor, update_fields=["carried_from", "carry_reason"])
+        if kind == AgendaKind.EMERGENCY:
+            for item in existing.select_related("case"):
+                agenda_item_keep_emergency(item=item, actor=actor)
         return None
     item = AgendaItem(meeting=meeting, case=case, kind=kind, action_item=action_item,
                       position=_next_position(meeting), added_by=actor, carried_from=carried_from,
@@ -110,6 +115,22 @@ def agenda_put(*, meeting: Meeting, case: Case, kind: str, actor: User | None,
     save_with_history(item, actor=actor)
     events.agenda_added(case=case, actor=actor, agency=None if actor else case.receiving_agency,
                         meeting=meeting, kind=kind, action_item=action_item)
+    return item
+
+
+def agenda_item_keep_emergency(*, item: AgendaItem, actor: User | None) -> AgendaItem:
+    """Make ``item`` the emergency item it is (R9): a case awaiting its formal emergency decision
+    that the screening proposed, or the secretary added, before (or after) it became an emergency
+    gets the emergency options — confirm, revoke — on this agenda. A decision already recorded on
+    the item stays as it is. Idempotent; the caller holds the meeting's lock."""
+    if (item.kind in (AgendaKind.PROPOSED, AgendaKind.OTHER) and item.case.awaiting_formal_decision
+            and not Decision.objects.filter(agenda_item=item).exists()):
+        previous = item.kind
+        item.kind = AgendaKind.EMERGENCY
+        save_with_history(item, actor=actor, update_fields=["kind"])
+        events.agenda_emergency_kept(case=item.case, actor=actor,
+                                     agency=None if actor else item.case.receiving_agency,
+                                     meeting=item.meeting, item=item, previous=previous)
     return item
 
 

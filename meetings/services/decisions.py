@@ -33,6 +33,7 @@ from meetings.models import (
     Minutes,
     Rating,
 )
+from meetings.services.agenda import agenda_item_keep_emergency
 from meetings.services.base import (
     ACTION_ITEM_DUE_PAST,
     ACTION_ITEM_HAS_FOLLOW_UP,
@@ -65,6 +66,7 @@ from meetings.services.base import (
     require_editor,
     require_opened,
 )
+from meetings.services.coordination import coordinator_resolve
 
 # --- presentation and joint assessment -------------------------------------------------------------
 
@@ -240,7 +242,7 @@ def _earlier_final_decision(decision: Decision, *, meeting: Meeting, case: Case,
 def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, reason: str = "",
                     serving_agencies: Iterable[Agency] = (),
                     coordinator_agency: Agency | None = None, priority_pilot: bool = False,
-                    priority_reason: str = "") -> Decision:
+                    priority_reason: str = "", case_coordinator: User | None = None) -> Decision:
     """Record (or, while the minutes are a draft, correct) the decision on a case on the agenda.
     It has no effect on the case or its access until the minutes are signed.
 
@@ -248,7 +250,8 @@ def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, rea
     assessment, at this meeting or an earlier one (R5–R7); the refusal names what is missing. A
     case whose triage found it not eligible, or that has no triage, is selected only as a
     priority pilot case (criterion 5, R23) with a reason. The decision keeps the triage's
-    criteria as they stood."""
+    criteria as they stood. A selection names the case's coordinator (R26): ``case_coordinator``,
+    the Ketua by default."""
     require_editor(actor)
     meeting = meeting_lock(meeting)
     require_draft(meeting)
@@ -259,7 +262,9 @@ def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, rea
         raise ApplicationError(DECISION_NOT_ON_AGENDA)
     if item.status == AgendaStatus.DEFERRED:
         raise ApplicationError(DECISION_ITEM_DEFERRED)
-    if kind not in ALLOWED_KINDS.get(item.kind, set()):
+    item.case = Case.objects.get(pk=item.case_id)  # the emergency flag as it stands now
+    agenda_item_keep_emergency(item=item, actor=actor)
+    if kind not in ALLOWED_KINDS.get(item.options_kind, set()):
         raise ApplicationError(DECISION_KIND_INVALID)
     serving = list({a.pk: a for a in serving_agencies}.values())
     reason = clean_text(reason)
@@ -283,6 +288,7 @@ def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, rea
     elif not reason and kind in (DecisionKind.NOT_SELECT, DecisionKind.EMERGENCY_REVOKE,
                                  DecisionKind.DEFER):
         raise ApplicationError(DECISION_NEEDS_REASON, field="reason")
+    coordinator = coordinator_resolve(case_coordinator) if selecting else None
     identity_check(case=case, texts={"reason": reason, "priority_reason": priority_reason}, minutes=True)
     decision = Decision.objects.select_for_update().filter(agenda_item=item).first()
     revised = decision is not None
@@ -292,6 +298,7 @@ def decision_record(*, actor: User, meeting: Meeting, case: Case, kind: str, rea
     decision.triage_eligible, decision.criteria_met = eligible, criteria
     decision.priority_pilot, decision.priority_reason = priority_pilot, priority_reason
     decision.coordinator_agency = coordinator_agency if selecting else None
+    decision.case_coordinator = coordinator
     decision.recorded_by, decision.recorded_at = actor, timezone.now()
     # In an addendum, a decision on a case replaces that case's decision in the amended minutes.
     amended_meeting = (Minutes.objects.filter(meeting=meeting, amends__isnull=False)

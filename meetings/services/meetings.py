@@ -56,6 +56,7 @@ from meetings.services.base import (
     require_editor,
     require_opened,
 )
+from meetings.services.emergencies import emergencies_unformalised_flag
 
 #: The reason a deferral at closing gets when none is typed (stored text, in Indonesian).
 DEFERRED_AT_CLOSING = "Belum sempat diputuskan; ditunda saat rapat ditutup."
@@ -314,6 +315,8 @@ def meeting_close(*, actor: User, meeting: Meeting, deferrals: Mapping[int, str]
     meeting.closed_at = now
     meeting.complaints_carried = selectors.screening_candidates(meeting=meeting).count()
     save_with_history(meeting, actor=actor, update_fields=["status", "closed_at", "complaints_carried"])
+    # R9: an emergency this meeting did not formalise is flagged to the Ketua.
+    emergencies_unformalised_flag(meeting=meeting, actor=actor)
     carry = CarryOver()
     if selectors.carry_candidates().filter(meeting=meeting).exists():
         target = next_meeting_for_carry(after=meeting)

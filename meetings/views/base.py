@@ -117,7 +117,8 @@ def item_context(request, it, **extra):
     if decision:
         d_initial = {"kind": decision.kind, "reason": decision.reason,
                      "serving_agencies": list(decision.serving_agencies.all()),
-                     "coordinator_agency": decision.coordinator_agency}
+                     "coordinator_agency": decision.coordinator_agency,
+                     "case_coordinator": decision.case_coordinator}
     m = it.meeting
     can_edit = (policies.can_edit(request.user) and m.minutes.is_draft and m.opened_at is not None)
     presentation = getattr(it, "presentation", None) if hasattr(it, "presentation") else None

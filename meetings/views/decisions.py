@@ -39,7 +39,8 @@ def item_decision(request, meeting: int, item: int):
                                      serving_agencies=form.cleaned_data["serving_agencies"],
                                      coordinator_agency=form.cleaned_data["coordinator_agency"],
                                      priority_pilot=form.cleaned_data["priority_pilot"],
-                                     priority_reason=form.cleaned_data["priority_reason"])
+                                     priority_reason=form.cleaned_data["priority_reason"],
+                                     case_coordinator=form.cleaned_data["case_coordinator"])
         except ApplicationError as exc:
             identity_to_form(form, exc)
         else:

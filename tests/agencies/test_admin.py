@@ -85,13 +85,20 @@ def test_a_membership_added_on_the_users_page_is_written_by_the_service(admin_cl
     assert head.history.get().history_change_reason == "membership_create"
 
 
-def test_a_delegation_is_granted_through_the_service_never_edited_and_revoked_by_the_action(admin_client):
-    official, chair = UserFactory(), UserFactory()
+def test_a_delegation_is_granted_by_the_ketua_not_in_the_admin_and_revoked_by_the_action(admin_client):
+    from agencies.services import delegation_grant
+    from tests.factories import AgencyFactory, member
+
+    agency = AgencyFactory()
+    official, chair = member(agency, Role.TP_ANGGOTA), member(agency, Role.TP_KETUA)
     today = timezone.localdate()
     form = {"official": official.pk, "granted_by": chair.pk, "valid_from": today.isoformat(),
             "valid_until": (today + timedelta(days=30)).isoformat(), "reason": "SK Ketua 7/2026"}
-    assert admin_client.post(reverse("admin:agencies_signingdelegation_add"), form).status_code == 302
-    delegation = SigningDelegation.objects.get()
+    # Issue 13 point 10: the admin no longer grants (the Ketua does, through the service).
+    assert admin_client.post(reverse("admin:agencies_signingdelegation_add"), form).status_code == 403
+    assert not SigningDelegation.objects.exists()
+    delegation = delegation_grant(actor=chair, official=official, valid_from=today,
+                                  valid_until=today + timedelta(days=30), decree_number="7/TP-PPA/2026")
     assert delegation.granted_by == chair and delegation.covers(today)
     assert delegation.history.get().history_change_reason == "delegation_grant"
 

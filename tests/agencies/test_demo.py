@@ -56,3 +56,18 @@ def test_two_receiving_agencies_never_see_each_other_and_a_third_sees_service(se
 def test_demo_signers_have_certificates(seeded):
     for username in ("tp.ketua", "tp.wakil", "pejabat.ditunjuk"):
         assert User.objects.get(username=username).signer_certificates.exists()
+
+
+def test_the_demo_delegation_runs_from_today_granted_by_the_ketua(seeded):
+    """Issue 13 point 10: relative to the day of seeding, so the README's demo line stays true."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from agencies.models import SigningDelegation
+
+    today = timezone.localdate()
+    d = SigningDelegation.objects.get(official__username="pejabat.ditunjuk", revoked_at__isnull=True)
+    assert d.covers(today) and d.covers(today + timedelta(days=300))
+    assert d.granted_by.username == "tp.ketua" and d.decree_number
+    assert d.history.get().history_change_reason == "delegation_grant"

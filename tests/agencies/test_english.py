@@ -46,16 +46,21 @@ def test_language_selector_switches_login_page_to_english(client):
 
 @pytest.mark.django_db
 def test_a_service_refusal_reads_in_english_under_the_field_it_is_about():
-    from datetime import date
+    from datetime import timedelta
 
+    from django.utils import timezone
+
+    from agencies.models import Role
     from agencies.services import delegation_grant
     from common.errors import ApplicationError
-    from tests.factories import UserFactory
+    from tests.factories import AgencyFactory, member
 
-    head, official = UserFactory(), UserFactory()
+    agency = AgencyFactory()
+    chair, official = member(agency, Role.TP_KETUA), member(agency, Role.TP_ANGGOTA)
+    tomorrow = timezone.localdate() + timedelta(days=1)
     with translation.override("en"), pytest.raises(ApplicationError) as refused:
-        delegation_grant(actor=head, official=official, valid_from=date(2026, 3, 2),
-                         valid_until=date(2026, 3, 1), reason="SK 12/2026")
+        delegation_grant(actor=chair, official=official, valid_from=tomorrow,
+                         valid_until=tomorrow - timedelta(days=1), decree_number="SK 12/2026")
     assert refused.value.message == "Invalid delegation period: the end date is before the start date."
     assert refused.value.field == "valid_until"
 

@@ -39,6 +39,7 @@ def test_a_meeting_from_screening_to_draft_minutes(page, live_server, sign_in, u
     page.check(f"#pick-{second.public_id}")
     page.select_option(f"#outcome-{third.public_id}", "noted")
     page.select_option("#bulk_outcome", "proposed")
+    page.once("dialog", lambda d: d.accept())  # outcomes cannot be changed: asked once
     page.click("#screening-submit")
     assert page.get_by_text("3 pengaduan disaring.").is_visible()
     assert page.locator("#screening-empty").is_visible()
@@ -48,6 +49,7 @@ def test_a_meeting_from_screening_to_draft_minutes(page, live_server, sign_in, u
     page.goto(f"{base}/")
     for user in (team.ketua, team.sekretaris, team.anggota):
         page.get_by_label(user.display_name, exact=True).check()
+    page.once("dialog", lambda d: d.accept())  # opening is asked once
     page.get_by_role("button", name="Buka rapat").click()
     assert page.locator("#presiding").inner_text() == team.ketua.display_name
 
