@@ -277,11 +277,18 @@ def identity_share_consented(*, case: Case, agency: Agency, at: datetime | None 
     if not victims:
         return False
     at = at or timezone.now()
-    child_givers = set(CHILD_CONSENT_GIVERS)
-    if any(v.category == VictimCategory.CHILD for v in victims) and guardian_accused(case):
-        child_givers.add(ConsentGiver.VICTIM)
+    givers: dict[int, set[str]] = {}
     covered = Consent.objects.filter(covering(purpose=ConsentPurpose.SHARE, agency=agency, at=at),
                                      victim__in=[v.pk for v in victims])
-    adult = set(covered.values_list("victim_id", flat=True))
-    child = set(covered.filter(given_by__in=child_givers).values_list("victim_id", flat=True))
-    return all(v.pk in (child if v.category == VictimCategory.CHILD else adult) for v in victims)
+    for victim_id, given_by in covered.values_list("victim_id", "given_by"):
+        givers.setdefault(victim_id, set()).add(given_by)
+
+    def consented(victim) -> bool:
+        given = givers.get(victim.pk, set())
+        if victim.category != VictimCategory.CHILD:
+            return bool(given)
+        # A child's own consent counts only when a parent or guardian *of hers* is the accused.
+        allowed = set(CHILD_CONSENT_GIVERS) | ({ConsentGiver.VICTIM} if guardian_accused(victim) else set())
+        return bool(given & allowed)
+
+    return all(consented(v) for v in victims)

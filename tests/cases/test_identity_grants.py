@@ -35,7 +35,7 @@ def register(agency, **overrides):
 def child_complaint(agency, *, consent_by):
     return register(agency, consent_by=consent_by, victims=[VictimInput(
         full_name="Anak Uji", category="child", nik="3174054101100099", phone="", region="3174")],
-        perpetrators=[PerpetratorInput(relation="neighbour", power_relation=True)])
+        perpetrators=[PerpetratorInput(relation="acquaintance", power_relation=True)])
 
 
 def nothing_granted(case):

@@ -73,7 +73,8 @@ def test_the_timeline_reads_its_names_in_constant_queries(uptd, rsud, polres, dj
     with django_assert_num_queries(3):
         few = case_timeline_rows(case=case)
     for agency in (polres, rsud):
-        case_grant_access(actor=None, case=case, agency=agency, level=AccessLevel.FULL, check_actor=False)
+        case_grant_access(actor=None, case=case, agency=agency, level=AccessLevel.FULL, check_actor=False,
+                          reason="Pendampingan hukum", legal_basis="investigation_request")
     case_status_change(actor=officer, case=case, to=CaseStatus.TRIAGED, reason="triage")
     with django_assert_num_queries(3):
         many = case_timeline_rows(case=case)

@@ -78,7 +78,8 @@ def test_an_other_complaint_never_meets_criterion_1(uptd):
                                    data=complaint_input(violence_types=[ViolenceType.OTHER]))
     assessment = triage_record(actor=officer, complaint=complaint, emergency_conditions=[],
                                complexity_conditions=["multi_institution"],
-                               needs_multiple_services=True, cross_region=True)
+                               needs_multiple_services=True, cross_region=True,
+                               complexity_change_reason="Dicatat ulang saat verifikasi")
     assert "c1" not in assessment.criteria_met
     assert not assessment.eligible
 

@@ -19,7 +19,7 @@ from meetings import events, services
 from meetings.models import DecisionKind
 from meetings.services.coordination import COORDINATOR_INVALID
 from tests.factories import AgencyFactory, member
-from tests.meetings.helpers import make_meeting, propose_and_open, register
+from tests.meetings.helpers import decide, make_meeting, propose_and_open, register
 from tests.meetings.test_signing import sign
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def opened(team, uptd):
 
 def test_a_selection_names_the_ketua_as_the_case_coordinator(opened, team, uptd, rsud):
     meeting, case = opened
-    d = services.decision_record(actor=team.sekretaris, meeting=meeting, case=case, kind=DecisionKind.SELECT,
+    d = decide(team, actor=team.sekretaris, meeting=meeting, case=case, kind=DecisionKind.SELECT,
                                  serving_agencies=[rsud], coordinator_agency=uptd)
     assert d.case_coordinator == team.ketua
 
@@ -49,12 +49,12 @@ def test_the_coordinator_may_be_an_official_the_ketua_designated_and_nobody_else
     meeting, case = opened
     official = member(uptd, Role.TP_ANGGOTA)
     with pytest.raises(ApplicationError, match=re.escape(str(COORDINATOR_INVALID))):
-        services.decision_record(actor=team.sekretaris, meeting=meeting, case=case, kind=DecisionKind.SELECT,
+        decide(team, actor=team.sekretaris, meeting=meeting, case=case, kind=DecisionKind.SELECT,
                                  serving_agencies=[rsud], coordinator_agency=uptd, case_coordinator=official)
     delegation_grant(actor=team.ketua, official=official, valid_from=timezone.localdate(),
                      valid_until=timezone.localdate() + timedelta(days=30), reason="Penunjukan uji",
                      decree_number="SK 07/TP/2026")
-    d = services.decision_record(actor=team.sekretaris, meeting=meeting, case=case, kind=DecisionKind.SELECT,
+    d = decide(team, actor=team.sekretaris, meeting=meeting, case=case, kind=DecisionKind.SELECT,
                                  serving_agencies=[rsud], coordinator_agency=uptd, case_coordinator=official)
     assert d.case_coordinator == official
 
@@ -65,7 +65,7 @@ def test_signing_tells_the_named_agencies_and_the_coordinator(opened, team, uptd
     other = AgencyFactory(code="dinsos-uji", name="Dinsos Uji", kind="social_service")
     rsud_head, lbh_head = member(rsud, Role.HEAD), member(lbh, Role.HEAD)
     other_head = member(other, Role.HEAD)
-    d = services.decision_record(actor=team.sekretaris, meeting=meeting, case=case, kind=DecisionKind.SELECT,
+    d = decide(team, actor=team.sekretaris, meeting=meeting, case=case, kind=DecisionKind.SELECT,
                                  serving_agencies=[rsud], coordinator_agency=uptd)
     services.action_item_add(actor=team.sekretaris, decision=d, description="Pendampingan hukum",
                              responsible_agency=lbh, due_date=timezone.localdate() + timedelta(days=7))

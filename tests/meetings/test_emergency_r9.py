@@ -14,7 +14,7 @@ from meetings import events, services
 from meetings.forms import DecisionForm
 from meetings.models import AgendaItem, AgendaKind, DecisionKind
 from tests.factories import member
-from tests.meetings.helpers import make_meeting, register
+from tests.meetings.helpers import decide, make_meeting, register
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,8 @@ def make_emergency(agency, complaint, *, refer_to=(), hours=72):
 
     head = member(agency, Role.HEAD)
     triage_record(actor=head, complaint=complaint, emergency_conditions=["severe_injury"],
-                  complexity_conditions=[], needs_multiple_services=True, cross_region=False)
+                  complexity_conditions=[], needs_multiple_services=True, cross_region=False,
+                  complexity_change_reason="Tidak ada relasi kuasa menurut verifikasi")
     if refer_to:
         emergency_refer(actor=head, case=complaint.case, agencies=list(refer_to), hours=hours)
     complaint.case.refresh_from_db()
@@ -42,7 +43,7 @@ def test_an_emergency_the_screening_proposes_is_an_emergency_item(team, uptd, rs
     assert choices == {DecisionKind.EMERGENCY_CONFIRM, DecisionKind.EMERGENCY_REVOKE, DecisionKind.DEFER}
     services.meeting_open(actor=team.sekretaris, meeting=meeting, attendee_ids=team.ids)
     with pytest.raises(ApplicationError, match=re.escape(str(services.DECISION_KIND_INVALID))):
-        services.decision_record(actor=team.sekretaris, meeting=meeting, case=c.case,
+        decide(team, actor=team.sekretaris, meeting=meeting, case=c.case,
                                  kind=DecisionKind.SELECT, serving_agencies=[rsud], coordinator_agency=uptd)
 
 
@@ -55,7 +56,7 @@ def test_a_case_proposed_before_it_became_an_emergency_gets_the_emergency_option
     choices = {value for value, _label in DecisionForm(item=item).fields["kind"].choices}
     assert DecisionKind.EMERGENCY_CONFIRM in choices and DecisionKind.SELECT not in choices
     services.meeting_open(actor=team.sekretaris, meeting=meeting, attendee_ids=team.ids)
-    decision = services.decision_record(actor=team.sekretaris, meeting=meeting, case=c.case,
+    decision = decide(team, actor=team.sekretaris, meeting=meeting, case=c.case,
                                         kind=DecisionKind.EMERGENCY_CONFIRM, serving_agencies=[rsud],
                                         coordinator_agency=uptd)
     assert decision.agenda_item.kind == AgendaKind.EMERGENCY
@@ -99,7 +100,7 @@ def test_an_emergency_formalised_at_the_meeting_is_not_flagged(team, uptd, rsud)
     make_emergency(uptd, c)
     meeting = make_meeting(team)
     services.meeting_open(actor=team.sekretaris, meeting=meeting, attendee_ids=team.ids)
-    services.decision_record(actor=team.sekretaris, meeting=meeting, case=c.case,
+    decide(team, actor=team.sekretaris, meeting=meeting, case=c.case,
                              kind=DecisionKind.EMERGENCY_CONFIRM, serving_agencies=[rsud],
                              coordinator_agency=uptd)
     services.meeting_close(actor=team.sekretaris, meeting=meeting)
@@ -163,7 +164,7 @@ def test_while_the_decision_waits_for_signature_the_grants_are_held_until_the_si
     ends = _grants(c.case).get().expires_at
     meeting = make_meeting(team)
     services.meeting_open(actor=team.sekretaris, meeting=meeting, attendee_ids=team.ids)
-    services.decision_record(actor=team.sekretaris, meeting=meeting, case=c.case,
+    decide(team, actor=team.sekretaris, meeting=meeting, case=c.case,
                              kind=DecisionKind.EMERGENCY_CONFIRM, serving_agencies=[rsud],
                              coordinator_agency=uptd)
     services.meeting_close(actor=team.sekretaris, meeting=meeting)
