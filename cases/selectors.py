@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet
+import re
+
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from cases.models import AccessLevel, Case, CaseEvent, CaseGrant
 from cases.policies import access_level_remember, annotate_access_level, visible_cases
 
+_NUMBER_OF_YEAR = re.compile(r"(?:PPA-)?(\d{4})-(\d{1,6})")
 
-def case_list(*, user, status: str | None = None, min_level: int = AccessLevel.SUMMARY) -> QuerySet[Case]:
+
+def case_number_search(text: str, *, field: str = "number") -> Q:
+    """Search by case number as staff type it: the whole number ("PPA-2026-000123", any case) or
+    year and sequence ("2026-123") find that case; anything else is a prefix of the number
+    ("PPA-2026-0001"). Both read the number's index."""
+    text = (text or "").strip().upper()
+    m = _NUMBER_OF_YEAR.fullmatch(text)
+    if m:
+        return Q(**{field: f"PPA-{m.group(1)}-{int(m.group(2)):06d}"})
+    return Q(**{f"{field}__startswith": text})
+
+
+def case_list(*, user, status: str | None = None, min_level: int = AccessLevel.SUMMARY,
+              number: str = "", violence_type: str = "", emergency: bool | None = None) -> QuerySet[Case]:
+    """The cases ``user`` sees, newest first (``case_opened_idx`` / ``case_agency_opened_idx``),
+    filtered as staff filter them. Visibility is a union of indexed sets (``visible_case_ids``),
+    so the cost follows the rows read, not the table: slice or page it (common.paging)."""
     qs = visible_cases(user, min_level=min_level).select_related("receiving_agency")
     if status:
         qs = qs.filter(status=status)
+    if number:
+        qs = qs.filter(case_number_search(number))
+    if violence_type:
+        qs = qs.filter(violence_types__contains=[violence_type])
+    if emergency is not None:
+        qs = qs.filter(is_emergency=emergency)
     return qs.order_by("-opened_at", "-id")
 
 
@@ -68,6 +93,8 @@ def complaint_queue(*, user, filters: dict | None = None):
         .select_related("case", "assignee", "receiving_agency", "triage")
         .order_by("response_due_at", "id")
     )
+    if filters.get("number"):
+        qs = qs.filter(case_number_search(filters["number"], field="case__number"))
     if filters.get("channel"):
         qs = qs.filter(channel=filters["channel"])
     if filters.get("region"):

@@ -151,6 +151,15 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
 
     max_limit = MAX_PAGE_LIMIT
 
+    def get_count(self, queryset):
+        """Counted up to ``common.paging.MAX_COUNTED`` + 1 rows, so a page's cost does not grow with
+        the table (docs/architecture.md, "Lists"): a count of 1,001 means "more than 1,000"."""
+        from common.paging import MAX_COUNTED
+
+        if hasattr(queryset, "query"):
+            return queryset[: MAX_COUNTED + 1].count()
+        return len(queryset)
+
     def paginate_queryset(self, queryset, request, view=None):
         query_input(PageInput, request)
         return super().paginate_queryset(queryset, request, view)

@@ -117,7 +117,9 @@ class Meeting(models.Model):
             models.UniqueConstraint(fields=["scheduled_for"], condition=Q(kind="regular"),
                                     name="one_regular_meeting_per_slot"),
         ]
-        indexes = [models.Index(fields=["status", "starts_at"])]
+        indexes = [models.Index(fields=["status", "starts_at"]),
+                   # The meetings list's order (docs/architecture.md, "Lists").
+                   models.Index(fields=["-starts_at", "-id"], name="meeting_starts_idx")]
 
     def __str__(self) -> str:
         return f"{self.title} ({timezone.localtime(self.starts_at):%d-%m-%Y %H:%M})"
