@@ -21,7 +21,7 @@ from cases.models import (
 from cases.policies import can_manage_consent, may_assign_on_case
 from cases.registered import registered_sections
 from common import limits
-from common.api import Input, query_input
+from common.api import BoundedListPagination, Input, query_input
 from common.audit import access_log_record
 from common.errors import ActionNotAllowed
 from common.models import AccessAction
@@ -136,10 +136,11 @@ class CaseListFilterInput(serializers.Serializer):
 
 @extend_schema_view(get=extend_schema(parameters=[CaseListFilterInput]))
 class CaseListApi(generics.ListAPIView):
-    """Cases visible to the caller, newest first (paginated; limit/offset; ``count`` stops at 1,001:
-    narrow with ``number`` and the filters)."""
+    """Cases visible to the caller, newest first (paginated; limit/offset; ``count`` stops at 1,001
+    and ``offset`` at 1,000: narrow with ``number`` and the filters)."""
 
     serializer_class = CaseOutputSerializer
+    pagination_class = BoundedListPagination
 
     def get_queryset(self):
         filters = query_input(CaseListFilterInput, self.request)

@@ -68,30 +68,44 @@ def annotate_access_level(qs: QuerySet[Case], user) -> QuerySet[Case]:
     return qs.annotate(access_level=Greatest(*parts, output_field=IntegerField()))
 
 
-def visible_case_ids(user, *, min_level: int = AccessLevel.SUMMARY) -> QuerySet | None:
-    """The ids of the cases on which ``user`` holds at least ``min_level`` — exactly the cases
-    ``annotate_access_level`` rates ``>= min_level`` — as a UNION of the sets a user can see, each
-    read through an index: the cases their agencies received (all of them for SUMMARY; those of
-    the agencies where they hold FULL by standing otherwise), their open assignments, their
-    agencies' active grants of that level. ``None`` means every case (a Tim Percepatan member at
-    SUMMARY). Lists filter with it, so the database never rates every case row; a detail page
-    still asks ``annotate_access_level`` for its one case (docs/architecture.md, "Lists")."""
+def visible_case_sets(user, *, min_level: int = AccessLevel.SUMMARY) -> list[QuerySet[Case]] | None:
+    """The sets of cases that give ``user`` at least ``min_level`` — together exactly the cases
+    ``annotate_access_level`` rates ``>= min_level`` — each a query read through an index: the
+    cases their agencies received (all of them for SUMMARY; those of the agencies where they hold
+    FULL by standing otherwise), their open assignments, their agencies' active grants of that
+    level. ``None`` means every case (a Tim Percepatan member at SUMMARY). Lists take the newest
+    rows of each set and merge them (``cases.selectors.case_list``), so the database never rates
+    every case row; a detail page still asks ``annotate_access_level`` for its one case
+    (docs/architecture.md, "Lists")."""
     level = int(min_level)
     ctx = user_context(user)
     if level <= AccessLevel.NONE or (ctx.is_team_member and level <= AccessLevel.SUMMARY):
         return None
     work_agencies = agency_policies.staff_agency_ids(user)
     if not work_agencies:
-        return Case.objects.none().values("pk")
+        return []
     received = (list(work_agencies) if level <= AccessLevel.SUMMARY
                 else list(agency_policies.full_access_agency_ids(user)))
     group_ids = [m.agency.group_id for m in ctx.memberships if m.agency_id in work_agencies]
-    sets = Case.objects.filter(receiving_agency_id__in=received).order_by().values("pk")
-    return sets.union(
-        CaseAssignment.objects.filter(user=user, ended_at__isnull=True).order_by().values("case_id"),
-        active_grants().filter(group_id__in=group_ids, level__gte=level).order_by()
-        .values("content_object_id"),
-    )
+    return [
+        Case.objects.filter(receiving_agency_id__in=received),
+        Case.objects.filter(pk__in=CaseAssignment.objects.filter(user=user, ended_at__isnull=True)
+                            .values("case_id")),
+        Case.objects.filter(pk__in=active_grants().filter(group_id__in=group_ids, level__gte=level)
+                            .values("content_object_id")),
+    ]
+
+
+def visible_case_ids(user, *, min_level: int = AccessLevel.SUMMARY) -> QuerySet | None:
+    """The ids of every case ``user`` sees at ``min_level``: the UNION of ``visible_case_sets``
+    (``None``: every case)."""
+    sets = visible_case_sets(user, min_level=min_level)
+    if sets is None:
+        return None
+    if not sets:
+        return Case.objects.none().values("pk")
+    first, *rest = [s.order_by().values("pk") for s in sets]
+    return first.union(*rest)
 
 
 def visible_cases(user, *, min_level: int = AccessLevel.SUMMARY) -> QuerySet[Case]:

@@ -25,7 +25,11 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def _bounded_count(self) -> int:
-        return self.object_list[: MAX_COUNTED + 1].count()
+        counter = getattr(self.object_list, "count_up_to", None)  # cases.selectors.MergedCaseList
+        if counter is not None:
+            return counter(MAX_COUNTED + 1)
+        # Only the ids are counted: the rows' annotations (an access level…) are not computed.
+        return self.object_list.values("pk")[: MAX_COUNTED + 1].count()
 
     @cached_property
     def count(self) -> int:

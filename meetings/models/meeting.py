@@ -117,9 +117,7 @@ class Meeting(models.Model):
             models.UniqueConstraint(fields=["scheduled_for"], condition=Q(kind="regular"),
                                     name="one_regular_meeting_per_slot"),
         ]
-        indexes = [models.Index(fields=["status", "starts_at"]),
-                   # The meetings list's order (docs/architecture.md, "Lists").
-                   models.Index(fields=["-starts_at", "-id"], name="meeting_starts_idx")]
+        indexes = [models.Index(fields=["status", "starts_at"])]
 
     def __str__(self) -> str:
         return f"{self.title} ({timezone.localtime(self.starts_at):%d-%m-%Y %H:%M})"

@@ -119,19 +119,24 @@ def make_sessions(world, out: Path) -> dict:
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.create()
-        cases = list(case_list(user=user).values_list("pk", flat=True)[:40])
+        cases = [c.pk for c in case_list(user=user)[:40]]
         roles[role] = {"session": session.session_key, "cases": cases}
     data = {"cookie_name": settings.SESSION_COOKIE_NAME, "roles": roles}
     out.write_text(json.dumps(data))
     return data
 
 
-def query_counts(sessions: dict) -> dict[str, int]:
+def one_request(sessions: dict, repeats: int) -> tuple[dict[str, int], dict[str, float]]:
+    """Per operation: the query count of one request, and the median time of ``repeats``
+    sequential requests in this process (no concurrency: the cost of the page itself, which reads
+    steadier than the load runs on a shared machine)."""
+    import statistics
+
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    counts = {}
+    counts, medians = {}, {}
     for name, (role, path) in OPERATIONS.items():
         me = sessions["roles"][role]
         client = Client()
@@ -141,7 +146,13 @@ def query_counts(sessions: dict) -> dict[str, int]:
         with CaptureQueriesContext(connection) as ctx:
             status = client.get(url).status_code
         counts[name] = len(ctx.captured_queries) if status == 200 else -status
-    return counts
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - t0) * 1000)
+        medians[name] = round(statistics.median(times), 1)
+    return counts, medians
 
 
 def sla_sweep_times() -> dict:
@@ -252,15 +263,17 @@ def run_locust(kind: str, users: int, seconds: int, host: str, sessions_file: Pa
 def table(result: dict) -> str:
     floor = {k: result[k]["ops"].get("floor", {}).get("p95_ms") or 0 for k in ("office", "stress")}
     lines = [
-        f"{'page / API operation':24} {'queries':>7} | {'office p50':>10} {'p95':>6} {'p99':>6} "
-        f"{'x floor':>7} {'err':>4} | {'stress p50':>10} {'p95':>6} {'p99':>6} {'err %':>6}"
+        f"{'page / API operation':24} {'queries':>7} {'one ms':>7} | {'office p50':>10} "
+        f"{'p95':>6} {'p99':>6} {'x floor':>7} {'err':>4} | "
+        f"{'stress p50':>10} {'p95':>6} {'p99':>6} {'err %':>6}"
     ]
     for name in [*OPERATIONS, "all"]:
         o, s = result["office"]["ops"].get(name, {}), result["stress"]["ops"].get(name, {})
         ratio = (o.get("p95_ms", 0) / floor["office"]) if floor["office"] else 0
         err = (100 * s.get("errors", 0) / s["requests"]) if s.get("requests") else 0
         lines.append(
-            f"{name:24} {result['queries'].get(name, ''):>7} | {o.get('p50_ms', 0):>10.0f} "
+            f"{name:24} {result['queries'].get(name, ''):>7} {result['single_ms'].get(name, ''):>7} | "
+            f"{o.get('p50_ms', 0):>10.0f} "
             f"{o.get('p95_ms', 0):>6.0f} {o.get('p99_ms', 0):>6.0f} {ratio:>7.1f} {o.get('errors', 0):>4} | "
             f"{s.get('p50_ms', 0):>10.0f} {s.get('p95_ms', 0):>6.0f} {s.get('p99_ms', 0):>6.0f} {err:>6.2f}"
         )
@@ -283,9 +296,7 @@ def main() -> None:
     db_url = os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/terpadu_bench")
     started = time.time()
 
-    say(
-        f"Database {db_url.rsplit('/', 1)[1]} (created afresh: migrated, or cloned from its template)"
-    )
+    say(f"Database {db_url.rsplit('/', 1)[1]} (created afresh: migrated, or cloned from its template)")
     cloned = create_database(db_url)
     django.setup()
     if not cloned:
@@ -311,8 +322,9 @@ def main() -> None:
 
     sessions_file = out.parent / "sessions.json"
     sessions = make_sessions(world, sessions_file)
-    queries = query_counts(sessions)
+    queries, single_ms = one_request(sessions, env_int("BENCH_SINGLE_REPEATS", 15))
     say(f"Queries per request: {queries}")
+    say(f"One request, median ms: {single_ms}")
     sla = sla_sweep_times()
     say(f"SLA sweep: {sla}")
     from django.db import connections
@@ -378,6 +390,7 @@ def main() -> None:
             "gunicorn_workers": 2,
         },
         "queries": queries,
+        "single_ms": single_ms,
         "sla": sla,
         **runs,
         "wall_seconds": round(time.time() - started, 1),

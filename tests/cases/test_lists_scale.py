@@ -121,6 +121,9 @@ def test_search_by_case_number_finds_the_case_whole_or_by_year_and_sequence(uptd
         page = client.get("/kasus/", {"nomor": typed}).content.decode()
         assert wanted.number in page and other.number not in page, typed
     api = client.get("/api/cases/", {"number": wanted.number}).json()
+    # Offsets stop where the list stops being exact; the answer says to narrow it.
+    beyond = client.get("/api/cases/", {"offset": 1001})
+    assert beyond.status_code == 400 and "persempit" in str(beyond.json())
     assert [c["number"] for c in api["results"]] == [wanted.number]
     # A filter value not on offer is ignored, never a server error.
     assert client.get("/kasus/", {"status": "bogus", "nomor": wanted.number}).status_code == 200
@@ -161,7 +164,7 @@ def test_the_visible_sets_are_exactly_the_cases_the_level_rule_rates(uptd, rsud,
             union = set(Case.objects.values_list("pk", flat=True)) if ids is None else set(
                 Case.objects.filter(pk__in=ids).values_list("pk", flat=True))
             assert union == rated, (user.username, level)
-            assert set(case_list(user=user, min_level=level).values_list("pk", flat=True)) == rated
+            assert {c.pk for c in case_list(user=user, min_level=level)[:100]} == rated
 
 
 # --- EXPLAIN on a few thousand rows -----------------------------------------------------------------
@@ -182,7 +185,9 @@ def _load_cases(agency, n, *, tag):
 _READS_WHOLE_TABLE = re.compile(r"Seq Scan on cases_case\b")
 
 
-def _plan(qs) -> str:
+def _plan(cases) -> str:
+    """The plan of a case list's first page: the query that chooses its rows."""
+    qs = cases[:50] if hasattr(cases, "query") else cases.ids_query(slice(0, 50))
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cur:
         cur.execute(f"EXPLAIN {sql}", params)
@@ -194,23 +199,29 @@ def test_the_case_list_reads_its_indexes_not_the_whole_table(uptd, rsud):
     Percepatan's list walks ``case_opened_idx``; a small agency's head reads only its cases; a
     search reads the number's index. No plan reads the whole cases table."""
     small = AgencyFactory()
-    for tag, agency in enumerate([uptd, rsud, *[AgencyFactory() for _ in range(6)]]):
-        _load_cases(agency, 500, tag=1900 + tag)
+    _load_cases(uptd, 2500, tag=1900)  # the big one: more cases than a list ever reads of a set
+    for tag, agency in enumerate([rsud, *[AgencyFactory() for _ in range(6)]], start=1):
+        _load_cases(agency, 350, tag=1900 + tag)
     _load_cases(small, 20, tag=1990)
     with connection.cursor() as cur:
         for table in ("cases_case", "cases_caseassignment", "cases_casegrant"):
             cur.execute(f"ANALYZE {table}")
-    assert Case.objects.count() == 4020
+    assert Case.objects.count() == 4970
     team_member = make_team(rsud).anggota
     head = member(small, Role.HEAD)
 
-    team_plan = _plan(case_list(user=team_member)[:50])
+    team_plan = _plan(case_list(user=team_member))
     assert "Index Scan using case_opened_idx on cases_case" in team_plan, team_plan
     assert not _READS_WHOLE_TABLE.search(team_plan), team_plan
 
-    head_plan = _plan(case_list(user=head)[:50])
+    head_plan = _plan(case_list(user=head))
     assert not _READS_WHOLE_TABLE.search(head_plan), head_plan
 
-    search_plan = _plan(case_list(user=team_member, number="PPA-1903-0001")[:50])
+    # A big agency's head: only its newest cases are read, in the order of its index.
+    big_head = member(uptd, Role.HEAD)
+    big_plan = _plan(case_list(user=big_head))
+    assert "case_agency_opened_idx" in big_plan and not _READS_WHOLE_TABLE.search(big_plan), big_plan
+
+    search_plan = _plan(case_list(user=team_member, number="PPA-1903-0001"))
     assert "case_number_prefix_idx" in search_plan, search_plan
     assert not _READS_WHOLE_TABLE.search(search_plan), search_plan
