@@ -14,7 +14,7 @@ PORT ?= $(or $(WEB_PORT),8000)
 # Settings `make check` inspects: the test settings hold every app (tests.fakedocs included).
 CHECK_SETTINGS ?= config.settings.test
 
-.PHONY: help setup run test test-fast lint check
+.PHONY: help setup run test test-fast lint check bench
 
 help:
 	@echo "make run        set up this machine, then serve Terpadu on http://127.0.0.1:$(PORT) (web + Celery worker + beat; PORT=8010 to change)"
@@ -23,6 +23,7 @@ help:
 	@echo "make setup      only the set-up of make run (migrate + demo data included)"
 	@echo "make lint       ruff check"
 	@echo "make check      ruff, makemigrations --check and Django's system checks (CI runs it before make test)"
+	@echo "make bench      national-volume benchmark in its own database (BENCH_CASES=350000; BENCH_CASES=2000 for a quick look); docs/performance.md"
 
 setup:
 	@$(BOOTSTRAP) run
@@ -64,3 +65,10 @@ check:
 	@DJANGO_SETTINGS_MODULE=$(CHECK_SETTINGS) $(UV) run --no-sync python manage.py makemigrations --check --dry-run
 	@echo "==> Django system checks"
 	@DJANGO_SETTINGS_MODULE=$(CHECK_SETTINGS) $(UV) run --no-sync python manage.py check
+
+# Not part of `make test`: loads BENCH_CASES cases (default 350,000) into a database of its own
+# (terpadu_bench), starts gunicorn + a Celery worker on 127.0.0.1 and runs locust headless
+# (scripts/bench, docs/performance.md). BENCH_DURATION seconds per run (office, then stress).
+bench:
+	@$(BOOTSTRAP) test
+	@$(UV) run --no-sync python -m scripts.bench

@@ -18,11 +18,12 @@ from cases.models import (
     ConsentGiver,
     ConsentPurpose,
     ConsentScope,
+    ViolenceType,
 )
 from cases.policies import can_manage_consent, can_manage_grants, may_assign_on_case
 from cases.registered import registered_sections
 from common import limits
-from common.api import Input, query_input
+from common.api import BoundedListPagination, Input, query_input
 from common.audit import access_log_record
 from common.errors import ActionNotAllowed
 from common.models import AccessAction
@@ -129,17 +130,26 @@ class CaseDetailOutputSerializer(CaseOutputSerializer):
 
 class CaseListFilterInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False, allow_blank=True)
+    number = serializers.CharField(required=False, max_length=20,
+                                   help_text="Case number, whole (PPA-2026-000123 or 2026-123) or its start")
+    violence_type = serializers.ChoiceField(choices=ViolenceType.choices, required=False, allow_blank=True)
+    emergency = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
 @extend_schema_view(get=extend_schema(parameters=[CaseListFilterInput]))
 class CaseListApi(generics.ListAPIView):
-    """Cases visible to the caller (paginated; limit/offset)."""
+    """Cases visible to the caller, newest first (paginated; limit/offset; ``count`` stops at 1,001
+    and ``offset`` at 1,000: narrow with ``number`` and the filters)."""
 
     serializer_class = CaseOutputSerializer
+    pagination_class = BoundedListPagination
 
     def get_queryset(self):
         filters = query_input(CaseListFilterInput, self.request)
-        return selectors.case_list(user=self.request.user, status=filters.get("status") or None)
+        return selectors.case_list(user=self.request.user, status=filters.get("status") or None,
+                                   number=filters.get("number", ""),
+                                   violence_type=filters.get("violence_type", ""),
+                                   emergency=filters.get("emergency"))
 
 
 class CaseDetailApi(APIView):

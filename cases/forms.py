@@ -5,8 +5,37 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from cases.intake.forms import CONSENT_FORM_CHOICES
-from cases.models import LEGAL_BASES, AccessLevel, ConsentForm, ConsentGiver, ConsentPurpose, ConsentScope
+from cases.models import (
+    LEGAL_BASES,
+    AccessLevel,
+    CaseStatus,
+    ConsentForm,
+    ConsentGiver,
+    ConsentPurpose,
+    ConsentScope,
+    ViolenceType,
+)
 from common import limits
+
+
+class CaseListFilterForm(forms.Form):
+    """The case list's search and filters (GET). A value not on offer is ignored, never a 500."""
+
+    nomor = forms.CharField(label=_("Nomor kasus"), required=False, max_length=20)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Semua status")), *CaseStatus.choices])
+    jenis = forms.ChoiceField(label=_("Jenis kekerasan"), required=False,
+                              choices=[("", _("Semua jenis")), *ViolenceType.choices])
+    darurat = forms.BooleanField(label=_("Hanya darurat"), required=False)
+
+    def selector_filters(self) -> dict:
+        data = {}
+        if self.is_bound:
+            self.is_valid()  # a field with a value not on offer is left out; the others still apply
+            data = self.cleaned_data
+        return {"status": data.get("status") or None, "number": data.get("nomor", ""),
+                "violence_type": data.get("jenis", ""),
+                "emergency": True if data.get("darurat") else None}
 
 
 class RevealForm(forms.Form):

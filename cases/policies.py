@@ -68,8 +68,52 @@ def annotate_access_level(qs: QuerySet[Case], user) -> QuerySet[Case]:
     return qs.annotate(access_level=Greatest(*parts, output_field=IntegerField()))
 
 
+def visible_case_sets(user, *, min_level: int = AccessLevel.SUMMARY) -> list[QuerySet[Case]] | None:
+    """The sets of cases that give ``user`` at least ``min_level`` — together exactly the cases
+    ``annotate_access_level`` rates ``>= min_level`` — each a query read through an index: the
+    cases their agencies received (all of them for SUMMARY; those of the agencies where they hold
+    FULL by standing otherwise), their open assignments, their agencies' active grants of that
+    level. ``None`` means every case (a Tim Percepatan member at SUMMARY). Lists take the newest
+    rows of each set and merge them (``cases.selectors.case_list``), so the database never rates
+    every case row; a detail page still asks ``annotate_access_level`` for its one case
+    (docs/architecture.md, "Lists")."""
+    level = int(min_level)
+    ctx = user_context(user)
+    if level <= AccessLevel.NONE or (ctx.is_team_member and level <= AccessLevel.SUMMARY):
+        return None
+    work_agencies = agency_policies.staff_agency_ids(user)
+    if not work_agencies:
+        return []
+    received = (list(work_agencies) if level <= AccessLevel.SUMMARY
+                else list(agency_policies.full_access_agency_ids(user)))
+    group_ids = [m.agency.group_id for m in ctx.memberships if m.agency_id in work_agencies]
+    return [
+        Case.objects.filter(receiving_agency_id__in=received),
+        Case.objects.filter(pk__in=CaseAssignment.objects.filter(user=user, ended_at__isnull=True)
+                            .values("case_id")),
+        Case.objects.filter(pk__in=active_grants().filter(group_id__in=group_ids, level__gte=level)
+                            .values("content_object_id")),
+    ]
+
+
+def visible_case_ids(user, *, min_level: int = AccessLevel.SUMMARY) -> QuerySet | None:
+    """The ids of every case ``user`` sees at ``min_level``: the UNION of ``visible_case_sets``
+    (``None``: every case)."""
+    sets = visible_case_sets(user, min_level=min_level)
+    if sets is None:
+        return None
+    if not sets:
+        return Case.objects.none().values("pk")
+    first, *rest = [s.order_by().values("pk") for s in sets]
+    return first.union(*rest)
+
+
 def visible_cases(user, *, min_level: int = AccessLevel.SUMMARY) -> QuerySet[Case]:
-    return annotate_access_level(Case.objects.all(), user).filter(access_level__gte=int(min_level))
+    """The cases ``user`` sees at ``min_level`` or above (``visible_case_ids``), each with its
+    ``access_level``: the level is computed only for the rows read, never to choose them."""
+    ids = visible_case_ids(user, min_level=min_level)
+    qs = Case.objects.all() if ids is None else Case.objects.filter(pk__in=ids)
+    return annotate_access_level(qs, user)
 
 
 def access_level_remember(case: Case, user) -> Case:

@@ -16,6 +16,7 @@ from cases import consent as consents
 from cases import selectors, services
 from cases.forms import (
     AssignForm,
+    CaseListFilterForm,
     ConsentRecordForm,
     ConsentWithdrawForm,
     GrantForm,
@@ -35,12 +36,18 @@ from cases.registered import may_contact_victim, registered_sections
 from common.audit import access_log_record
 from common.errors import ActionNotAllowed, ApplicationError, error_text, error_to_form, form_error_text
 from common.models import AccessAction
+from common.paging import page_of, query_without_page
 
 
 @login_required
 def case_list(request):
-    cases = list(selectors.case_list(user=request.user, status=request.GET.get("status") or None)[:200])
-    return render(request, "cases/list.html", {"cases": cases})
+    """Fifty cases a page, newest first, searchable by number (docs/architecture.md, "Lists")."""
+    filters = CaseListFilterForm(request.GET or None)
+    page = page_of(selectors.case_list(user=request.user, **filters.selector_filters()),
+                   request.GET.get("page"))
+    return render(request, "cases/list.html", {
+        "page": page, "cases": page.object_list, "filters": filters,
+        "page_query": query_without_page(request)})
 
 
 def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims=None,

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.errors import ActionNotAllowed, ApplicationError, validation_messages
+from common.paging import MAX_COUNTED
 
 NOT_FOUND = _("Tidak ditemukan.")
 CONFLICT = _("Data yang sama baru saja dicatat oleh permintaan lain. Muat ulang lalu coba lagi.")
@@ -151,15 +152,39 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
 
     max_limit = MAX_PAGE_LIMIT
 
+    def get_count(self, queryset):
+        """Counted up to ``common.paging.MAX_COUNTED`` + 1 rows, so a page's cost does not grow with
+        the table (docs/architecture.md, "Lists"): a count of 1,001 means "more than 1,000"."""
+        if hasattr(queryset, "count_up_to"):  # cases.selectors.MergedCaseList
+            return queryset.count_up_to(MAX_COUNTED + 1)
+        if hasattr(queryset, "query"):
+            return queryset.values("pk")[: MAX_COUNTED + 1].count()
+        return len(queryset)
+
+    #: The highest offset accepted (a 400 beyond, as ``limit=abc``).
+    max_offset = MAX_OFFSET
+
     def paginate_queryset(self, queryset, request, view=None):
-        query_input(PageInput, request)
+        page = query_input(PageInput, request)
+        if page.get("offset", 0) > self.max_offset:
+            raise exceptions.ValidationError({"offset": [
+                _("Paling banyak %(n)s: persempit daftar dengan pencarian atau saringan.")
+                % {"n": self.max_offset}]})
         return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view):
         bounds = {self.limit_query_param: {"minimum": 1, "maximum": MAX_PAGE_LIMIT,
                                            "default": self.default_limit},
-                  self.offset_query_param: {"minimum": 0, "maximum": MAX_OFFSET, "default": 0}}
+                  self.offset_query_param: {"minimum": 0, "maximum": self.max_offset, "default": 0}}
         params = super().get_schema_operation_parameters(view)
         for p in params:
             p["schema"].update(bounds.get(p["name"], {}))
         return params
+
+
+class BoundedListPagination(LimitOffsetPagination):
+    """For a list that holds only its first ``common.paging.MAX_COUNTED`` + 1 rows exactly (the
+    case list: docs/architecture.md, "Lists"): offsets stop there; the search and filters narrow
+    it."""
+
+    max_offset = MAX_COUNTED

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -24,6 +25,11 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+if getattr(settings, "BENCH_FLOOR", False):  # config/settings/bench.py only (make bench)
+    from config.floor import floor
+
+    urlpatterns.append(path("_bench/floor/", floor, name="bench-floor"))
 
 handler400 = "common.error_views.bad_request"
 handler403 = "common.error_views.permission_denied"

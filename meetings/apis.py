@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -49,18 +49,24 @@ class MeetingOutputSerializer(serializers.Serializer):
         return obj.selected_count >= WEEKLY_SELECTION_TARGET
 
 
-class MeetingListApi(APIView):
+class MeetingListApi(generics.ListAPIView):
+    """Meetings, newest first (paginated; limit/offset)."""
+
+    serializer_class = MeetingOutputSerializer
+
+    def get_queryset(self):
+        return selectors.meeting_list(user=self.request.user)
+
     class MeetingCreateInputSerializer(Input):
         starts_at = serializers.DateTimeField()
         place = serializers.CharField(required=False, allow_blank=True, max_length=200)
         online_link = serializers.URLField(required=False, allow_blank=True)
         title = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
-    @extend_schema(responses=MeetingOutputSerializer(many=True), summary="Meetings (Tim Percepatan)")
-    def get(self, request):
+    @extend_schema(summary="Meetings (Tim Percepatan)")
+    def get(self, request, *args, **kwargs):
         _member_or_403(request.user)
-        qs = selectors.meeting_list(user=request.user)[:100]
-        return Response(MeetingOutputSerializer(qs, many=True).data)
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=MeetingCreateInputSerializer, responses={201: MeetingOutputSerializer},
                    summary="Schedule an ad-hoc meeting (secretary, ketua, wakil ketua)")

@@ -130,6 +130,8 @@ def _filter_choices(name: str) -> list:
 class ComplaintQueueFilterInput(serializers.Serializer):
     """The work-queue page's filters; an unknown value is a 400, not an unfiltered list."""
 
+    number = serializers.CharField(required=False, max_length=20,
+                                   help_text="Case number, whole (PPA-2026-000123 or 2026-123) or its start")
     channel = serializers.ChoiceField(choices=_filter_choices("channel"), required=False, allow_blank=True)
     region = serializers.ChoiceField(choices=_filter_choices("region"), required=False, allow_blank=True)
     violence_type = serializers.ChoiceField(choices=_filter_choices("violence_type"), required=False,

@@ -213,6 +213,7 @@ class VoidForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
+    number = forms.CharField(label=_("Nomor kasus"), required=False, max_length=20)
     channel = forms.ChoiceField(label=_("Saluran"), choices=[("", _("Semua"))] + list(Channel.choices),
                                 required=False)
     region = forms.ChoiceField(label=_("Wilayah"), choices=[("", _("Semua"))] + DKI_REGION_CHOICES[1:],

@@ -33,6 +33,7 @@ from common.errors import (
     form_error_text,
     validation_messages,
 )
+from common.paging import page_of, query_without_page
 from common.timefmt import datetime_label
 
 
@@ -229,7 +230,8 @@ def clock_label(seconds: int) -> str:
 def complaint_queue_view(request):
     filters = QueueFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
-    rows = list(selectors.complaint_queue(user=request.user, filters=cleaned)[:300])
+    page = page_of(selectors.complaint_queue(user=request.user, filters=cleaned), request.GET.get("page"))
+    rows = list(page.object_list)
     now = timezone.now()
     for c in rows:
         c.seconds_left = int((c.response_due_at - now).total_seconds())
@@ -239,7 +241,8 @@ def complaint_queue_view(request):
             getattr(c, "triage", None) is not None and c.triage.risk_level == "emergency")
     can_register = selectors.receiving_agencies_of(request.user).exists()
     return render(request, "cases/queue.html", {
-        "rows": rows, "filters": filters, "can_register": can_register,
+        "rows": rows, "page": page, "page_query": query_without_page(request),
+        "filters": filters, "can_register": can_register,
         "active_filters": sum(1 for value in cleaned.values() if value)})
 
 

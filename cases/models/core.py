@@ -96,7 +96,14 @@ class Case(models.Model):
         verbose_name = _("kasus")
         verbose_name_plural = _("kasus")
         permissions = [("access_case", "Can access the case at the level of the grant")]
-        indexes = [models.Index(fields=["receiving_agency", "status"])]
+        indexes = [
+            models.Index(fields=["receiving_agency", "status"]),
+            # The lists' order (docs/architecture.md, "Lists"): every case newest first, and an
+            # agency's received cases newest first; search by the start of the number.
+            models.Index(fields=["-opened_at", "-id"], name="case_opened_idx"),
+            models.Index(fields=["receiving_agency", "-opened_at", "-id"], name="case_agency_opened_idx"),
+            models.Index(fields=["number"], opclasses=["varchar_pattern_ops"], name="case_number_prefix_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -130,6 +137,9 @@ class CaseAssignment(models.Model):
             models.UniqueConstraint(fields=["case", "user"], condition=Q(ended_at__isnull=True),
                                     name="one_open_assignment_per_user"),
         ]
+        # A user's open assignments: one of the sets a case list unions (cases.policies).
+        indexes = [models.Index(fields=["user", "case"], condition=Q(ended_at__isnull=True),
+                                name="assignment_open_user_idx")]
 
 
 class GrantSource(models.TextChoices):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common import limits
 from common.errors import ApplicationError, error_to_form, form_error_text
+from common.paging import page_of, query_without_page
 from meetings import forms, policies, selectors, services
 from meetings.models import MeetingKind, MeetingStatus, ScreeningOutcome
 from meetings.views.base import back_to, meeting_post, member_required, posted_reason, selection_target
@@ -20,11 +21,13 @@ from meetings.views.base import back_to, meeting_post, member_required, posted_r
 
 @member_required
 def meeting_list(request):
-    meetings = list(selectors.meeting_list(user=request.user)[:100])
+    page = page_of(selectors.meeting_list(user=request.user), request.GET.get("page"))
+    meetings = list(page.object_list)
     for m in meetings:
         m.target = selection_target(m)
     return render(request, "meetings/list.html", {
-        "meetings": meetings, "schedule": selectors.schedule_active(), "kpi": selectors.kpi_summary(),
+        "meetings": meetings, "page": page, "page_query": query_without_page(request),
+        "schedule": selectors.schedule_active(), "kpi": selectors.kpi_summary(),
         "can_edit": policies.can_edit(request.user), "now": timezone.now(),
         "pilot": selectors.weekly_selections(),
     })
