@@ -20,6 +20,7 @@ from cases.models import AccessLevel
 from common.audit import access_log_record
 from common.errors import ApplicationError, error_to_form
 from common.models import AccessAction
+from common.timefmt import datetime_label
 from sops import policies as sop_policies
 from sops import selectors as sop_selectors
 from sops import services as sop_services
@@ -223,8 +224,8 @@ def emergency_extend(request, pk: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        until = timezone.localtime(max(g.expires_at for g in grants)).strftime("%d-%m-%Y %H:%M")
-        messages.success(request, _("Akses sementara diperpanjang sampai %(until)s WIB.") % {"until": until})
+        until = datetime_label(max(g.expires_at for g in grants))
+        messages.success(request, _("Akses sementara diperpanjang sampai %(until)s.") % {"until": until})
     return redirect(_detail_url(case, complaint) + "#emergency")
 
 

@@ -27,6 +27,7 @@ from cases.services import case_grant_extend
 from common.deadlines import Deadline, Stage, deadline_sweep
 from common.models import DeadlineAlert
 from common.notifications import notify
+from common.timefmt import date_label, datetime_label
 from meetings import events
 from meetings.models import Decision, DecisionKind, Meeting, Minutes, MinutesStatus
 from triage.events import EMERGENCY_DECLARED
@@ -60,7 +61,7 @@ def emergencies_unformalised_flag(*, meeting: Meeting, actor: User | None) -> li
         created = notify(users=chairs, kind="emergency_unformalised", case=case,
                          url=reverse("meetings:case-history", args=[case.pk]),
                          title=f"{case.number}: kasus darurat belum ditetapkan formal pada rapat "
-                               f"{timezone.localtime(meeting.starts_at):%d-%m-%Y}; agendakan pada rapat "
+                               f"{date_label(meeting.starts_at, lang='id')}; agendakan pada rapat "
                                "berikutnya",
                          dedupe_key=f"emergency-unformalised:{case.pk}:{meeting.pk}")
         if created or not chairs:
@@ -98,8 +99,8 @@ def _warn_head(grant: CaseGrant) -> None:
     # row per grant (each grant's alert is recorded once per stage and end time).
     notify(users=heads, kind="emergency_grant_expiring", case=case,
            url=reverse("triage:detail", args=[case.pk]) + "#emergency",
-           title=f"{case.number}: akses sementara rujukan darurat berakhir {until:%d-%m-%Y %H:%M} "
-                 "WIB — perpanjang dengan satu klik, atau biarkan berakhir",
+           title=f"{case.number}: akses sementara rujukan darurat berakhir "
+                 f"{datetime_label(until, lang='id')} — perpanjang dengan satu klik, atau biarkan berakhir",
            dedupe_key=f"emergency-grant-expiring:{case.pk}:{until:%Y%m%d%H%M}")
     events.emergency_grant_expiring(case=case, grant=grant)
 

@@ -138,10 +138,8 @@ def _flag_missed(meeting: Meeting, alert) -> None:
         meeting.held_on_schedule = False
         save_with_history(meeting, actor=None, update_fields=["held_on_schedule"])
     day = timezone.localtime(meeting.starts_at)
-    if meeting.status == MeetingStatus.CANCELLED:
-        title = f"Rapat {meeting.title} ({day:%d-%m-%Y}) dibatalkan: tercatat tidak terlaksana"
-    else:
-        title = f"Rapat {meeting.title} ({day:%d-%m-%Y}) tidak dibuka: tercatat tidak terlaksana"
+    held = "dibatalkan" if meeting.status == MeetingStatus.CANCELLED else "tidak dibuka"
+    title = f"Rapat {meeting.title} ({date_label(day, lang='id')}) {held}: tercatat tidak terlaksana"
     notify(users=users_with_role(roles=[Role.TP_SEKRETARIS, Role.TP_KETUA]), kind="meeting_missed",
            title=title, url=meeting_url(meeting), dedupe_key=f"meeting-missed:{meeting.pk}:{day:%Y%m%d}")
 
@@ -162,7 +160,7 @@ def _minutes_reminder(minutes: Minutes, *, users, stage: str) -> None:
     meeting = minutes.meeting
     since = timezone.localtime(minutes.ready_at)
     notify(users=users, kind="minutes_unsigned",
-           title=f"Notula {meeting.title} menunggu tanda tangan sejak {since:%d-%m-%Y}",
+           title=f"Notula {meeting.title} menunggu tanda tangan sejak {date_label(since, lang='id')}",
            url=reverse("meetings:minutes", args=[meeting.pk]),
            dedupe_key=selectors.MINUTES_UNSIGNED_KEY.format(minutes_pk=minutes.pk, stage=stage,
                                                             ready_at=minutes.ready_at))

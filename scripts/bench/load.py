@@ -61,6 +61,9 @@ class World:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+#: The kinds that receive complaints (``Agency.receives_complaints``, as the migration set it).
+RECEIVING_KINDS = frozenset({"uptd_ppa", "police_unit", "hospital", "puskesmas"})
+
 def _copy(cur, table: str, columns: list[str], rows) -> int:
     n = 0
     with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
@@ -142,18 +145,18 @@ def load(size: Size, *, seed: int = 14) -> World:  # noqa: C901, PLR0915 — one
         _copy(
             cur,
             "agencies_agency",
-            ["id", "code", "name", "kind", "institution", "region", "is_active", "group_id"],
+            ["id", "code", "name", "kind", "institution", "region", "is_active", "group_id",
+             "receives_complaints"],
             (
-                (aid + i, f"bench-{i}", f"Lembaga Bench {i}", k, inst, "3174", True, gid + i)
+                (aid + i, f"bench-{i}", f"Lembaga Bench {i}", k, inst, "3174", True, gid + i,
+                 k in RECEIVING_KINDS)
                 for i, (k, inst) in enumerate(agencies)
             ),
         )
         agency_ids = [aid + i for i in range(len(agencies))]
         group_of = {aid + i: gid + i for i in range(len(agencies))}
         kind_of = {aid + i: k for i, (k, _inst) in enumerate(agencies)}
-        receiving = [
-            a for a in agency_ids[2:] if kind_of[a] in {"uptd_ppa", "police_unit", "hospital", "puskesmas"}
-        ]
+        receiving = [a for a in agency_ids[2:] if kind_of[a] in RECEIVING_KINDS]
         weights = [1 / (rank + 1) ** 1.1 for rank in range(len(receiving))]
         ministry, team_home = agency_ids[0], agency_ids[1]
 
@@ -463,10 +466,11 @@ def load(size: Size, *, seed: int = 14) -> World:  # noqa: C901, PLR0915 — one
                 if i % 50 == 0:  # every fiftieth case reaches the two journey users' agencies
                     to = rnd.choice([police_agency, hospital_agency])
                 if to != case_agency[i]:
+                    level = rnd.choice([10, 20, 20, 30])
                     grants.append(
                         (
                             grid + len(grants),
-                            rnd.choice([10, 20, 20, 30]),
+                            level,
                             "referral",
                             "",
                             opened[i],
@@ -478,6 +482,8 @@ def load(size: Size, *, seed: int = 14) -> World:  # noqa: C901, PLR0915 — one
                             group_of[to],
                             permission_id,
                             None,
+                            "Rujukan layanan",
+                            "consent" if level >= 30 else "",
                         )
                     )
             staff = staff_of.get(case_agency[i])
@@ -509,6 +515,8 @@ def load(size: Size, *, seed: int = 14) -> World:  # noqa: C901, PLR0915 — one
                 "group_id",
                 "permission_id",
                 "revoked_by_id",
+                "reason",
+                "basis",
             ],
             grants,
         )

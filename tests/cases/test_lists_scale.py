@@ -150,9 +150,11 @@ def test_the_visible_sets_are_exactly_the_cases_the_level_rule_rates(uptd, rsud,
     viewer = member(AgencyFactory(kind="ministry"), Role.MINISTRY_VIEWER)
     cases = [open_case(uptd, actor=head) for _ in range(6)]
     services.case_grant_access(actor=head, case=cases[0], agency=rsud, level=AccessLevel.SUMMARY)
-    services.case_grant_access(actor=head, case=cases[1], agency=rsud, level=AccessLevel.FULL)
+    services.case_grant_access(actor=head, case=cases[1], agency=rsud, level=AccessLevel.FULL,
+                               reason="Visum", legal_basis="protection_of_life")
     services.case_grant_access(actor=head, case=cases[2], agency=polres, level=AccessLevel.SERVICE)
-    grant = services.case_grant_access(actor=head, case=cases[3], agency=polres, level=AccessLevel.FULL)
+    grant = services.case_grant_access(actor=head, case=cases[3], agency=polres, level=AccessLevel.FULL,
+                                       reason="Penyidikan", legal_basis="investigation_request")
     services.case_revoke_source(actor=head, case=cases[3], agency=polres, source=grant.source,
                                 reason="Tidak diperlukan lagi")
     services.case_officer_assign(actor=head, case=cases[4], assignee=officer)

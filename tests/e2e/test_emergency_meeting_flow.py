@@ -73,7 +73,8 @@ def test_a_whole_meeting_where_the_emergency_keeps_its_options(page, live_server
 
     # Meanwhile the receiving agency finds it an emergency: action first, a temporary grant.
     triage_record(actor=head, complaint=complaint, emergency_conditions=["severe_injury"],
-                  complexity_conditions=[], needs_multiple_services=True, cross_region=False)
+                  complexity_conditions=[], needs_multiple_services=True, cross_region=False,
+                  complexity_change_reason="Tidak ada relasi kuasa menurut verifikasi")
     emergency_refer(actor=head, case=case, agencies=[rsud], hours=72)
 
     # The meeting opens (asked once, saying what follows).
