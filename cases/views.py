@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import consent as consents
 from cases import selectors, services
@@ -81,7 +81,10 @@ def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims
         "victims": victims,
         "can_manage_grants": manage,
         "grants": selectors.case_grants(case=case) if manage else [],
-        "grant_form": grant_form or (GrantForm(case=case) if manage else None),
+        # The grant form names every active agency (hundreds nationally): it is not rendered on
+        # every view of the case but on demand (``case_grant`` GET: htmx fragment, or the page
+        # with the form open without JavaScript); after a refused or unconfirmed POST it is here.
+        "grant_form": grant_form,
         # The grant checked and not yet saved: the page repeats it and asks to confirm.
         "grant_plan": grant_plan,
         "revoke_form": RevokeForm(),
@@ -94,7 +97,8 @@ def _detail_context(request, case, *, reveal_form=None, grant_form=None, victims
         "may_contact_victim": may_contact_victim(level=level, is_receiving_staff=is_receiving_staff),
         "show_consent_relation": level >= AccessLevel.SERVICE,
         "can_manage_consent": manage_consent,
-        "consent_form": consent_form or (ConsentRecordForm(case=case) if manage_consent else None),
+        # Same for the consent form (its "named agencies" lists every agency): ``consent_record_view`` GET.
+        "consent_form": consent_form,
         "consent_withdraw_form": ConsentWithdrawForm(),
         # Who works the case (templates/cases/_assignment.html): the open assignments to everyone
         # who sees the case; the forms to its head, acting head and admin officers.
@@ -184,14 +188,26 @@ def complaint_assign_view(request, pk: int, complaint):
                   status=400)
 
 
+def _on_demand_form(request, case, template: str, form, **context):
+    """GET of a form's route: with htmx the form alone (the case page loads it when the head opens
+    it); without JavaScript the case page with the form open."""
+    if request.headers.get("HX-Request"):
+        return render(request, template, {"case": case, "form": form})
+    return render(request, "cases/detail.html", _detail_context(request, case, **context))
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_grant(request, pk: int):
     """The head's grant in two steps: the first POST checks it and shows what will be shared with
-    whom, until when and on which basis (nothing saved); the confirmation (``confirmed``) saves it."""
+    whom, until when and on which basis (nothing saved); the confirmation (``confirmed``) saves it.
+    GET gives the form (its agency list is not on every view of the case page)."""
     case = selectors.case_get_for_user(user=request.user, id=pk)
     if not can_manage_grants(request.user, case):
         raise Http404
+    if request.method == "GET":
+        form = GrantForm(case=case)
+        return _on_demand_form(request, case, "cases/_grant_form.html", form, grant_form=form)
     form = GrantForm(request.POST, case=case)
     if form.is_valid():
         cd = form.cleaned_data
@@ -237,11 +253,14 @@ def case_revoke(request, pk: int, grant_id: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def consent_record_view(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, id=pk)
     if not can_manage_consent(request.user, case):
         raise Http404
+    if request.method == "GET":
+        form = ConsentRecordForm(case=case)
+        return _on_demand_form(request, case, "cases/_consent_form.html", form, consent_form=form)
     form = ConsentRecordForm(request.POST, case=case)
     if form.is_valid():
         cd = form.cleaned_data

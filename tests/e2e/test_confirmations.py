@@ -77,6 +77,9 @@ def test_an_identity_grant_repeats_what_is_shared_with_whom_before_saving(page, 
     page.wait_for_url(f"{live_server.url}/")
 
     page.goto(f"{live_server.url}/kasus/{case.pk}/#grants")
+    # The form (every agency in its list) is loaded when the head opens it, not on every view.
+    assert page.locator("#grant-form").count() == 0
+    page.locator("#grant-open > summary").click()
     page.select_option("#grant_agency", label=rsud.name)
     page.select_option("#grant_level", str(AccessLevel.FULL.value))
     page.fill("#grant_reason", "Visum et repertum di rumah sakit.")
