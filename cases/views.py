@@ -116,7 +116,13 @@ def case_detail(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, id=pk)
     access_log_record(request=request, user=request.user, action=AccessAction.VIEW, obj=case,
                       case=case, level=AccessLevel(case.access_level).name.lower())
-    return render(request, "cases/detail.html", _detail_context(request, case))
+    opened = OPEN_FORMS.get(request.GET.get("buka", ""))
+    forms_open = {}
+    if opened == "grant" and can_manage_grants(request.user, case):
+        forms_open["grant_form"] = GrantForm(case=case)
+    elif opened == "consent" and can_manage_consent(request.user, case):
+        forms_open["consent_form"] = ConsentRecordForm(case=case)
+    return render(request, "cases/detail.html", _detail_context(request, case, **forms_open))
 
 
 @login_required
@@ -188,12 +194,17 @@ def complaint_assign_view(request, pk: int, complaint):
                   status=400)
 
 
-def _on_demand_form(request, case, template: str, form, **context):
-    """GET of a form's route: with htmx the form alone (the case page loads it when the head opens
+# ``?buka=`` on the case page: the page with that form open (without JavaScript, and "Batal" in the
+# grant confirmation). Otherwise the forms listing every agency are loaded when opened (htmx).
+OPEN_FORMS = {"akses": "grant", "persetujuan": "consent"}
+
+
+def _on_demand_form(request, case, template: str, form, which: str):
+    """GET of a form's route: with htmx the form alone (the case page loads it when the user opens
     it); without JavaScript the case page with the form open."""
     if request.headers.get("HX-Request"):
         return render(request, template, {"case": case, "form": form})
-    return render(request, "cases/detail.html", _detail_context(request, case, **context))
+    return redirect(f"{case.get_absolute_url()}?buka={which}#{'grants' if which == 'akses' else 'consents'}")
 
 
 @login_required
@@ -207,7 +218,7 @@ def case_grant(request, pk: int):
         raise Http404
     if request.method == "GET":
         form = GrantForm(case=case)
-        return _on_demand_form(request, case, "cases/_grant_form.html", form, grant_form=form)
+        return _on_demand_form(request, case, "cases/_grant_form.html", form, "akses")
     form = GrantForm(request.POST, case=case)
     if form.is_valid():
         cd = form.cleaned_data
@@ -260,7 +271,7 @@ def consent_record_view(request, pk: int):
         raise Http404
     if request.method == "GET":
         form = ConsentRecordForm(case=case)
-        return _on_demand_form(request, case, "cases/_consent_form.html", form, consent_form=form)
+        return _on_demand_form(request, case, "cases/_consent_form.html", form, "persetujuan")
     form = ConsentRecordForm(request.POST, case=case)
     if form.is_valid():
         cd = form.cleaned_data

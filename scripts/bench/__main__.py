@@ -1,9 +1,12 @@
 """``make bench``: national-volume data, gunicorn + a Celery worker, locust headless, one table.
 
     BENCH_CASES=350000 make bench          # the issue's size (default); BENCH_CASES=2000 for a smoke
+    BENCH_CASES=100000 BENCH_AGENCIES=550 make bench   # fewer cases, the national number of agencies
 
 Steps: (1) a database of its own (``BENCH_DATABASE_URL``, default ``terpadu_bench``: dropped and
-created afresh, migrated); (2) the loader (scripts/bench/load.py, PostgreSQL COPY); (3) one session
+created afresh, migrated — or cloned from the one template ``<name>_schema_<hash>`` it keeps on
+purpose; both stay after the run, ``drop_bench_databases`` removes them); (2) the loader
+(scripts/bench/load.py, PostgreSQL COPY); (3) one session
 per journey role, made directly with TOTP passed (the sign-in page is not what is measured); (4) the
 query count of one request per page/API operation, in process; (5) the SLA sweep's time over the
 open complaints (first sweep, then the steady state); (6) gunicorn (2 workers, DEBUG off) and a
@@ -37,6 +40,7 @@ OPERATIONS = {
     "case list": ("head", "/kasus/"),
     "case list search": ("admin_officer", "/kasus/?nomor=PPA-2026-0001"),
     "case detail": ("head", "/kasus/{case}/"),
+    "case detail (admin officer)": ("admin_officer", "/kasus/{case}/"),
     "work queue": ("admin_officer", "/kasus/antrian/"),
     "meetings list": ("team", "/rapat/"),
     "API case list": ("head", "/api/cases/"),
@@ -96,6 +100,23 @@ def keep_template(url: str) -> None:
         ).fetchall():
             conn.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
+
+
+def drop_bench_databases(url: str) -> list[str]:
+    """Drop the bench database and its schema templates (the smoke test cleans up with it; a
+    normal ``make bench`` keeps both on purpose: the data to look into, the template for the next
+    run). Returns the names dropped."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        names = [n for (n,) in conn.execute(
+            "SELECT datname FROM pg_database WHERE datname = %s OR datname LIKE %s",
+            [name, f"{name}\\_schema\\_%"]).fetchall()]
+        for n in names:
+            conn.execute(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)')
+    return names
 
 
 def make_sessions(world, out: Path) -> dict:
@@ -310,7 +331,9 @@ def main() -> None:
     from scripts.bench.load import Size, load
 
     open_complaints = os.environ.get("BENCH_OPEN_COMPLAINTS")
-    size = Size.for_cases(size_cases, int(open_complaints) if open_complaints else None)
+    agencies = os.environ.get("BENCH_AGENCIES")
+    size = Size.for_cases(size_cases, int(open_complaints) if open_complaints else None,
+                          agencies=int(agencies) if agencies else None)
     say(
         f"Loading {size.cases:,} cases, {size.open_complaints:,} open complaints, {size.agencies} agencies, "
         f"~{size.users:,} users (COPY)"

@@ -42,8 +42,10 @@ class Size:
     years: int = 10
 
     @classmethod
-    def for_cases(cls, cases: int, open_complaints: int | None = None) -> Size:
-        agencies = max(12, min(550, cases // 600))
+    def for_cases(cls, cases: int, open_complaints: int | None = None, agencies: int | None = None) -> Size:
+        """Sizes in proportion to ``cases``; ``agencies`` (``BENCH_AGENCIES``) overrides the number of
+        agencies, e.g. the national 550 at fewer cases (pages whose cost follows agencies)."""
+        agencies = agencies if agencies is not None else max(12, min(550, cases // 600))
         return cls(
             cases=cases,
             open_complaints=open_complaints if open_complaints is not None else min(100_000, cases // 3),

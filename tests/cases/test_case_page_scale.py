@@ -70,8 +70,15 @@ def test_the_head_opens_the_grant_form_and_it_lists_the_agencies(uptd, rsud, log
     assert "RSUD Uji" in html and "Lembaga Uji 002" in html and ">UPTD PPA Uji<" not in html
 
     # Without JavaScript the link opens the case page with the form in it.
-    full = client.get(reverse("cases:grant", args=[case.pk])).content.decode()
-    assert "<html" in full and 'id="grant-form"' in full and "RSUD Uji" in full and 'id="timeline"' in full
+    resp = client.get(reverse("cases:grant", args=[case.pk]))
+    assert resp.status_code == 302 and resp["Location"].endswith("?buka=akses#grants")
+    full = client.get(resp["Location"]).content.decode()
+    assert 'id="grant-form"' in full and "RSUD Uji" in full and 'id="timeline"' in full
+    # Only for the head: another user's ?buka=akses is the plain page.
+    officer = Client()
+    login_verified(officer, member(uptd, Role.ADMIN_OFFICER))
+    plain = officer.get(reverse("cases:detail", args=[case.pk]) + "?buka=akses").content.decode()
+    assert 'id="grant-form"' not in plain and "RSUD Uji" not in plain
 
 
 def test_only_the_head_of_the_case_gets_the_grant_form(uptd, rsud, login_verified):

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from urllib.parse import urlsplit
 
-from scripts.bench.__main__ import OPERATIONS
+from scripts.bench.__main__ import OPERATIONS, drop_bench_databases
 
 from .helpers import BASE_DIR
 
@@ -32,9 +32,14 @@ def test_bench_harness_runs_at_a_tiny_size_and_writes_every_page(tmp_path):
            "BENCH_CASES": "300", "BENCH_OPEN_COMPLAINTS": "100", "BENCH_DURATION": "6",
            "BENCH_OFFICE_USERS": "4", "BENCH_STRESS_USERS": "8", "BENCH_PORT": str(_free_port()),
            "BENCH_OUT": str(out)}
-    proc = subprocess.run([sys.executable, "-m", "scripts.bench"], cwd=BASE_DIR, env=env, capture_output=True,
-                          text=True, timeout=600, stdin=subprocess.DEVNULL)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "scripts.bench"], cwd=BASE_DIR, env=env,
+                              capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    finally:
+        # make bench keeps its database and one schema template on purpose; the smoke test leaves none.
+        dropped = drop_bench_databases(env["BENCH_DATABASE_URL"])
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert any("_schema_" in name for name in dropped), dropped
     result = json.loads(out.read_text())
 
     assert result["counts"]["cases"] == 300
