@@ -284,7 +284,7 @@ def run_locust(kind: str, users: int, seconds: int, host: str, sessions_file: Pa
 def table(result: dict) -> str:
     floor = {k: result[k]["ops"].get("floor", {}).get("p95_ms") or 0 for k in ("office", "stress")}
     lines = [
-        f"{'page / API operation':24} {'queries':>7} {'one ms':>7} | {'office p50':>10} "
+        f"{'page / API operation':27} {'queries':>7} {'one ms':>7} | {'office p50':>10} "
         f"{'p95':>6} {'p99':>6} {'x floor':>7} {'err':>4} | "
         f"{'stress p50':>10} {'p95':>6} {'p99':>6} {'err %':>6}"
     ]
@@ -293,7 +293,7 @@ def table(result: dict) -> str:
         ratio = (o.get("p95_ms", 0) / floor["office"]) if floor["office"] else 0
         err = (100 * s.get("errors", 0) / s["requests"]) if s.get("requests") else 0
         lines.append(
-            f"{name:24} {result['queries'].get(name, ''):>7} {result['single_ms'].get(name, ''):>7} | "
+            f"{name:27} {result['queries'].get(name, ''):>7} {result['single_ms'].get(name, ''):>7} | "
             f"{o.get('p50_ms', 0):>10.0f} "
             f"{o.get('p95_ms', 0):>6.0f} {o.get('p99_ms', 0):>6.0f} {ratio:>7.1f} {o.get('errors', 0):>4} | "
             f"{s.get('p50_ms', 0):>10.0f} {s.get('p95_ms', 0):>6.0f} {s.get('p99_ms', 0):>6.0f} {err:>6.2f}"
