@@ -100,6 +100,10 @@ def test_the_consent_form_is_loaded_when_opened_with_the_named_agencies(uptd, rs
     assert 'id="consent-open"' in page and 'id="consent-record-form"' not in page
     html = client.get(reverse("cases:consent-record", args=[case.pk]), **HTMX).content.decode()
     assert 'id="consent-record-form"' in html and "RSUD Uji" in html and "<html" not in html
+    resp = client.get(reverse("cases:consent-record", args=[case.pk]))
+    assert resp.status_code == 302 and resp["Location"].endswith("?buka=persetujuan#consents")
+    full = client.get(resp["Location"]).content.decode()
+    assert 'id="consent-record-form"' in full and "RSUD Uji" in full
     other = Client()
     login_verified(other, member(rsud, Role.HEAD))
     assert other.get(reverse("cases:consent-record", args=[case.pk]), **HTMX).status_code == 404
