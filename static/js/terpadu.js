@@ -125,11 +125,12 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
-  // Confirmation before destructive actions: <form data-confirm="…">
-  document.querySelectorAll("form[data-confirm]").forEach(function (f) {
-    f.addEventListener("submit", function (e) {
-      if (!window.confirm(f.getAttribute("data-confirm"))) { e.preventDefault(); }
-    });
+  // Confirmation before destructive actions: <form data-confirm="…">. Listened to on the document,
+  // so that forms loaded later (htmx) ask too.
+  document.addEventListener("submit", function (e) {
+    var f = e.target;
+    if (!(f instanceof HTMLFormElement) || !f.hasAttribute("data-confirm")) { return; }
+    if (!window.confirm(f.getAttribute("data-confirm"))) { e.preventDefault(); }
   });
   // A confirmation step rendered by the server (<dialog open data-modal>): shown as a modal.
   document.querySelectorAll("dialog[data-modal][open]").forEach(function (d) {
@@ -140,24 +141,26 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   // Long actions show that they are working: once a POST form is really sent (its confirmation
   // accepted), its submit buttons say "Memproses…" and cannot send it a second time.
+  // (On the document, after the confirmation above, so forms loaded later are covered too; a form's
+  // own data-working text, e.g. signing, replaces the general one.)
   var busyText = document.body.getAttribute("data-busy-text") || "…";
-  document.querySelectorAll("form").forEach(function (f) {
-    if ((f.getAttribute("method") || "").toLowerCase() !== "post") { return; }
-    f.addEventListener("submit", function (e) {
-      if (e.defaultPrevented) { return; }
-      if (f.getAttribute("aria-busy") === "true") { e.preventDefault(); return; }
-      f.setAttribute("aria-busy", "true");
-      var buttons = f.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]");
-      // After the browser has taken the form's data (a disabled button would not be sent).
-      window.setTimeout(function () {
-        buttons.forEach(function (b) {
-          b.setAttribute("data-label", b.tagName === "INPUT" ? b.value : b.textContent);
-          if (b.tagName === "INPUT") { b.value = busyText; } else { b.textContent = busyText; }
-          b.disabled = true;
-          b.classList.add("busy");
-        });
-      }, 0);
-    });
+  document.addEventListener("submit", function (e) {
+    var f = e.target;
+    if (!(f instanceof HTMLFormElement) || (f.getAttribute("method") || "").toLowerCase() !== "post") { return; }
+    if (e.defaultPrevented) { return; }
+    if (f.getAttribute("aria-busy") === "true") { e.preventDefault(); return; }
+    f.setAttribute("aria-busy", "true");
+    var text = f.getAttribute("data-working") || busyText;
+    var buttons = f.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]");
+    // After the browser has taken the form's data (a disabled button would not be sent).
+    window.setTimeout(function () {
+      buttons.forEach(function (b) {
+        b.setAttribute("data-label", b.tagName === "INPUT" ? b.value : b.textContent);
+        if (b.tagName === "INPUT") { b.value = text; } else { b.textContent = text; }
+        b.disabled = true;
+        b.classList.add("busy");
+      });
+    }, 0);
   });
   // Back to a page kept by the browser: its forms work again.
   window.addEventListener("pageshow", function (e) {

@@ -83,8 +83,14 @@ def test_an_identity_grant_repeats_what_is_shared_with_whom_before_saving(page, 
     page.select_option("#grant_agency", label=rsud.name)
     page.select_option("#grant_level", str(AccessLevel.FULL.value))
     page.fill("#grant_reason", "Visum et repertum di rumah sakit.")
-    page.locator("#grant-form button[type=submit]").click()
-    page.wait_for_load_state()
+    # A form loaded by htmx says it is working too (the handlers listen on the document).
+    page.evaluate("""() => window.addEventListener("pagehide", () => {
+        const b = document.querySelector("#grant-form button[type=submit]");
+        sessionStorage.setItem("busy", b.disabled + "|" + b.textContent);
+    })""")
+    with page.expect_navigation():
+        page.locator("#grant-form button[type=submit]").click()
+    assert page.evaluate("sessionStorage.getItem('busy')") == "true|Memproses…"
 
     dialog = page.get_by_role("alertdialog")
     text = dialog.inner_text()
