@@ -65,6 +65,9 @@ def _respond(users, complaint, username):
                             result="Korban ditemui; kebutuhan layanan dicatat.")
 
 
+DEMO_MEETING_LENGTH = timedelta(hours=1, minutes=35)
+
+
 def _backdate(meeting: Meeting, weeks: int, actor: User) -> None:
     """Move a meeting held just now back to the weekly slot ``weeks`` weeks ago (the schedule's day
     and time), keeping its times relative to the slot: it reads as a weekly meeting opened on its
@@ -83,6 +86,10 @@ def _backdate(meeting: Meeting, weeks: int, actor: User) -> None:
             setattr(meeting, f, getattr(meeting, f) - shift)
     meeting.scheduled_for = meeting.starts_at = slot
     meeting.held_on_schedule = True
+    # The demo holds the meeting in a few seconds; the minutes print the times it ran (R2), so it
+    # reads as a morning meeting: closed an hour and a half after it opened.
+    if meeting.opened_at and meeting.closed_at:
+        meeting.closed_at = meeting.opened_at + DEMO_MEETING_LENGTH
     # The past weekly meetings read as weekly meetings of their own date.
     meeting.kind = MeetingKind.REGULAR
     meeting.title = meeting_title(meeting.starts_at, MeetingKind.REGULAR)

@@ -272,7 +272,6 @@ def test_the_weekly_count_takes_only_signed_selections_by_iso_week(team, uptd, c
     with at(2027, 1, 16, 9):  # Saturday: another ad-hoc meeting selects one; signed
         saturday = adhoc(team)
         propose(team, saturday, [c4])
-        # The unsigned selection of Thursday is back on the agenda.
         # The unsigned selection of Thursday went back to the next weekly meeting's agenda.
         back = AgendaItem.objects.get(case=c3.case, carried_from__isnull=False)
         assert (back.meeting.kind, back.carry_reason) == (MeetingKind.REGULAR, CarryReason.UNSIGNED)
@@ -405,4 +404,32 @@ def test_the_demo_meetings_follow_the_schedule_and_were_opened_on_their_day():
         assert (planned.weekday(), planned.time()) == (schedule.weekday, schedule.time)
         assert timezone.localdate(m.opened_at) == planned.date() and m.held_on_schedule
         assert m.closed_at > m.opened_at
+        # The minutes print when it really ran: a meeting of a morning, not one closed in the minute
+        # it opened.
+        assert m.closed_at - m.opened_at >= timedelta(hours=1)
     assert services.meeting_deadline_sweep()["missed"] == 0
+
+
+def test_an_ad_hoc_meeting_created_before_the_next_one_takes_the_deferred_items(discussed, team, client):
+    """Closing carries deferred items to the next meeting scheduled; an ad-hoc meeting the secretary
+    then schedules before it is the nearest meeting, so the items come to its agenda (with where they
+    came from) and leave the later one — none is lost, none is listed twice."""
+    meeting, undecided, added, _ = discussed
+    with at(2027, 3, 1, 11):
+        weekly_tuesday(team)
+        deferrals = {i.pk: "Menunggu hasil visum" for i in selectors.undecided_items(meeting=meeting)}
+        services.meeting_close(actor=team.sekretaris, meeting=meeting, deferrals=deferrals)
+        tuesday = Meeting.objects.get(kind=MeetingKind.REGULAR)
+        assert set(tuesday.agenda.filter(carried_from__meeting=meeting, carry_reason=CarryReason.DEFERRED)
+                   .values_list("case", flat=True)) == {undecided.pk, added.pk}
+    with at(2027, 3, 1, 13):
+        earlier = adhoc(team, minutes=60)  # today 14.00, before Tuesday's meeting
+    carried = {i.case_id: i for i in earlier.agenda.filter(carried_from__meeting=meeting,
+                                                            carry_reason=CarryReason.DEFERRED)}
+    assert set(carried) == {undecided.pk, added.pk}
+    assert carried[added.pk].kind == AgendaKind.OTHER
+    assert not tuesday.agenda.filter(case__in=[undecided, added]).exists()
+    with at(2027, 3, 1, 13, 5):
+        client.force_login(team.sekretaris)
+        page = client.get(reverse("meetings:agenda", args=[earlier.pk])).content.decode()
+    assert "Dibawa dari rapat 01 Mar 2027" in page and "Menunggu hasil visum" in page
