@@ -433,3 +433,66 @@ def test_an_ad_hoc_meeting_created_before_the_next_one_takes_the_deferred_items(
         client.force_login(team.sekretaris)
         page = client.get(reverse("meetings:agenda", args=[earlier.pk])).content.decode()
     assert "Dibawa dari rapat 01 Mar 2027" in page and "Menunggu hasil visum" in page
+
+
+def test_a_rescheduled_meeting_is_titled_by_its_new_date_so_the_minutes_carry_no_false_date(team, client):
+    with at(2027, 2, 1):  # Monday; the weekly meeting is on Tuesday 2 February
+        weekly_tuesday(team)
+        meeting = services.meeting_ensure_next_regular()
+        assert meeting.title == "Rapat penelaahan mingguan 02 Feb 2027"
+        services.meeting_reschedule(actor=team.sekretaris, meeting=meeting, reason="Ketua dinas luar besok",
+                                    starts_at=datetime(2027, 2, 1, 15, 0, tzinfo=TZ))
+    with at(2027, 2, 1, 15, 5):
+        open_(team, meeting)
+        client.force_login(team.sekretaris)
+        listing = client.get(reverse("meetings:list")).content.decode()
+        minutes = client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
+    meeting.refresh_from_db()
+    assert meeting.title == "Rapat penelaahan mingguan 01 Feb 2027"
+    assert "Rapat penelaahan mingguan 01 Feb 2027" in listing
+    assert "02 Feb 2027" not in minutes.split("Jadwal")[0]  # the heading names the day it was held
+    assert "Senin, 01 Februari 2027" in minutes
+
+
+def test_a_typed_title_stays_when_the_meeting_is_rescheduled(team):
+    with at(2027, 2, 1):
+        meeting = services.meeting_create(actor=team.sekretaris, place="Ruang Rapat",
+                                          title="Rapat khusus TPPO",
+                                          starts_at=timezone.now() + timedelta(days=2))
+        services.meeting_reschedule(actor=team.sekretaris, meeting=meeting, reason="Ruang dipakai",
+                                    starts_at=timezone.now() + timedelta(days=3))
+    meeting.refresh_from_db()
+    assert meeting.title == "Rapat khusus TPPO"
+
+
+def test_cancelling_a_regular_meeting_asks_once_and_says_it_counts_as_not_held(team, client):
+    with at(2027, 2, 1):
+        weekly_tuesday(team)
+        meeting = services.meeting_ensure_next_regular()
+        client.force_login(team.sekretaris)
+        page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    form = page.split('id="cancel-form"')[1].split(">")[0]
+    assert "tidak dapat diurungkan" in form and "dihitung tidak terlaksana" in form
+    assert "dibawa ke rapat berikutnya" in form
+
+
+def test_the_missed_weeks_list_says_it_shows_only_the_latest_twelve(team, client):
+    with at(2027, 1, 18, 9):  # 33 weeks of the pilot ended (1 June 2026 to 17 January), none met
+        client.force_login(team.anggota)
+        page = client.get(reverse("meetings:list")).content.decode()
+    missed = page.split('id="missed-weeks"')[1].split("</details>")[0]
+    assert "Minggu yang tidak mencapai target: 33" in missed
+    assert missed.count("<li>") == 12
+    assert "Ditampilkan 12 minggu terakhir." in missed
+
+
+def test_opening_with_nobody_ticked_says_to_tick_who_is_present(team, client):
+    with at(2027, 3, 1, 9):
+        meeting = adhoc(team)
+        client.force_login(team.sekretaris)
+        response = client.post(reverse("meetings:open", args=[meeting.pk]), {}, follow=True)
+    page = response.content.decode()
+    assert "Centang anggota Tim Percepatan yang hadir" in page
+    assert "harus anggota aktif" not in page  # nobody was named who is not a member
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.SCHEDULED
