@@ -140,6 +140,12 @@ def meeting_ensure_next_regular(*, now: datetime | None = None) -> Meeting | Non
         return None
     slot = next_slot(schedule, now=now)
     existing = Meeting.objects.filter(kind=MeetingKind.REGULAR, scheduled_for=slot).first()
+    # The slot's meeting was rescheduled earlier and has already been held (or is being held): the
+    # next regular meeting is the following week's — never the one just closed (R4: what it
+    # deferred must go somewhere).
+    while existing is not None and existing.status in (MeetingStatus.OPEN, MeetingStatus.CLOSED):
+        slot = next_slot(schedule, now=slot)
+        existing = Meeting.objects.filter(kind=MeetingKind.REGULAR, scheduled_for=slot).first()
     if existing is not None:
         return existing
     try:

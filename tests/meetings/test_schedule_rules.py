@@ -496,3 +496,26 @@ def test_opening_with_nobody_ticked_says_to_tick_who_is_present(team, client):
     assert "harus anggota aktif" not in page  # nobody was named who is not a member
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.SCHEDULED
+
+
+def test_closing_a_meeting_held_early_carries_its_deferred_items_to_the_following_week(team, uptd, client):
+    """The weekly meeting of Tuesday 2 February is rescheduled to Monday and held then: what it
+    defers goes to the meeting of Tuesday 9 February, created for it — not back to itself."""
+    with at(2027, 2, 1, 9):
+        weekly_tuesday(team)
+        complaint = register(uptd, name="Ani Satu", nik="")
+        meeting = services.meeting_ensure_next_regular()
+        services.meeting_reschedule(actor=team.sekretaris, meeting=meeting, reason="Ketua dinas luar besok",
+                                    starts_at=datetime(2027, 2, 1, 15, 0, tzinfo=TZ))
+    with at(2027, 2, 1, 15, 5):
+        open_(team, meeting)
+        propose(team, meeting, [complaint])
+        item = meeting.agenda.get(case=complaint.case)
+    with at(2027, 2, 1, 16):
+        client.force_login(team.sekretaris)
+        response = client.post(reverse("meetings:close", args=[meeting.pk]), {f"defer_{item.pk}": "1"},
+                               follow=True)
+    assert "1 agenda yang ditunda dibawa ke rapat 09 Feb 2027 10.00 WIB" in response.content.decode()
+    nxt = Meeting.objects.get(kind=MeetingKind.REGULAR, status=MeetingStatus.SCHEDULED)
+    assert timezone.localtime(nxt.starts_at) == datetime(2027, 2, 9, 10, 0, tzinfo=TZ)
+    assert nxt.agenda.get(case=complaint.case).carried_from == item
