@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cases.models import CaseEvent, CaseStatus
 from common.errors import ApplicationError
 from common.models import Notification
+from common.timefmt import date_label
 from meetings import selectors, services
 from meetings.events import AGENDA_WITHDRAWN, DECISION_OVERTAKEN
 from meetings.models import (
@@ -408,6 +409,12 @@ def test_the_demo_meetings_follow_the_schedule_and_were_opened_on_their_day():
         # it opened.
         assert m.closed_at - m.opened_at >= timedelta(hours=1)
     assert services.meeting_deadline_sweep()["missed"] == 0
+    # What closing told the Ketua names a day a meeting was held, not the day the demo was seeded.
+    held_days = {date_label(m.starts_at, lang="id") for m in held}
+    flags = Notification.objects.filter(kind="emergency_unformalised")
+    assert flags.exists()
+    for flag in flags:
+        assert any(day in flag.title for day in held_days), flag.title
 
 
 def test_an_ad_hoc_meeting_created_before_the_next_one_takes_the_deferred_items(discussed, team, client):
