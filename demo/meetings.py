@@ -24,6 +24,8 @@ from cases.intake.services import (
     initial_response_record,
 )
 from common.audit import save_with_history
+from common.models import Notification
+from common.timefmt import date_label
 from demo.people import DEMO_PASSWORD
 from meetings import services
 from meetings.models import ActionItem, Meeting, MeetingKind
@@ -65,6 +67,9 @@ def _respond(users, complaint, username):
                             result="Korban ditemui; kebutuhan layanan dicatat.")
 
 
+DEMO_MEETING_LENGTH = timedelta(hours=1, minutes=35)
+
+
 def _backdate(meeting: Meeting, weeks: int, actor: User) -> None:
     """Move a meeting held just now back to the weekly slot ``weeks`` weeks ago (the schedule's day
     and time), keeping its times relative to the slot: it reads as a weekly meeting opened on its
@@ -73,6 +78,7 @@ def _backdate(meeting: Meeting, weeks: int, actor: User) -> None:
 
     schedule = schedule_active()
     meeting = Meeting.objects.get(pk=meeting.pk)
+    before = date_label(meeting.starts_at, lang="id")
     today = timezone.localdate()
     day = today - timedelta(days=7 * weeks)
     day += timedelta(days=schedule.weekday - day.weekday())
@@ -81,8 +87,18 @@ def _backdate(meeting: Meeting, weeks: int, actor: User) -> None:
     for f in ("scheduled_for", "starts_at", "opened_at", "closed_at", "created_at"):
         if getattr(meeting, f):
             setattr(meeting, f, getattr(meeting, f) - shift)
+    # What closing told the Ketua names the meeting by its day: the day it now reads as.
+    after = date_label(slot, lang="id")
+    for note in Notification.objects.filter(kind="emergency_unformalised",
+                                            dedupe_key__endswith=f":{meeting.pk}"):
+        note.title = note.title.replace(before, after)
+        note.save(update_fields=["title"])
     meeting.scheduled_for = meeting.starts_at = slot
     meeting.held_on_schedule = True
+    # The demo holds the meeting in a few seconds; the minutes print the times it ran (R2), so it
+    # reads as a morning meeting: closed an hour and a half after it opened.
+    if meeting.opened_at and meeting.closed_at:
+        meeting.closed_at = meeting.opened_at + DEMO_MEETING_LENGTH
     # The past weekly meetings read as weekly meetings of their own date.
     meeting.kind = MeetingKind.REGULAR
     meeting.title = meeting_title(meeting.starts_at, MeetingKind.REGULAR)

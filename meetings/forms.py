@@ -165,7 +165,8 @@ class FollowUpForm(forms.Form):
 class MinutesNotesForm(forms.Form):
     notes = forms.CharField(label=_("Catatan notula"), required=False, max_length=limits.MINUTES_NOTES,
                             widget=forms.Textarea(attrs={"rows": 6}),
-                            help_text=_("Tanpa identitas korban: nomor kasus dan inisial saja."))
+                            help_text=_("Masuk notula yang dibaca semua pihak: sebut kasus dengan nomornya "
+                                        "saja — tanpa nama, inisial, atau usia korban."))
 
 
 class DelegationForm(forms.Form):

@@ -16,6 +16,7 @@ from meetings.models import (
     AgendaItem,
     AgendaKind,
     AgendaStatus,
+    CarryReason,
     Decision,
     Meeting,
     MeetingStatus,
@@ -164,6 +165,21 @@ def agenda_carry_into(*, meeting: Meeting, actor: User | None) -> list[AgendaIte
     meeting), each noting where it came from. Idempotent: one carry per item, by constraint. The
     caller holds the meeting's lock and has checked its minutes are a draft."""
     added = []
+    # An item deferred (or left by a cancelled meeting) and already carried to a later meeting that
+    # has not opened, with nothing prepared for it there, comes to this nearer one instead (an ad-hoc
+    # meeting scheduled after the closing): the later copy leaves (history keeps it), the carry is
+    # made again below. A case back only because its minutes are unsigned stays where it is: those
+    # minutes may yet be signed before the next weekly meeting.
+    later = (AgendaItem.objects.select_for_update(of=("self",))
+             .filter(carried_from__isnull=False, carried_from__meeting__starts_at__lt=meeting.starts_at,
+                     carry_reason__in=[CarryReason.DEFERRED, CarryReason.CANCELLED],
+                     meeting__status=MeetingStatus.SCHEDULED, meeting__starts_at__gt=meeting.starts_at,
+                     meeting__minutes__status="draft", status=AgendaStatus.PENDING,
+                     decision__isnull=True, presentation__isnull=True, assessment__isnull=True)
+             .exclude(meeting=meeting))
+    for item in later:
+        item._history_user = actor
+        item.delete()
     for old in selectors.carry_candidates().filter(meeting__starts_at__lt=meeting.starts_at).exclude(
             meeting=meeting):
         added.append(agenda_put(meeting=meeting, case=old.case, kind=old.kind, actor=actor,

@@ -41,6 +41,8 @@ NO_NEXT_MEETING = _("Agenda yang ditunda menunggu rapat berikutnya, tetapi belum
                     "Atur jadwal mingguan atau jadwalkan rapat sewaktu-waktu: agenda itu akan dibawa ke "
                     "sana.")
 ATTENDEE_NOT_MEMBER = _("Peserta yang dicatat harus anggota aktif Tim Percepatan.")
+ATTENDEES_NONE = _("Centang anggota Tim Percepatan yang hadir; pimpinan rapat (Ketua atau Wakil Ketua) "
+                   "harus termasuk.")
 ATTENDANCE_CLOSED = _("Kehadiran tidak dapat diubah setelah rapat ditutup.")
 MINUTES_LOCKED = _("Notula sudah tidak berstatus draf: isi rapat tidak dapat diubah.")
 MINUTES_SIGNED = _("Notula sudah ditandatangani: keputusan dan tindak lanjutnya tidak dapat diubah.")

@@ -37,6 +37,7 @@ from meetings.services.base import (
     ALREADY_OPENED,
     ATTENDANCE_CLOSED,
     ATTENDEE_NOT_MEMBER,
+    ATTENDEES_NONE,
     CLOSE_UNDECIDED,
     MEETING_CANCELLED,
     MEETING_NOT_CLOSED,
@@ -139,6 +140,12 @@ def meeting_ensure_next_regular(*, now: datetime | None = None) -> Meeting | Non
         return None
     slot = next_slot(schedule, now=now)
     existing = Meeting.objects.filter(kind=MeetingKind.REGULAR, scheduled_for=slot).first()
+    # The slot's meeting was rescheduled earlier and has already been held (or is being held): the
+    # next regular meeting is the following week's — never the one just closed (R4: what it
+    # deferred must go somewhere).
+    while existing is not None and existing.status in (MeetingStatus.OPEN, MeetingStatus.CLOSED):
+        slot = next_slot(schedule, now=slot)
+        existing = Meeting.objects.filter(kind=MeetingKind.REGULAR, scheduled_for=slot).first()
     if existing is not None:
         return existing
     try:
@@ -164,13 +171,17 @@ def meeting_reschedule(*, actor: User, meeting: Meeting, starts_at: datetime, re
     if starts_at <= timezone.now():
         raise ApplicationError(START_IN_PAST, field="starts_at")
     # The regular slot stays taken (one regular meeting per slot): ``scheduled_for`` never moves.
+    # A title the system gave names the day: it follows the move, so the minutes carry no false
+    # date (R2). A title someone typed stays.
+    if meeting.title == meeting_title(meeting.starts_at, meeting.kind):
+        meeting.title = meeting_title(starts_at, meeting.kind)
     meeting.starts_at = starts_at
     if place is not None and clean_text(place):
         meeting.place = clean_text(place)
     meeting.reschedule_reason = reason[:300]
     meeting.reschedule_count += 1
     save_with_history(meeting, actor=actor,
-                      update_fields=["starts_at", "place", "reschedule_reason", "reschedule_count"])
+                      update_fields=["starts_at", "title", "place", "reschedule_reason", "reschedule_count"])
     return meeting
 
 
@@ -194,8 +205,10 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
 
 def _attendance_rows(*, meeting: Meeting, actor: User, user_ids: Iterable[int]) -> list[Attendance]:
     ids = {int(i) for i in user_ids}
+    if not ids:
+        raise ApplicationError(ATTENDEES_NONE, field="attendees")
     members = {u.pk: u for u in users_with_role(roles=TEAM_ROLES).filter(pk__in=ids)}
-    if not ids or set(members) != ids:
+    if set(members) != ids:
         raise ApplicationError(ATTENDEE_NOT_MEMBER)
     rows = []
     for user in members.values():

@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common import limits
 from common.errors import ApplicationError, error_to_form, form_error_text
 from common.paging import page_of, query_without_page
+from common.timefmt import datetime_label
 from meetings import forms, policies, selectors, services
 from meetings.models import MeetingKind, MeetingStatus, ScreeningOutcome
 from meetings.views.base import back_to, meeting_post, member_required, posted_reason, selection_target
@@ -151,8 +151,7 @@ def meeting_close(request, meeting: int):
         carry = closed.carry_over
         if carry.target is not None and carry.items:
             messages.info(request, _("%(n)s agenda yang ditunda dibawa ke rapat %(when)s.") % {
-                "n": carry.items, "when": date_format(timezone.localtime(carry.target.starts_at),
-                                                      "d F Y H:i")})
+                "n": carry.items, "when": datetime_label(carry.target.starts_at)})
         elif carry.waiting:
             messages.warning(request, str(services.NO_NEXT_MEETING))
         return _("Rapat ditutup. Periksa draf notula lalu ajukan untuk ditandatangani.")

@@ -202,3 +202,11 @@ def test_texts_that_go_into_the_minutes_carry_no_exact_age(item, team, uptd, tex
         services.minutes_update_notes(actor=team.sekretaris, meeting=meeting, notes=text)
     assert exc.value.message == services.HAS_AGE
     assert not Decision.objects.exists()
+
+
+def test_the_minutes_notes_field_asks_for_case_numbers_only_without_initials(client, team):
+    meeting = make_meeting(team)
+    client.force_login(team.sekretaris)
+    page = client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
+    assert "tanpa nama, inisial, atau usia korban" in page
+    assert "nomor kasus dan inisial saja" not in page  # the minutes carry no initials

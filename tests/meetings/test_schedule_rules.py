@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cases.models import CaseEvent, CaseStatus
 from common.errors import ApplicationError
 from common.models import Notification
+from common.timefmt import date_label
 from meetings import selectors, services
 from meetings.events import AGENDA_WITHDRAWN, DECISION_OVERTAKEN
 from meetings.models import (
@@ -272,7 +273,6 @@ def test_the_weekly_count_takes_only_signed_selections_by_iso_week(team, uptd, c
     with at(2027, 1, 16, 9):  # Saturday: another ad-hoc meeting selects one; signed
         saturday = adhoc(team)
         propose(team, saturday, [c4])
-        # The unsigned selection of Thursday is back on the agenda.
         # The unsigned selection of Thursday went back to the next weekly meeting's agenda.
         back = AgendaItem.objects.get(case=c3.case, carried_from__isnull=False)
         assert (back.meeting.kind, back.carry_reason) == (MeetingKind.REGULAR, CarryReason.UNSIGNED)
@@ -405,4 +405,124 @@ def test_the_demo_meetings_follow_the_schedule_and_were_opened_on_their_day():
         assert (planned.weekday(), planned.time()) == (schedule.weekday, schedule.time)
         assert timezone.localdate(m.opened_at) == planned.date() and m.held_on_schedule
         assert m.closed_at > m.opened_at
+        # The minutes print when it really ran: a meeting of a morning, not one closed in the minute
+        # it opened.
+        assert m.closed_at - m.opened_at >= timedelta(hours=1)
     assert services.meeting_deadline_sweep()["missed"] == 0
+    # What closing told the Ketua names a day a meeting was held, not the day the demo was seeded.
+    held_days = {date_label(m.starts_at, lang="id") for m in held}
+    flags = Notification.objects.filter(kind="emergency_unformalised")
+    assert flags.exists()
+    for flag in flags:
+        assert any(day in flag.title for day in held_days), flag.title
+
+
+def test_an_ad_hoc_meeting_created_before_the_next_one_takes_the_deferred_items(discussed, team, client):
+    """Closing carries deferred items to the next meeting scheduled; an ad-hoc meeting the secretary
+    then schedules before it is the nearest meeting, so the items come to its agenda (with where they
+    came from) and leave the later one — none is lost, none is listed twice."""
+    meeting, undecided, added, _ = discussed
+    with at(2027, 3, 1, 11):
+        weekly_tuesday(team)
+        deferrals = {i.pk: "Menunggu hasil visum" for i in selectors.undecided_items(meeting=meeting)}
+        services.meeting_close(actor=team.sekretaris, meeting=meeting, deferrals=deferrals)
+        tuesday = Meeting.objects.get(kind=MeetingKind.REGULAR)
+        assert set(tuesday.agenda.filter(carried_from__meeting=meeting, carry_reason=CarryReason.DEFERRED)
+                   .values_list("case", flat=True)) == {undecided.pk, added.pk}
+    with at(2027, 3, 1, 13):
+        earlier = adhoc(team, minutes=60)  # today 14.00, before Tuesday's meeting
+    carried = {i.case_id: i for i in earlier.agenda.filter(carried_from__meeting=meeting,
+                                                            carry_reason=CarryReason.DEFERRED)}
+    assert set(carried) == {undecided.pk, added.pk}
+    assert carried[added.pk].kind == AgendaKind.OTHER
+    assert not tuesday.agenda.filter(case__in=[undecided, added]).exists()
+    with at(2027, 3, 1, 13, 5):
+        client.force_login(team.sekretaris)
+        page = client.get(reverse("meetings:agenda", args=[earlier.pk])).content.decode()
+    assert "Dibawa dari rapat 01 Mar 2027" in page and "Menunggu hasil visum" in page
+
+
+def test_a_rescheduled_meeting_is_titled_by_its_new_date_so_the_minutes_carry_no_false_date(team, client):
+    with at(2027, 2, 1):  # Monday; the weekly meeting is on Tuesday 2 February
+        weekly_tuesday(team)
+        meeting = services.meeting_ensure_next_regular()
+        assert meeting.title == "Rapat penelaahan mingguan 02 Feb 2027"
+        services.meeting_reschedule(actor=team.sekretaris, meeting=meeting, reason="Ketua dinas luar besok",
+                                    starts_at=datetime(2027, 2, 1, 15, 0, tzinfo=TZ))
+    with at(2027, 2, 1, 15, 5):
+        open_(team, meeting)
+        client.force_login(team.sekretaris)
+        listing = client.get(reverse("meetings:list")).content.decode()
+        minutes = client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
+    meeting.refresh_from_db()
+    assert meeting.title == "Rapat penelaahan mingguan 01 Feb 2027"
+    assert "Rapat penelaahan mingguan 01 Feb 2027" in listing
+    assert "02 Feb 2027" not in minutes.split("Jadwal")[0]  # the heading names the day it was held
+    assert "Senin, 01 Februari 2027" in minutes
+
+
+def test_a_typed_title_stays_when_the_meeting_is_rescheduled(team):
+    with at(2027, 2, 1):
+        meeting = services.meeting_create(actor=team.sekretaris, place="Ruang Rapat",
+                                          title="Rapat khusus TPPO",
+                                          starts_at=timezone.now() + timedelta(days=2))
+        services.meeting_reschedule(actor=team.sekretaris, meeting=meeting, reason="Ruang dipakai",
+                                    starts_at=timezone.now() + timedelta(days=3))
+    meeting.refresh_from_db()
+    assert meeting.title == "Rapat khusus TPPO"
+
+
+def test_cancelling_a_regular_meeting_asks_once_and_says_it_counts_as_not_held(team, client):
+    with at(2027, 2, 1):
+        weekly_tuesday(team)
+        meeting = services.meeting_ensure_next_regular()
+        client.force_login(team.sekretaris)
+        page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    form = page.split('id="cancel-form"')[1].split(">")[0]
+    assert "tidak dapat diurungkan" in form and "dihitung tidak terlaksana" in form
+    assert "dibawa ke rapat berikutnya" in form
+
+
+def test_the_missed_weeks_list_says_it_shows_only_the_latest_twelve(team, client):
+    with at(2027, 1, 18, 9):  # 33 weeks of the pilot ended (1 June 2026 to 17 January), none met
+        client.force_login(team.anggota)
+        page = client.get(reverse("meetings:list")).content.decode()
+    missed = page.split('id="missed-weeks"')[1].split("</details>")[0]
+    assert "Minggu yang tidak mencapai target: 33" in missed
+    assert missed.count("<li>") == 12
+    assert "Ditampilkan 12 minggu terakhir." in missed
+
+
+def test_opening_with_nobody_ticked_says_to_tick_who_is_present(team, client):
+    with at(2027, 3, 1, 9):
+        meeting = adhoc(team)
+        client.force_login(team.sekretaris)
+        response = client.post(reverse("meetings:open", args=[meeting.pk]), {}, follow=True)
+    page = response.content.decode()
+    assert "Centang anggota Tim Percepatan yang hadir" in page
+    assert "harus anggota aktif" not in page  # nobody was named who is not a member
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.SCHEDULED
+
+
+def test_closing_a_meeting_held_early_carries_its_deferred_items_to_the_following_week(team, uptd, client):
+    """The weekly meeting of Tuesday 2 February is rescheduled to Monday and held then: what it
+    defers goes to the meeting of Tuesday 9 February, created for it — not back to itself."""
+    with at(2027, 2, 1, 9):
+        weekly_tuesday(team)
+        complaint = register(uptd, name="Ani Satu", nik="")
+        meeting = services.meeting_ensure_next_regular()
+        services.meeting_reschedule(actor=team.sekretaris, meeting=meeting, reason="Ketua dinas luar besok",
+                                    starts_at=datetime(2027, 2, 1, 15, 0, tzinfo=TZ))
+    with at(2027, 2, 1, 15, 5):
+        open_(team, meeting)
+        propose(team, meeting, [complaint])
+        item = meeting.agenda.get(case=complaint.case)
+    with at(2027, 2, 1, 16):
+        client.force_login(team.sekretaris)
+        response = client.post(reverse("meetings:close", args=[meeting.pk]), {f"defer_{item.pk}": "1"},
+                               follow=True)
+    assert "1 agenda yang ditunda dibawa ke rapat 09 Feb 2027 10.00 WIB" in response.content.decode()
+    nxt = Meeting.objects.get(kind=MeetingKind.REGULAR, status=MeetingStatus.SCHEDULED)
+    assert timezone.localtime(nxt.starts_at) == datetime(2027, 2, 9, 10, 0, tzinfo=TZ)
+    assert nxt.agenda.get(case=complaint.case).carried_from == item
