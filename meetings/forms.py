@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import TEAM_ROLES, Agency, User
+from agencies.models import TEAM_ROLES, Agency, Role, User
 from agencies.selectors import users_with_role
 from common import limits
 from meetings.models import ASSESSMENT_DIMENSIONS, DecisionKind, FollowUpStatus, Rating, Weekday
@@ -140,8 +140,12 @@ class DecisionForm(forms.Form):
         from meetings.services.coordination import coordinator_candidates
 
         super().__init__(*args, **kwargs)
-        self.fields["case_coordinator"].queryset = coordinator_candidates()
-        self.fields["case_coordinator"].label_from_instance = lambda u: u.display_name
+        # The Ketua is the default (the empty choice); the list offers the officials she designated,
+        # each said as such, so that nobody is offered twice under two names.
+        chairs = users_with_role(roles=[Role.TP_KETUA]).values("pk")
+        self.fields["case_coordinator"].queryset = coordinator_candidates().exclude(pk__in=chairs)
+        self.fields["case_coordinator"].label_from_instance = lambda u: _(
+            "%(name)s (pejabat yang ditunjuk Ketua)") % {"name": u.display_name}
         if item is not None:
             allowed = ALLOWED_KINDS.get(item.options_kind, set())
             self.fields["kind"].choices = [c for c in DecisionKind.choices if c[0] in allowed]

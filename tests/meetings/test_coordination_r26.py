@@ -81,3 +81,16 @@ def test_signing_tells_the_named_agencies_and_the_coordinator(opened, team, uptd
     assert Notification.objects.filter(kind="case_coordinator", user=team.ketua).count() == 1
     assert CaseEvent.objects.filter(case=case, event_type=events.CASE_COORDINATOR_NAMED,
                                     payload__coordinator=team.ketua.pk).count() == 1
+
+
+def test_the_decision_form_offers_the_ketua_once_and_her_designated_officials_as_such(team, uptd):
+    """The Ketua is the default choice; she is not offered a second time under her own name."""
+    from meetings.forms import DecisionForm
+
+    official = member(uptd, Role.TP_ANGGOTA)
+    delegation_grant(actor=team.ketua, official=official, valid_from=timezone.localdate(),
+                     valid_until=timezone.localdate() + timedelta(days=30), reason="Penunjukan uji",
+                     decree_number="SK 08/TP/2026")
+    choices = [label for _value, label in DecisionForm().fields["case_coordinator"].choices]
+    assert choices == ["Ketua Tim Percepatan", f"{official.display_name} (pejabat yang ditunjuk Ketua)"]
+    assert not any(team.ketua.display_name in label for label in choices)
