@@ -53,7 +53,7 @@ class EventRange:
 
 #: The numbering plan. SOP steps were born in triage (212, 220) and moved with the SOP records to
 #: ``sops`` keeping their numbers: ``sops`` holds 212–229, ``triage`` the rest of the 200s. A new
-#: app adds its block here (next free: 700).
+#: app adds its block here (next free: 800).
 RANGES: tuple[EventRange, ...] = (
     EventRange("cases", 100, 199),
     EventRange("triage", 200, 211),
@@ -63,6 +63,7 @@ RANGES: tuple[EventRange, ...] = (
     EventRange("terminations", 400, 499),
     EventRange("reports", 500, 599),
     EventRange("documents", 600, 699),
+    EventRange("plans", 700, 799),
 )
 
 

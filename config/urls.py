@@ -12,6 +12,7 @@ urlpatterns = [
     path("akun/", include("agencies.urls")),
     path("kasus/", include("cases.urls")),
     path("kasus/<int:pk>/sop/", include("sops.urls")),
+    path("kasus/<int:pk>/rencana/", include("plans.urls")),
     path("rapat/", include("meetings.urls")),
     path("triase/", include("triage.urls")),
     path("notifikasi/", include("common.urls")),

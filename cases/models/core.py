@@ -147,6 +147,7 @@ class GrantSource(models.TextChoices):
     EMERGENCY_REFERRAL = "emergency_referral", _("Rujukan darurat (action first)")
     REFERRAL = "referral", _("Rujukan")
     SIGNED_DECISION = "signed_decision", _("Keputusan rapat yang ditandatangani")
+    PLAN = "plan", _("Rencana layanan yang disetujui")
 
 
 class GrantBasis(models.TextChoices):

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sops",
     "triage",
     "meetings",
+    "plans",
     "terminations",
     "reports",
     # Demo data (seed_demo): on top of every app, the only one that knows them all.

@@ -164,6 +164,9 @@ def test_every_number_the_kpis_read_is_kept():
         # issue 13 points 5 and 7 (R9, R26)
         "ACCESS_EXTENDED": 112, "AGENDA_EMERGENCY_KEPT": 370, "CASE_COORDINATOR_NAMED": 371,
         "EMERGENCY_NOT_FORMALISED": 372, "EMERGENCY_GRANT_EXPIRING": 373,
+        # issue 15 (R11): the case conference and the service plan
+        "CONFERENCE_RECORDED": 700, "PLAN_VERSION_OPENED": 701, "SERVICE_ITEM_ADDED": 702,
+        "SERVICE_ITEM_REMOVED": 703, "SERVICE_ITEM_STATUS": 704, "PLAN_APPROVED": 705,
     }
 
 
