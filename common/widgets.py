@@ -32,6 +32,11 @@ def upload_limit(max_file: int) -> int:
     return min(max_file, settings.DATA_UPLOAD_MAX_MEMORY_SIZE + ATTACHMENT_MAX_BYTES)
 
 
+def megabytes(n: int) -> str:
+    """A byte count as people read a file limit: ``11 MB``, ``10.5 MB``."""
+    return f"{n / (1024 * 1024):g} MB"
+
+
 def size_limited(widget: forms.Widget, max_file: int) -> forms.Widget:
     """A file input that the browser checks before sending (``data-max-bytes``)."""
     widget.attrs.update({"data-max-bytes": str(upload_limit(max_file)), "data-too-big": FILE_TOO_BIG_TEXT})
