@@ -80,3 +80,11 @@ def test_the_timeline_reads_its_names_in_constant_queries(uptd, rsud, polres, dj
         many = case_timeline_rows(case=case)
     assert len(many) > len(few)
     assert any("Unit PPA Polres Uji" in e.detail for e in many)
+
+
+def test_the_timeline_names_the_officers_role_and_the_receiving_agency_once(case_page, uptd):
+    timeline = text_of(case_page, "timeline")
+    assert "(—)" not in timeline  # an assignment's role is a word, never a dash
+    assert re.search(r"Petugas ditugaskan: [^·]+ \(petugas pengaduan\) ·", timeline)
+    assert f"Kasus dibuka · {uptd.name} ·" in timeline
+    assert f"{uptd.name} · {uptd.name}" not in timeline
