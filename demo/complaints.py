@@ -74,6 +74,9 @@ def complaints_seed(agencies: dict[str, Agency], users: dict[str, User]) -> None
                                            power_relation=True)],
             chronology="Kronologi demo: korban datang didampingi keluarga dan menceritakan kejadian.",
             consent_to_share=True, consent_by="parent" if has_child else "victim",
+            # The children live with the accused: the case page warns everyone who may contact them.
+            safe_to_contact=not has_child,
+            safe_contact="Hanya melalui ibu, hari kerja pukul 09.00–12.00 di sekolah" if has_child else "",
         )
         complaints.append(complaint_register(actor=users[username], receiving_agency=agencies[code],
                                              data=data))
