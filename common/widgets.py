@@ -8,6 +8,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+#: The first option of a select nobody has chosen in yet (Django's own is "---------").
+CHOOSE = _("— pilih —")
+
 #: What the counter under a free text says ({count}, {max}: filled in by the script).
 COUNTER_TEXT = _("{count} dari {max} karakter")
 #: What the browser says, before sending, about a file over the limit ({name}, {size}, {max}).

@@ -24,7 +24,7 @@ from cases.models.intake import (
     ViolenceForm,
 )
 from common import limits
-from common.widgets import counted, size_limited
+from common.widgets import CHOOSE, counted, size_limited
 
 #: What a user may say about a consent given now (``not_recorded`` is for carried-over records).
 CONSENT_FORM_CHOICES = [(ConsentForm.ORAL.value, ConsentForm.ORAL.label),
@@ -70,7 +70,7 @@ class ComplaintForm(forms.Form):
     received_at_reason = forms.CharField(label=_("Alasan waktu terima lebih awal"), required=False,
                                          max_length=limits.SHORT_REASON)
     assignee = forms.ModelChoiceField(label=_("Petugas penanggung jawab"), queryset=User.objects.none(),
-                                      required=False)
+                                      required=False, empty_label=CHOOSE)
     violence_types = forms.MultipleChoiceField(
         label=_("Jenis kekerasan"), choices=ViolenceType.choices, widget=forms.CheckboxSelectMultiple,
         help_text=_("Pengaduan diskriminasi atau masalah lain dicatat sebagai \"Lainnya\": tetap mendapat "

@@ -109,3 +109,9 @@ def test_the_registered_data_names_each_complaint_and_writes_the_date_of_birth_a
     assert re.search(r"Datang langsung · diterima \d{2} \w{3} \d{4} \d{2}\.\d{2} WIB", registered)
     assert re.search(r"WhatsApp · diterima \d{2} \w{3} \d{4} \d{2}\.\d{2} WIB", registered)
     assert "02 Des 1990" in registered and "1990-12-02" not in registered
+
+
+def test_the_case_pages_selects_say_choose_in_words_not_dashes(case_page):
+    # The assignment (and, for the head, grant) selects start with an option people read, not Django's "---------".
+    assert "---------" not in case_page
+    assert "— pilih —" in case_page
