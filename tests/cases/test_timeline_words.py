@@ -112,6 +112,7 @@ def test_the_registered_data_names_each_complaint_and_writes_the_date_of_birth_a
 
 
 def test_the_case_pages_selects_say_choose_in_words_not_dashes(case_page):
-    # The assignment (and, for the head, grant) selects start with an option people read, not Django's "---------".
+    # The assignment (and, for the head, grant) selects start with an option people read, not
+    # Django's "---------".
     assert "---------" not in case_page
     assert "— pilih —" in case_page
