@@ -28,7 +28,7 @@ from cases.models import (
     ConsentScope,
     GrantSource,
 )
-from cases.services import case_grant_access
+from cases.services import case_grant_access, case_officer_assign
 from triage.services import emergency_refer, triage_record
 
 DEMO_COMPLAINTS = [
@@ -137,6 +137,8 @@ def _more_states(agencies, users, now, *, first_case):
                   notes="Korban perlu visum dan rumah aman malam ini.")
     emergency_refer(actor=users["polres.kepala"], case=emergency.case,
                     agencies=[agencies["rsud-tarakan"], agencies["lpsk"]], hours=72)
+    # The head names the investigator who works the case: while assigned she holds `full` access.
+    case_officer_assign(actor=users["polres.kepala"], case=emergency.case, assignee=users["polres.penyidik"])
 
     voided = register("polres.admin", "polres-jaksel", "Uji Salah Input", "", "", ["kdrt"], 3)
     complaint_void(actor=users["polres.admin"], complaint=voided, reason="Pengaduan tercatat ganda")

@@ -84,3 +84,10 @@ def test_the_demo_shows_the_not_safe_to_contact_warning_to_the_receiving_agency_
         page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
         assert 'id="not-safe-to-contact"' in page, username
         assert "Korban TIDAK aman dihubungi." in page, username
+
+
+def test_the_demo_investigator_is_assigned_to_the_emergency_and_holds_full_access(seeded):
+    investigator = User.objects.get(username="polres.penyidik")
+    [case] = Case.objects.filter(assignments__user=investigator, assignments__ended_at__isnull=True)
+    assert case.is_emergency
+    assert case_access_level(investigator, case) == AccessLevel.FULL
