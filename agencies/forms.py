@@ -6,17 +6,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import CASE_WORK_ROLES, Agency, Membership, User
+from common.widgets import CHOOSE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class StaffChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", CHOOSE)
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: User) -> str:
         return obj.display_name
 
 
 class ActingHeadForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Lembaga"), queryset=Agency.objects.none())
+    agency = forms.ModelChoiceField(label=_("Lembaga"), queryset=Agency.objects.none(), empty_label=CHOOSE)
     user = StaffChoiceField(label=_("Pelaksana tugas (Plt.) kepala"), queryset=User.objects.none())
     start = forms.DateField(label=_("Berlaku mulai"), widget=DATE)
     end = forms.DateField(label=_("Berlaku sampai"), widget=DATE)

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Role
 from cases.event_registry import FORBIDDEN_KEYS, TimelineNames, registry
 from cases.models import (
     AccessLevel,
@@ -341,14 +340,22 @@ def _level(name: str) -> str:
         return "—"
 
 
-@registry.describer(CASE_OPENED)
-def _describe_opened(p, names):
-    return names.agency(p["receiving_agency"])
+# CASE_OPENED has no describer: its row's agency is the receiving agency (``case_opened``), which
+# the timeline already names after the label — saying it twice read "Kasus dibuka: X · X".
+
+
+def _assignment_role(role: str) -> str:
+    """What an assignment's role code (``cases.services.CASE_OFFICER``, ``complaint_assignee``)
+    is called on the case page (templates/cases/_assignment.html says the same)."""
+    from django.utils.translation import gettext as _g
+
+    return {"case_officer": _g("petugas kasus"), "complaint_assignee": _g("petugas pengaduan")}.get(
+        role, _g("petugas"))
 
 
 @registry.describer(CASE_ASSIGNED)
 def _describe_assigned(p, names):
-    return f"{names.user(p['user_id'])} ({TimelineNames.label(Role, p['role'])})"
+    return f"{names.user(p['user_id'])} ({_assignment_role(p['role'])})"
 
 
 @registry.describer(CASE_ASSIGNMENT_ENDED)

@@ -16,6 +16,7 @@ from cases.models import (
     ViolenceType,
 )
 from common import limits
+from common.widgets import CHOOSE
 
 
 class CaseListFilterForm(forms.Form):
@@ -48,7 +49,7 @@ class GrantForm(forms.Form):
     covering the agency or a legal basis (checked by ``cases.services.case_grant_plan``); the page
     repeats what will be shared before saving (``confirmed``)."""
 
-    agency = forms.ModelChoiceField(label=_("Lembaga"), queryset=Agency.objects.none())
+    agency = forms.ModelChoiceField(label=_("Lembaga"), queryset=Agency.objects.none(), empty_label=CHOOSE)
     level = forms.TypedChoiceField(
         label=_("Tingkat akses"), coerce=int,
         choices=[(c.value, c.label) for c in (AccessLevel.SUMMARY, AccessLevel.SERVICE, AccessLevel.FULL)],
@@ -137,7 +138,7 @@ class AssignForm(forms.Form):
     """Name the officer who works a case or a complaint: only the receiving agency's case-work staff
     are offered (``agencies.policies.assignable_staff``)."""
 
-    assignee = forms.ModelChoiceField(label=_("Petugas"), queryset=None)
+    assignee = forms.ModelChoiceField(label=_("Petugas"), queryset=None, empty_label=CHOOSE)
 
     def __init__(self, *args, case=None, **kwargs):
         from agencies.policies import assignable_staff

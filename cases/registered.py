@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils import dateformat
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from agencies.models import Service
@@ -28,6 +29,7 @@ from cases.models import (
     ViolenceForm,
     ViolenceType,
 )
+from common.timefmt import date_label, datetime_label
 
 
 def _label(choices, code: str) -> str:
@@ -65,6 +67,9 @@ def registered_sections(*, case: Case, level: int, revealed: bool, consents) -> 
         ],
         "complaints": [
             {"id": str(c.public_id),
+             # Which complaint this is, as the "Pengaduan" card names it (the page; not in the API).
+             "heading": _("%(channel)s · diterima %(when)s") % {
+                 "channel": c.get_channel_display(), "when": datetime_label(c.received_at)},
              "violence_types": [_label(ViolenceType, t) for t in c.violence_types],
              "violence_forms": [_label(ViolenceForm, f) for f in c.violence_forms],
              "incident_month": dateformat.format(c.incident_date, "F Y") if c.incident_date else "",
@@ -99,7 +104,8 @@ def registered_sections(*, case: Case, level: int, revealed: bool, consents) -> 
             ],
             "victims": [
                 {"initials": v.initials, "full_name": v.full_name, "nik": v.nik, "phone": v.phone,
-                 "address": v.address, "date_of_birth": v.date_of_birth}
+                 "address": v.address, "date_of_birth": v.date_of_birth,
+                 "date_of_birth_label": _date_of_birth_label(v.date_of_birth)}
                 for v in victims
             ],
         }
@@ -109,6 +115,15 @@ def registered_sections(*, case: Case, level: int, revealed: bool, consents) -> 
     return {"victim_rows": rows,
             "level": AccessLevel.FULL if revealed else AccessLevel(min(int(level), AccessLevel.SERVICE)),
             "summary": summary, "service": service, "full": full}
+
+
+def _date_of_birth_label(iso: str) -> str:
+    """A stored date of birth (ISO text) as the page writes dates (``02 Des 1990``)."""
+    try:
+        day = parse_date(iso) if iso else None
+    except ValueError:
+        day = None
+    return date_label(day) if day else iso
 
 
 def _reporter(complaint: Complaint) -> dict | None:

@@ -78,7 +78,9 @@ class IdleTimeoutMiddleware:
 
 
 def _megabytes(n: int) -> str:
-    return f"{n / (1024 * 1024):g} MB"
+    from common.widgets import megabytes
+
+    return megabytes(n)
 
 
 def body_limit(request) -> int | None:

@@ -8,6 +8,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+#: The first option of a select nobody has chosen in yet (Django's own is "---------").
+CHOOSE = _("— pilih —")
+
 #: What the counter under a free text says ({count}, {max}: filled in by the script).
 COUNTER_TEXT = _("{count} dari {max} karakter")
 #: What the browser says, before sending, about a file over the limit ({name}, {size}, {max}).
@@ -30,6 +33,11 @@ def upload_limit(max_file: int) -> int:
     if settings.DATA_UPLOAD_MAX_MEMORY_SIZE is None:
         return max_file
     return min(max_file, settings.DATA_UPLOAD_MAX_MEMORY_SIZE + ATTACHMENT_MAX_BYTES)
+
+
+def megabytes(n: int) -> str:
+    """A byte count as people read a file limit: ``11 MB``, ``10.5 MB``."""
+    return f"{n / (1024 * 1024):g} MB"
 
 
 def size_limited(widget: forms.Widget, max_file: int) -> forms.Widget:

@@ -28,7 +28,7 @@ from cases.models import (
     ConsentScope,
     GrantSource,
 )
-from cases.services import case_grant_access
+from cases.services import case_grant_access, case_officer_assign
 from triage.services import emergency_refer, triage_record
 
 DEMO_COMPLAINTS = [
@@ -74,6 +74,9 @@ def complaints_seed(agencies: dict[str, Agency], users: dict[str, User]) -> None
                                            power_relation=True)],
             chronology="Kronologi demo: korban datang didampingi keluarga dan menceritakan kejadian.",
             consent_to_share=True, consent_by="parent" if has_child else "victim",
+            # The children live with the accused: the case page warns everyone who may contact them.
+            safe_to_contact=not has_child,
+            safe_contact="Hanya melalui ibu, hari kerja pukul 09.00–12.00 di sekolah" if has_child else "",
         )
         complaints.append(complaint_register(actor=users[username], receiving_agency=agencies[code],
                                              data=data))
@@ -134,6 +137,8 @@ def _more_states(agencies, users, now, *, first_case):
                   notes="Korban perlu visum dan rumah aman malam ini.")
     emergency_refer(actor=users["polres.kepala"], case=emergency.case,
                     agencies=[agencies["rsud-tarakan"], agencies["lpsk"]], hours=72)
+    # The head names the investigator who works the case: while assigned she holds `full` access.
+    case_officer_assign(actor=users["polres.kepala"], case=emergency.case, assignee=users["polres.penyidik"])
 
     voided = register("polres.admin", "polres-jaksel", "Uji Salah Input", "", "", ["kdrt"], 3)
     complaint_void(actor=users["polres.admin"], complaint=voided, reason="Pengaduan tercatat ganda")

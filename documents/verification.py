@@ -13,11 +13,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.decorators import ratelimit
 
-from common.widgets import size_limited
+from common.widgets import megabytes, size_limited, upload_limit
 from documents.models import SignedDocument
 from documents.registry import CODE_RE, sha256
 from documents.signing import PdfVerification, verify_pdf
 
+#: The largest PDF this page itself accepts; what a person may send is also bounded by the request
+#: body the middleware lets through (``upload_limit``), and the page says the smaller of the two.
 MAX_UPLOAD = 15 * 1024 * 1024
 
 
@@ -78,12 +80,16 @@ class VerifyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        size_limited(self.fields["berkas"].widget, MAX_UPLOAD)  # checked by the browser before sending
+        self.max_bytes = upload_limit(MAX_UPLOAD)  # the one limit the label, check and browser share
+        berkas = self.fields["berkas"]
+        berkas.label = _("Atau unggah PDF (maks. %(max)s)") % {"max": megabytes(self.max_bytes)}
+        size_limited(berkas.widget, MAX_UPLOAD)  # checked by the browser before sending
 
     def clean_berkas(self):
         f = self.cleaned_data.get("berkas")
-        if f is not None and f.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("Berkas terlalu besar (maks. 15 MB)."))
+        if f is not None and f.size > self.max_bytes:
+            raise forms.ValidationError(_("Berkas terlalu besar (maks. %(max)s).")
+                                        % {"max": megabytes(self.max_bytes)})
         return f
 
     def clean(self):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import TEAM_ROLES, Agency, Role, User
 from agencies.selectors import users_with_role
 from common import limits
+from common.widgets import CHOOSE
 from meetings.models import ASSESSMENT_DIMENSIONS, DecisionKind, FollowUpStatus, Rating, Weekday
 from meetings.services import ALLOWED_KINDS
 
@@ -55,7 +56,7 @@ class AttendanceForm(forms.Form):
 
 
 class AgendaAddForm(forms.Form):
-    case = forms.ModelChoiceField(label=_("Kasus"), queryset=None)
+    case = forms.ModelChoiceField(label=_("Kasus"), queryset=None, empty_label=CHOOSE)
 
     def __init__(self, *args, cases=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,7 +122,7 @@ class DecisionForm(forms.Form):
         label=_("Lembaga pelaksana layanan"), required=False, widget=forms.CheckboxSelectMultiple,
         queryset=Agency.objects.filter(is_active=True).exclude(kind="ministry").order_by("name"))
     coordinator_agency = forms.ModelChoiceField(
-        label=_("Lembaga koordinator"), required=False,
+        label=_("Lembaga koordinator"), required=False, empty_label=CHOOSE,
         queryset=Agency.objects.filter(is_active=True).order_by("name"))
     priority_pilot = forms.BooleanField(
         label=_("Kriteria 5: rapat menetapkan kasus ini sebagai kasus prioritas percontohan"), required=False,
@@ -154,7 +155,7 @@ class DecisionForm(forms.Form):
 class ActionItemForm(forms.Form):
     description = forms.CharField(label=_("Tindak lanjut"), max_length=limits.NOTE,
                                   widget=forms.Textarea(attrs={"rows": 2}))
-    responsible_agency = forms.ModelChoiceField(label=_("Lembaga penanggung jawab"),
+    responsible_agency = forms.ModelChoiceField(label=_("Lembaga penanggung jawab"), empty_label=CHOOSE,
                                                 queryset=Agency.objects.filter(is_active=True).order_by("name"))
     due_date = forms.DateField(label=_("Batas waktu"), widget=DATE, input_formats=["%Y-%m-%d"])
 
@@ -176,7 +177,8 @@ class MinutesNotesForm(forms.Form):
 class DelegationForm(forms.Form):
     """The Ketua designates an official to sign in her stead (SKB E.1.c), by decree, for a period."""
 
-    official = forms.ModelChoiceField(label=_("Pejabat yang ditunjuk"), queryset=User.objects.none())
+    official = forms.ModelChoiceField(label=_("Pejabat yang ditunjuk"), queryset=User.objects.none(),
+                                      empty_label=CHOOSE)
     decree_number = forms.CharField(label=_("Nomor surat keputusan"), max_length=100)
     valid_from = forms.DateField(label=_("Berlaku mulai"), widget=DATE, input_formats=["%Y-%m-%d"])
     valid_until = forms.DateField(label=_("Berlaku sampai"), widget=DATE, input_formats=["%Y-%m-%d"])

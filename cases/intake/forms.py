@@ -24,7 +24,7 @@ from cases.models.intake import (
     ViolenceForm,
 )
 from common import limits
-from common.widgets import counted, size_limited
+from common.widgets import CHOOSE, counted, size_limited
 
 #: What a user may say about a consent given now (``not_recorded`` is for carried-over records).
 CONSENT_FORM_CHOICES = [(ConsentForm.ORAL.value, ConsentForm.ORAL.label),
@@ -70,7 +70,7 @@ class ComplaintForm(forms.Form):
     received_at_reason = forms.CharField(label=_("Alasan waktu terima lebih awal"), required=False,
                                          max_length=limits.SHORT_REASON)
     assignee = forms.ModelChoiceField(label=_("Petugas penanggung jawab"), queryset=User.objects.none(),
-                                      required=False)
+                                      required=False, empty_label=CHOOSE)
     violence_types = forms.MultipleChoiceField(
         label=_("Jenis kekerasan"), choices=ViolenceType.choices, widget=forms.CheckboxSelectMultiple,
         help_text=_("Pengaduan diskriminasi atau masalah lain dicatat sebagai \"Lainnya\": tetap mendapat "
@@ -238,6 +238,13 @@ class CorrectionReasonMixin(forms.Form):
 
     reason = forms.CharField(label=_("Alasan koreksi"), required=False, max_length=limits.SHORT_REASON,
                              help_text=_("Wajib. Tercatat di riwayat koreksi, tidak tampil di linimasa."))
+    #: Free texts of the form that show a counter against their limit, as on the registration form
+    #: (the fields are shared with it, but its counters are set per instance, not on the class).
+    counted_texts: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        count_free_texts(self, "reason", *(name for name in self.counted_texts if name in self.fields))
 
 
 class ComplaintCorrectionForm(CorrectionReasonMixin):
@@ -256,6 +263,7 @@ class ComplaintCorrectionForm(CorrectionReasonMixin):
     safe_to_contact = ComplaintForm.base_fields["safe_to_contact"]
     safe_contact = ComplaintForm.base_fields["safe_contact"]
 
+    counted_texts = ("incident_place", "chronology", "safe_contact")
     field_order = ["channel", "received_at", "violence_types", "violence_forms", "incident_date",
                    "incident_place", "incident_region", "chronology", "safe_to_contact", "safe_contact",
                    "reason"]
@@ -279,6 +287,7 @@ class ReporterCorrectionForm(CorrectionReasonMixin):
     relation = forms.CharField(label=_("Hubungan pelapor dengan korban"), required=False,
                                max_length=limits.RELATION)
 
+    counted_texts = ("address",)
     field_order = ["is_victim", "full_name", "phone", "address", "relation", "reason"]
 
 

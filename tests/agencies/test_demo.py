@@ -71,3 +71,23 @@ def test_the_demo_delegation_runs_from_today_granted_by_the_ketua(seeded):
     assert d.covers(today) and d.covers(today + timedelta(days=300))
     assert d.granted_by.username == "tp.ketua" and d.decree_number
     assert d.history.get().history_change_reason == "delegation_grant"
+
+
+def test_the_demo_shows_the_not_safe_to_contact_warning_to_the_receiving_agency_and_the_hospital(
+        seeded, client):
+    from django.urls import reverse
+
+    [case] = Case.objects.filter(complaints__safe_to_contact=False).distinct()
+    assert case.receiving_agency.code == "uptd-ppa-dki"
+    for username in ("uptd.admin", "rsud.nakes"):  # the hospital sees it through its service grant
+        client.force_login(User.objects.get(username=username))
+        page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+        assert 'id="not-safe-to-contact"' in page, username
+        assert "Korban TIDAK aman dihubungi." in page, username
+
+
+def test_the_demo_investigator_is_assigned_to_the_emergency_and_holds_full_access(seeded):
+    investigator = User.objects.get(username="polres.penyidik")
+    [case] = Case.objects.filter(assignments__user=investigator, assignments__ended_at__isnull=True)
+    assert case.is_emergency
+    assert case_access_level(investigator, case) == AccessLevel.FULL

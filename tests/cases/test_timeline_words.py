@@ -80,3 +80,39 @@ def test_the_timeline_reads_its_names_in_constant_queries(uptd, rsud, polres, dj
         many = case_timeline_rows(case=case)
     assert len(many) > len(few)
     assert any("Unit PPA Polres Uji" in e.detail for e in many)
+
+
+def test_the_timeline_names_the_officers_role_and_the_receiving_agency_once(case_page, uptd):
+    timeline = text_of(case_page, "timeline")
+    assert "(—)" not in timeline  # an assignment's role is a word, never a dash
+    assert re.search(r"Petugas ditugaskan: [^·]+ \(petugas pengaduan\) ·", timeline)
+    assert f"Kasus dibuka · {uptd.name} ·" in timeline
+    assert f"{uptd.name} · {uptd.name}" not in timeline
+
+
+def test_the_registered_data_names_each_complaint_and_writes_the_date_of_birth_as_the_page_does(
+        client, uptd, login_verified):
+    from datetime import date
+
+    from cases.intake.services import VictimInput
+
+    head = member(uptd, Role.HEAD)
+    victim = VictimInput(full_name="Wulan Sekar Arum", category="adult_woman", region="3174",
+                         date_of_birth=date(1990, 12, 2))
+    first = complaint_register(actor=head, receiving_agency=uptd, data=complaint_input(victims=[victim]))
+    complaint_register(actor=head, receiving_agency=uptd, join_case=first.case,
+                       data=complaint_input(channel="whatsapp"))
+    login_verified(client, head)
+    page = client.post(reverse("cases:reveal", args=[first.case.pk])).content.decode()
+    registered = text_of(page, "registered")
+    # Two complaints: each block of registered data says which one it is.
+    assert re.search(r"Datang langsung · diterima \d{2} \w{3} \d{4} \d{2}\.\d{2} WIB", registered)
+    assert re.search(r"WhatsApp · diterima \d{2} \w{3} \d{4} \d{2}\.\d{2} WIB", registered)
+    assert "02 Des 1990" in registered and "1990-12-02" not in registered
+
+
+def test_the_case_pages_selects_say_choose_in_words_not_dashes(case_page):
+    # The assignment (and, for the head, grant) selects start with an option people read, not
+    # Django's "---------".
+    assert "---------" not in case_page
+    assert "— pilih —" in case_page

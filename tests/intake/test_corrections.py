@@ -8,6 +8,7 @@ rule and marks the triage for review."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -30,6 +31,7 @@ from cases.models import (
     Victim,
 )
 from cases.registered import registered_sections
+from common import limits
 from common.errors import ActionNotAllowed
 from common.models import AccessAction, AccessLog
 from tests.factories import AgencyFactory, member
@@ -414,3 +416,14 @@ def test_registration_refuses_an_unknown_relation_and_saves_nothing(uptd):
     assert refused.value.message_dict["perpetrators-0-relation"] == [
         "Hubungan terlapor dengan korban tidak dikenal."]
     assert not Case.objects.exists()
+
+
+def test_the_correction_page_shows_a_counter_under_every_free_text_as_registration_does(
+        world, client, login_verified):
+    login_verified(client, world["admin"])
+    page = client.get(_url(world)).content.decode()
+    chronology = re.search(r'<textarea name="complaint-chronology"[^>]*>', page).group(0)
+    assert f'maxlength="{limits.CHRONOLOGY}"' in chronology and "data-counter=" in chronology
+    for name in ("complaint-incident_place", "complaint-safe_contact", "complaint-reason", "reporter-address",
+                 "reporter-reason", f"victim-{world['victim'].pk}-reason"):
+        assert re.search(rf'name="{name}"[^>]*data-counter=', page), name

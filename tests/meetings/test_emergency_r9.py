@@ -193,3 +193,21 @@ def test_the_one_click_extension_from_the_warning(client, login_verified, uptd, 
     page = client.post(reverse("triage:extend", args=[c.case.pk]), follow=True)
     assert page.status_code == 200 and "diperpanjang" in page.content.decode()
     assert _grants(c.case).get().expires_at == ends + timedelta(hours=72)
+
+
+def test_the_minutes_page_and_the_case_history_call_an_emergency_item_an_emergency(
+        client, login_verified, team, uptd):
+    from django.urls import reverse
+
+    c = register(uptd, name="Citra Tiga", nik="")
+    meeting = make_meeting(team)
+    services.screening_record(actor=team.sekretaris, meeting=meeting, outcomes={str(c.public_id): "proposed"})
+    make_emergency(uptd, c)
+    assert AgendaItem.objects.get(meeting=meeting, case=c.case).kind == AgendaKind.PROPOSED  # as stored
+    emergency, proposed = str(AgendaKind.EMERGENCY.label), str(AgendaKind.PROPOSED.label)
+    client.force_login(team.sekretaris)
+    minutes = client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
+    assert emergency in minutes and proposed not in minutes
+    login_verified(client, member(uptd, Role.HEAD))
+    history = client.get(reverse("meetings:case-history", args=[c.case.pk])).content.decode()
+    assert emergency in history and proposed not in history
