@@ -40,6 +40,7 @@ from cases.intake.services import (
     NIK_INVALID,
     RECEIVED_IN_FUTURE,
     REGION_UNKNOWN,
+    RELATION_UNKNOWN,
     VIOLENCE_TYPE_REQUIRED,
     VIOLENCE_TYPE_UNKNOWN,
     PerpetratorInput,
@@ -93,7 +94,6 @@ DISABILITY_UNKNOWN = _("Jenis disabilitas tidak dikenal.")
 AGE_INVALID = _("Perkiraan usia harus antara 0 dan 120 tahun.")
 DOB_IN_FUTURE = _("Tanggal lahir tidak boleh di masa depan.")
 RELATION_REQUIRED = _("Pilih hubungan terlapor dengan korban ini.")
-RELATION_UNKNOWN = _("Hubungan terlapor dengan korban tidak dikenal.")
 RELATION_VICTIM_UNKNOWN = _("Korban tidak ditemukan pada pengaduan ini.")
 TOO_MANY_PEOPLE = _("Satu pengaduan paling banyak memuat %(n)s korban atau terlapor.")
 CHILD_CONSENT_ON_ADD = _("Korban anak: persetujuan berbagi data harus diberikan orang tua atau wali — "

@@ -83,6 +83,7 @@ RESPONSE_BEFORE_RECEIVED = _("Waktu respons tidak boleh sebelum pengaduan diteri
 RESPONSE_EARLIER_NEEDS_REASON = _("Waktu respons lebih awal dari sekarang: isi alasannya.")
 CHRONOLOGY_REQUIRED = _("Kronologi singkat wajib diisi.")
 NAME_REQUIRED = _("Nama korban wajib diisi.")
+RELATION_UNKNOWN = _("Hubungan terlapor dengan korban tidak dikenal.")
 CONSENT_BY_UNKNOWN = _("Pemberi persetujuan tidak dikenal.")
 CONSENT_FORM_UNKNOWN = _("Bentuk persetujuan tidak dikenal.")
 KECAMATAN_UNKNOWN = _("Kecamatan tidak dikenal: pilih kecamatan DKI Jakarta dari daftar.")
@@ -234,7 +235,7 @@ def _validate(data: ComplaintInput, *, now: datetime) -> dict[str, list[str]]:
             err(f"victims-{i}-category", _("Kategori korban tidak dikenal."))
     for i, p in enumerate(data.perpetrators):
         if p.relation not in PerpetratorRelation.values:
-            err(f"perpetrators-{i}-relation", _("Hubungan terlapor dengan korban tidak dikenal."))
+            err(f"perpetrators-{i}-relation", RELATION_UNKNOWN)
     # Too long for the model: refused here, before anything is written (pages and API refuse it
     # earlier still, with the same limits from common.limits).
     for key, msgs in _length_errors(data).items():
