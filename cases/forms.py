@@ -58,7 +58,7 @@ class GrantForm(forms.Form):
                              max_length=limits.SHORT_REASON, widget=forms.Textarea(attrs={"rows": 2}))
     legal_basis = forms.ChoiceField(
         label=_("Dasar hukum kepala unit (hanya bila belum ada persetujuan korban/wali)"), required=False,
-        choices=[("", _("— tidak ada: persetujuan korban/wali sudah dicatat"))]
+        choices=[("", _("— (ada persetujuan)"))]
         + [(b.value, b.label) for b in LEGAL_BASES],
     )
     expires_at = forms.DateTimeField(

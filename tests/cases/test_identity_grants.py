@@ -235,3 +235,14 @@ def test_withdrawing_the_consent_ends_the_identity_grant_it_rested_on_not_one_on
     assert on_consent.revoked_at is not None and on_law.revoked_at is None
     revoked = CaseEvent.objects.get(case=case, event_type=EventType.ACCESS_REVOKED)
     assert revoked.payload["agency"] == rsud.code
+
+
+def test_the_grant_forms_no_legal_basis_option_is_short_enough_not_to_be_cut():
+    """At 1280 px the select showed "— tidak ada: persetujuan korban/wal…": its first option's
+    label is now short, and still says the consent is the basis."""
+    from cases.forms import GrantForm
+
+    value, label = GrantForm().fields["legal_basis"].choices[0]
+    assert value == ""
+    assert str(label) == "— (ada persetujuan)"
+    assert len(str(label)) <= 24
