@@ -64,9 +64,18 @@ def _count_of(model, **filters) -> Coalesce:
     return Coalesce(Subquery(rows), Value(0))
 
 
+def _signed_selections_count() -> Coalesce:
+    """The meeting's selections that count (``selections_counted``: in signed minutes, not replaced
+    by a newer signed decision) — what the list shows next to the weekly target."""
+    rows = (selections_counted().filter(meeting=OuterRef("pk")).order_by()
+            .values("meeting").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(rows), Value(0))
+
+
 def _with_counts(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
     return qs.annotate(
         selected_count=_count_of(Decision, kind__in=list(SELECTING_KINDS)),
+        signed_selected_count=_signed_selections_count(),
         screened_count=_count_of(Screening),
         agenda_count=_count_of(AgendaItem),
     )

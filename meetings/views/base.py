@@ -36,9 +36,11 @@ def editor_or_404(request):
         raise Http404
 
 
-def selection_target(meeting) -> dict:
-    """The weekly selection target and how far the meeting got (``meeting.selected_count``)."""
-    count = getattr(meeting, "selected_count", 0)
+def selection_target(meeting, *, count: int | None = None) -> dict:
+    """The weekly selection target and how far the meeting got (``meeting.selected_count``, or the
+    ``count`` given — the meetings list gives the selections in signed minutes)."""
+    if count is None:
+        count = getattr(meeting, "selected_count", 0)
     return {"count": count, "target": WEEKLY_SELECTION_TARGET, "met": count >= WEEKLY_SELECTION_TARGET}
 
 

@@ -24,7 +24,7 @@ def meeting_list(request):
     page = page_of(selectors.meeting_list(user=request.user), request.GET.get("page"))
     meetings = list(page.object_list)
     for m in meetings:
-        m.target = selection_target(m)
+        m.target = selection_target(m, count=m.signed_selected_count)
     return render(request, "meetings/list.html", {
         "meetings": meetings, "page": page, "page_query": query_without_page(request),
         "schedule": selectors.schedule_active(), "kpi": selectors.kpi_summary(),

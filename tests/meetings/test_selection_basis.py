@@ -281,3 +281,30 @@ def test_criterion_5_is_shown_on_the_decision_and_counted_once_signed(client, he
     assert selectors.kpi_summary()["priority_pilot"] == 1
     page = client.get(reverse("meetings:list")).content.decode()
     assert "kriteria 5, notula bertanda tangan): 1." in page
+
+
+def _list_target_cell(client, meeting) -> str:
+    page = client.get(reverse("meetings:list")).content.decode()
+    row = page.split(f'href="{reverse("meetings:detail", args=[meeting.pk])}"')[1].split("</tr>")[0]
+    return row.split('data-label="Ditetapkan')[1].split("</td>")[0]
+
+
+def test_the_meetings_list_counts_selections_of_signed_minutes_only_and_says_minutes_await_signing(
+        client, held, team, uptd, signing_ca):
+    """The list's target column put selections recorded in unsigned minutes next to the weekly
+    target: it now says the minutes await signing, and counts the selections once signed."""
+    from tests.meetings.test_signing import sign
+
+    meeting, case = held
+    decide(team, meeting, case, DecisionKind.SELECT, serving_agencies=[uptd], coordinator_agency=uptd)
+    client.force_login(team.anggota)
+    cell = _list_target_cell(client, meeting)
+    assert "menunggu tanda tangan" in cell
+    assert "1" not in cell and "target tercapai" not in cell and "belum tercapai" not in cell
+    services.meeting_close(actor=team.sekretaris, meeting=meeting)
+    services.minutes_mark_ready(actor=team.sekretaris, meeting=meeting)
+    assert "menunggu tanda tangan" in _list_target_cell(client, meeting)
+    sign(meeting, team.ketua)
+    cell = _list_target_cell(client, meeting)
+    assert "menunggu tanda tangan" not in cell
+    assert cell.split(">", 1)[1].strip().startswith("1 ") and "belum tercapai" in cell
