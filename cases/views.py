@@ -45,8 +45,10 @@ def case_list(request):
     filters = CaseListFilterForm(request.GET or None)
     page = page_of(selectors.case_list(user=request.user, **filters.selector_filters()),
                    request.GET.get("page"))
+    cleaned = getattr(filters, "cleaned_data", {})
     return render(request, "cases/list.html", {
         "page": page, "cases": page.object_list, "filters": filters,
+        "active_filters": sum(1 for value in cleaned.values() if value),
         "page_query": query_without_page(request)})
 
 

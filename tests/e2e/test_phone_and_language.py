@@ -38,6 +38,27 @@ def test_phone_queue_shows_the_first_complaint_on_the_first_screen(page, live_se
     assert _no_sideways_scroll(page)
 
 
+def test_phone_case_list_shows_the_first_case_on_the_first_screen_with_its_filters_folded(
+        page, live_server, sign_in, uptd, screenshot):
+    officer = member(uptd, Role.ADMIN_OFFICER)
+    for _ in range(3):
+        complaint_register(actor=officer, receiving_agency=uptd, data=complaint_input())
+
+    page.set_viewport_size(PHONE)
+    sign_in(page, officer)
+    page.goto(f"{live_server.url}/kasus/")
+    screenshot(page, "case-list-phone")
+    assert page.evaluate("window.scrollY") == 0
+    first = page.locator("#case-table tbody tr").first.bounding_box()
+    assert first is not None and first["y"] >= 0
+    assert first["y"] + first["height"] <= PHONE["height"]
+    # The filters are folded behind one "Saring" control, as on the work queue, and open on a tap.
+    assert not page.locator("#id_nomor").is_visible() and not page.locator("#id_status").is_visible()
+    page.get_by_text("Saring", exact=True).click()
+    assert page.locator("#id_nomor").is_visible() and page.locator("#id_status").is_visible()
+    assert _no_sideways_scroll(page)
+
+
 def test_phone_triage_page_with_its_sop_table_needs_no_sideways_scroll(page, live_server, sign_in,
                                                                       uptd, screenshot):
     from triage.services import triage_record
