@@ -32,14 +32,15 @@ DONE = {
 }
 
 
-def _may(user, case, plan) -> dict:
-    """Which forms the user may use on this plan (``plans.policies``)."""
+def plan_permissions(user, case, plan) -> dict:
+    """Which writes the user may make on this plan (``plans.policies``); the page shows only those
+    forms and the API refuses the others with 403 before reading the input."""
     if plan is not None:
         coordinator_id, case_coordinator_id = plan.coordinator_agency_id, plan.case_coordinator_id
     else:
         decision = plans.current_decision(case)
         if decision is None and not (case.is_emergency and case.awaiting_formal_decision):
-            return {"edit": False, "approve": False, "move": False}
+            return {"edit": False, "approve": False}
         coordinator_id = decision.coordinator_agency_id if decision else case.receiving_agency_id
         case_coordinator_id = decision.case_coordinator_id if decision else None
     edit = may_edit_plan(user, case=case, coordinator_agency_id=coordinator_id,
@@ -51,7 +52,7 @@ def _may(user, case, plan) -> dict:
 def _context(request, case, **bound) -> dict:
     page = plan_page_for_user(user=request.user, case=case)
     plan = page.plan
-    may = _may(request.user, case, plan)
+    may = plan_permissions(request.user, case, plan)
     latest = page.versions[0] if page.versions else None
     approved = next((v for v in page.versions if not v.is_draft), None)
     movable: set[int] = set()
