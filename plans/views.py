@@ -19,7 +19,7 @@ from common.errors import ActionNotAllowed, ApplicationError, error_text, error_
 from common.models import AccessAction
 from plans import forms
 from plans import services as plans
-from plans.models import PlanVersion, ServiceItem
+from plans.models import Plan, PlanVersion, ServiceItem
 from plans.policies import may_approve_plan, may_edit_plan, may_move_item
 from plans.selectors import plan_page_for_user
 
@@ -98,6 +98,12 @@ def _post(request, case):
     user = request.user
     bound: dict = {}
     try:
+        if action in ("conference", "item_add", "item_remove", "approve"):
+            may = plan_permissions(user, case, Plan.objects.filter(case=case).first())
+            if action == "approve" and not may["approve"]:
+                raise ActionNotAllowed(plans.APPROVE_NOT_ALLOWED)
+            if action != "approve" and not may["edit"]:
+                raise ActionNotAllowed(plans.EDIT_NOT_ALLOWED)
         if action == "conference":
             form = bound["conference"] = forms.ConferenceForm(request.POST)
             if form.is_valid():
