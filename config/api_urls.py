@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("meetings.api_urls")),
     path("", include("triage.api_urls")),
     path("", include("sops.api_urls")),
+    path("", include("plans.api_urls")),
 ]

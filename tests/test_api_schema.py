@@ -46,11 +46,11 @@ def schema(client, uptd):
 
 
 def test_the_urlconf_walk_finds_the_api(schema):
-    # Guards the walk itself: all 42 operations (27, the four of the SOP runs, the three of consent,
+    # Guards the walk itself: all 48 operations (27, the four of the SOP runs, the three of consent,
     # the two of grants, the two of assignment, the reveal of what was registered, the three of
-    # corrections), the five that the first version listed among them.
+    # corrections, the six of the service plan), the five that the first version listed among them.
     routed = api_operations()
-    assert len(routed) == 42
+    assert len(routed) == 48
     assert {("GET", "/api/me/"), ("GET", "/api/agencies/"), ("GET", "/api/cases/"),
             ("GET", "/api/cases/{id}/"), ("POST", "/api/cases/{id}/reveal/"),
             ("POST", "/api/cases/{id}/reveal/registered/")} <= routed
