@@ -101,12 +101,14 @@ def delivery_record(*, actor: User, case: Case, delivered_on: date, done: str,
 
 
 def delivery_records_visible(user, case: Case) -> QuerySet[DeliveryRecord]:
-    """The delivery records of ``case`` that ``user`` may read, filtered in SQL: none without
-    access to the case; ``umum`` for every agency with access; ``terbatas`` only for the recording
-    agency and the coordinating agency (the plan's, or the receiving agency before a plan)."""
+    """The delivery records of ``case`` that ``user`` may read, filtered in SQL: none below
+    ``service`` access to the case (a summary reader gets none); ``umum`` for every agency with
+    service access — the plan's agencies and those under an emergency grant; ``terbatas`` only
+    for the recording agency and the coordinating agency (the plan's, or the receiving agency
+    before a plan)."""
     records = DeliveryRecord.objects.filter(case=case).select_related(
         "agency", "officer", "item__service").order_by("-delivered_on", "-id")
-    if case_access_level(user, case) < AccessLevel.SUMMARY:
+    if case_access_level(user, case) < AccessLevel.SERVICE:
         return records.none()
     own = list(agency_policies.staff_agency_ids(user))
     return records.filter(

@@ -90,6 +90,32 @@ def test_an_agency_outside_the_case_reads_nothing(medical_note, selected, lbh, p
     assert list(delivery_records_visible(fresh(people["lbh_staff"]), selected)) == []
 
 
+def test_an_agency_with_summary_access_only_reads_no_delivery(approved, selected, people, lbh):
+    delivery_record(actor=fresh(people["nurse"]), case=selected, item=approved, delivered_on=today(),
+                    done="Visum selesai")
+    case_services.case_grant_access(actor=None, case=selected, agency=lbh, level=AccessLevel.SUMMARY,
+                                    source=GrantSource.MANUAL, check_actor=False)
+    assert list(delivery_records_visible(fresh(people["lbh_staff"]), selected)) == []
+
+
+def test_the_plan_page_lists_records_in_a_fixed_number_of_queries(
+        approved, selected, people, client, login_verified, django_assert_max_num_queries):
+    login_verified(client, fresh(people["officer"]))
+    url = reverse("plans:plan", args=[selected.pk])
+    delivery_record(actor=fresh(people["nurse"]), case=selected, item=approved, delivered_on=today(),
+                    done="Visum selesai")
+    client.get(url)
+    with django_assert_max_num_queries(80) as ctx:
+        client.get(url)
+    before = len(ctx.captured_queries)
+    for n in range(3):
+        delivery_record(actor=fresh(people["nurse"]), case=selected, item=approved, delivered_on=today(),
+                        done=f"Kontrol ke-{n + 2}", confidentiality=Confidentiality.TERBATAS)
+    with django_assert_max_num_queries(before):
+        html = client.get(url).content.decode()
+    assert html.count("data-record=") == 4
+
+
 def test_the_plan_page_hides_the_medical_note_from_the_shelter(medical_note, selected, shelter_worker, people,
                                                                client, login_verified):
     login_verified(client, fresh(shelter_worker))
