@@ -33,6 +33,17 @@ PLAN_APPROVED = event_type(
     705, "PLAN_APPROVED", _("Rencana layanan disetujui kepala lembaga koordinator"),
     payload={"version": int, "number": int, "agencies": list[str], "provisional": bool})
 
+DELIVERY_RECORDED = event_type(
+    706, "DELIVERY_RECORDED", _("Pelaksanaan layanan dicatat"),
+    payload={"record": int, "item": int | None, "agency": str, "delivered_on": str,
+             "confidentiality": str, "emergency": bool})
+INDICATOR_ADDED = event_type(
+    707, "INDICATOR_ADDED", _("Indikator pemulihan ditambahkan"),
+    payload={"version": int, "indicator": int})
+INDICATOR_UPDATED = event_type(
+    708, "INDICATOR_UPDATED", _("Nilai indikator pemulihan diperbarui"),
+    payload={"indicator": int, "from": str | None, "to": str, "progress": int | None})
+
 
 @registry.writer(CONFERENCE_RECORDED)
 def conference_recorded(*, case: Case, actor, conference, version, agencies) -> CaseEvent:
@@ -72,3 +83,24 @@ def plan_approved(*, case: Case, actor, version, agencies) -> CaseEvent:
     return case_event_record(case=case, actor=actor, event_type=PLAN_APPROVED, payload={
         "version": version.pk, "number": version.number, "agencies": sorted(a.code for a in agencies),
         "provisional": version.provisional})
+
+
+@registry.writer(DELIVERY_RECORDED)
+def delivery_recorded(*, case: Case, actor, record, emergency: bool) -> CaseEvent:
+    return case_event_record(case=case, actor=actor, event_type=DELIVERY_RECORDED, payload={
+        "record": record.pk, "item": record.item_id, "agency": record.agency.code,
+        "delivered_on": record.delivered_on.isoformat(), "confidentiality": record.confidentiality,
+        "emergency": emergency})
+
+
+@registry.writer(INDICATOR_ADDED)
+def indicator_added(*, case: Case, actor, indicator) -> CaseEvent:
+    return case_event_record(case=case, actor=actor, event_type=INDICATOR_ADDED, payload={
+        "version": indicator.version_id, "indicator": indicator.pk})
+
+
+@registry.writer(INDICATOR_UPDATED)
+def indicator_updated(*, case: Case, actor, indicator, from_) -> CaseEvent:
+    return case_event_record(case=case, actor=actor, event_type=INDICATOR_UPDATED, payload={
+        "indicator": indicator.pk, "from": None if from_ is None else str(from_),
+        "to": str(indicator.current), "progress": indicator.progress})

@@ -161,3 +161,74 @@ class ServiceItem(models.Model):
                                    | Q(planned_end__gte=models.F("planned_start")),
                                    name="service_item_end_after_start"),
         ]
+
+
+class Confidentiality(models.TextChoices):
+    """Who reads a delivery record (docs/access.md "Delivery records: who reads which")."""
+
+    UMUM = "umum", _("Umum (semua lembaga dalam rencana)")
+    TERBATAS = "terbatas", _("Terbatas (lembaga koordinator dan lembaga pencatat)")
+
+
+class DeliveryRecord(models.Model):
+    """What an agency did for the case (SKB E.3.c, R10): on a service item of the plan, or — for an
+    agency acting under a temporary emergency grant without a plan item — on the case itself, with
+    the agency that acted. ``terbatas`` records are read by the coordinating agency and the
+    recording agency only (``plans.delivery.delivery_records_visible``)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="delivery_records")
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="deliveries", verbose_name=_("layanan dalam rencana"))
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("lembaga pencatat"))
+    delivered_on = models.DateField(_("tanggal layanan"))
+    done = LimitedTextField(_("yang dilakukan"), max_length=limits.NOTE)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("petugas"))
+    notes = LimitedTextField(_("catatan"), blank=True, max_length=limits.NOTE)
+    confidentiality = models.CharField(_("kerahasiaan"), max_length=10, choices=Confidentiality.choices,
+                                       default=Confidentiality.UMUM)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-delivered_on", "-id"]
+        verbose_name = _("catatan pelaksanaan layanan")
+        constraints = [
+            models.CheckConstraint(condition=~Q(done=""), name="delivery_record_says_what_was_done"),
+        ]
+
+
+class RecoveryIndicator(models.Model):
+    """A recovery indicator agreed in the case conference (SKB E.4.b, R11) on a plan version:
+    numeric, with a unit or label; progress is (current − baseline) / (target − baseline), 0–100 %."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="indicators")
+    name = models.CharField(_("indikator"), max_length=limits.NAME)
+    unit = models.CharField(_("satuan"), max_length=50, blank=True)
+    baseline = models.DecimalField(_("nilai awal"), max_digits=12, decimal_places=2)
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    current = models.DecimalField(_("nilai saat ini"), max_digits=12, decimal_places=2, null=True,
+                                  blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["version", "id"]
+        verbose_name = _("indikator pemulihan")
+        constraints = [
+            models.CheckConstraint(condition=~Q(target=models.F("baseline")),
+                                   name="recovery_indicator_target_differs_from_baseline"),
+        ]
+
+    @property
+    def progress(self) -> int | None:
+        """Percent of the way from baseline to target, clamped to 0–100; None before a reading."""
+        if self.current is None or self.target == self.baseline:
+            return None
+        share = (self.current - self.baseline) / (self.target - self.baseline)
+        return int(max(0, min(100, round(share * 100))))

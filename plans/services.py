@@ -106,6 +106,8 @@ def _open_version(*, actor: User, plan: Plan, cause: str, conference: CaseConfer
                                frequency=item.frequency, off_catalogue_reason=item.off_catalogue_reason,
                                status=item.status, cancel_reason=item.cancel_reason)
             save_with_history(copy, actor=actor)
+        from plans.indicators import indicators_copy  # noqa: PLC0415 — indicators builds on this module
+        indicators_copy(actor=actor, before=before, version=version)
     events.plan_version_opened(case=plan.case, actor=actor, version=version, cause=cause)
     return version
 

@@ -167,6 +167,8 @@ def test_every_number_the_kpis_read_is_kept():
         # issue 15 (R11): the case conference and the service plan
         "CONFERENCE_RECORDED": 700, "PLAN_VERSION_OPENED": 701, "SERVICE_ITEM_ADDED": 702,
         "SERVICE_ITEM_REMOVED": 703, "SERVICE_ITEM_STATUS": 704, "PLAN_APPROVED": 705,
+        # issue 15 points 3 and 5 (R10, R11): delivery records and recovery indicators
+        "DELIVERY_RECORDED": 706, "INDICATOR_ADDED": 707, "INDICATOR_UPDATED": 708,
     }
 
 
