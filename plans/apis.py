@@ -24,8 +24,8 @@ from common.errors import ActionNotAllowed
 from common.models import AccessAction
 from plans import services as plans
 from plans.models import ItemRole, ItemStatus, Plan, PlanVersion, ServiceItem
+from plans.policies import plan_permissions
 from plans.selectors import plan_page_for_user
-from plans.views import plan_permissions
 
 
 def _may_or_403(user, case, what: str) -> None:

@@ -9,6 +9,8 @@ from django.db.models import Prefetch
 
 from agencies import policies as agency_policies
 from cases.models import Case
+from meetings.models import Decision
+from meetings.selectors import selections_counted
 from plans.models import CaseConference, ConferenceAttendee, Plan, PlanVersion, ServiceItem
 
 
@@ -35,3 +37,9 @@ def plan_page_for_user(*, user, case: Case) -> PlanPage:
     conferences = list(plan.conferences.prefetch_related(Prefetch("attendees", queryset=attendees))
                        .order_by("-held_on", "-id"))
     return PlanPage(plan=plan, versions=versions, conferences=conferences, own_agency_ids=own)
+
+
+def current_decision(case: Case) -> Decision | None:
+    """The signed selecting decision standing on ``case`` (the latest one counted)."""
+    return (selections_counted().filter(case=case).select_related("coordinator_agency")
+            .order_by("-applied_at", "-id").first())

@@ -17,8 +17,6 @@ from cases.models import AccessLevel, Case, CaseGrant, GrantSource
 from cases.services import case_grant_access, case_revoke_source
 from common.audit import save_with_history
 from common.errors import ActionNotAllowed, ApplicationError
-from meetings.models import Decision
-from meetings.selectors import selections_counted
 from plans import events, lifecycle
 from plans.models import (
     CaseConference,
@@ -31,6 +29,7 @@ from plans.models import (
     ServiceItem,
 )
 from plans.policies import may_approve_plan, may_edit_plan, may_move_item
+from plans.selectors import current_decision
 
 NO_DECISION = _("Case conference mengikuti keputusan rapat yang sudah ditandatangani; kasus ini belum "
                 "ditetapkan (dan bukan kasus darurat yang menunggu penetapan formal).")
@@ -52,12 +51,6 @@ END_BEFORE_START = _("Rencana selesai tidak boleh sebelum rencana mulai.")
 NOT_DRAFT = _("Versi ini sudah disetujui; perubahan membuat versi baru.")
 NOT_CURRENT = _("Versi ini sudah digantikan versi yang lebih baru; hanya dapat dibaca.")
 EMPTY_PLAN = _("Rencana layanan belum memuat layanan apa pun.")
-
-
-def current_decision(case: Case) -> Decision | None:
-    """The signed selecting decision standing on ``case`` (the latest one counted)."""
-    return (selections_counted().filter(case=case).select_related("coordinator_agency")
-            .order_by("-applied_at", "-id").first())
 
 
 def latest_version(plan: Plan) -> PlanVersion | None:

@@ -20,7 +20,7 @@ from common.models import AccessAction
 from plans import forms
 from plans import services as plans
 from plans.models import Plan, PlanVersion, ServiceItem
-from plans.policies import may_approve_plan, may_edit_plan, may_move_item
+from plans.policies import may_move_item, plan_permissions
 from plans.selectors import plan_page_for_user
 
 DONE = {
@@ -30,23 +30,6 @@ DONE = {
     "item_status": _("Status layanan diubah."),
     "approve": _("Rencana layanan disetujui; lembaga dalam rencana mendapat akses layanan ke kasus."),
 }
-
-
-def plan_permissions(user, case, plan) -> dict:
-    """Which writes the user may make on this plan (``plans.policies``); the page shows only those
-    forms and the API refuses the others with 403 before reading the input."""
-    if plan is not None:
-        coordinator_id, case_coordinator_id = plan.coordinator_agency_id, plan.case_coordinator_id
-    else:
-        decision = plans.current_decision(case)
-        if decision is None and not (case.is_emergency and case.awaiting_formal_decision):
-            return {"edit": False, "approve": False}
-        coordinator_id = decision.coordinator_agency_id if decision else case.receiving_agency_id
-        case_coordinator_id = decision.case_coordinator_id if decision else None
-    edit = may_edit_plan(user, case=case, coordinator_agency_id=coordinator_id,
-                         case_coordinator_id=case_coordinator_id)
-    return {"edit": edit, "approve": plan is not None and may_approve_plan(
-        user, coordinator_agency_id=coordinator_id), "coordinator_id": coordinator_id}
 
 
 def _context(request, case, **bound) -> dict:
